@@ -1,0 +1,201 @@
+"""Reading the crossing data: YAML files → validated :class:`Catalog`.
+
+The only module that reads data files. Errors name the file, the line, the field
+and what is expected, one line each.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from overland.errors import DataError
+from overland.model.catalog import Catalog, PlacesFile, check_references
+from overland.model.crossing import Crossing
+
+PLACES_FILE = "places.yaml"
+CROSSINGS_DIR = "crossings"
+SCHEMAS = {"places": PlacesFile, "crossing": Crossing}
+
+try:
+    _BaseLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - wheels ship libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates and times as text (pydantic parses them, offsets intact)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
+def default_data_dir() -> Path:
+    """The bundled data: ``data/`` of the source tree, or the copy inside an installed wheel."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_data", package.parent.parent / "data"):
+        if (candidate / PLACES_FILE).is_file():
+            return candidate
+    msg = f"bundled data not found next to {package}; pass a data directory"
+    raise DataError([msg])
+
+
+@dataclass(frozen=True)
+class YamlDoc:
+    """A parsed YAML file and the line of every field path in it."""
+
+    path: Path
+    data: Any
+    lines: dict[tuple[str | int, ...], int]
+
+    def line_of(self, loc: tuple[str | int, ...]) -> int:
+        """The line of the deepest part of ``loc`` found in the file."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return 1
+
+
+def read_yaml(path: Path) -> YamlDoc:
+    """Parse ``path``; malformed YAML and duplicate keys raise :class:`DataError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DataError([f"{path}: cannot read ({error.strerror})"]) from None
+    except UnicodeDecodeError:
+        raise DataError([f"{path}: not UTF-8 text"]) from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise DataError([f"{path}:{line}: malformed YAML: {problem}"]) from None
+    if node is None:
+        raise DataError([f"{path}:1: the file is empty"])
+    lines: dict[tuple[str | int, ...], int] = {}
+    problems: list[str] = []
+    _map_lines(node, (), lines, problems, path)
+    if problems:
+        raise DataError(problems)
+    data = _Loader(text).get_single_data()
+    return YamlDoc(path, data, lines)
+
+
+def _map_lines(node: yaml.Node, loc: tuple[str | int, ...], lines: dict, problems: list[str], path: Path) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(f"{path}:{line}: {_dotted((*loc, key))}: duplicate key (first on line {seen[key]})")
+            seen[key] = line
+            lines[(*loc, key)] = line
+            _map_lines(value_node, (*loc, key), lines, problems, path)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _map_lines(item, (*loc, index), lines, problems, path)
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "(top)"
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """Drop pydantic's internal steps (union branches, validators) from an error location."""
+    return tuple(p for p in loc if isinstance(p, int) or ("[" not in p and p not in {"function-after", "function-before"}))
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling; the JSON Schema in data/schema lists the fields)"
+    if kind == "missing":
+        return "required field is missing"
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message
+
+
+def validate_doc(doc: YamlDoc, model: type[BaseModel]) -> Any:
+    """``doc.data`` validated as ``model``; errors give file, line and field."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as error:
+        lines = []
+        for item in error.errors(include_url=False):
+            loc = _clean_loc(item["loc"])
+            lines.append(f"{doc.path}:{doc.line_of(loc)}: {_dotted(loc)}: {_describe(item)}")
+        raise DataError(lines) from None
+
+
+def load_catalog(data_dir: Path | None = None) -> Catalog:
+    """Read and validate every data file under ``data_dir`` (the bundled data by default).
+
+    Raises
+    ------
+    DataError
+        With one line per problem in any file.
+    """
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems: list[str] = []
+    places_path = root / PLACES_FILE
+    if not places_path.is_file():
+        raise DataError([f"{places_path}: missing (the places file with 'countries' and 'places')"])
+    docs: dict[str, YamlDoc] = {}
+    places_file: PlacesFile | None = None
+    try:
+        docs["places"] = read_yaml(places_path)
+        places_file = validate_doc(docs["places"], PlacesFile)
+    except DataError as error:
+        problems.extend(error.lines)
+    crossings: dict[str, Crossing] = {}
+    for path in sorted((root / CROSSINGS_DIR).glob("*.yaml")):
+        try:
+            doc = read_yaml(path)
+            crossing = validate_doc(doc, Crossing)
+        except DataError as error:
+            problems.extend(error.lines)
+            continue
+        if crossing.id != path.stem:
+            problems.append(f"{path}:{doc.line_of(('id',))}: id: {crossing.id!r} must match the file name {path.stem!r}")
+            continue
+        crossings[crossing.id] = crossing
+        docs[crossing.id] = doc
+    if not crossings and not problems:
+        problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
+    if problems or places_file is None:
+        raise DataError(problems)
+    catalog = Catalog(countries=places_file.countries, places=places_file.places, crossings=crossings)
+    broken = check_references(catalog)
+    if broken:
+        raise DataError(
+            [f"{docs[p.origin].path}:{docs[p.origin].line_of(p.loc)}: {_dotted(p.loc)}: {p.message}" for p in broken]
+        )
+    return catalog
+
+
+def json_schemas() -> dict[str, str]:
+    """The JSON Schema of each kind of data file, as text keyed by file name."""
+    return {
+        f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+        for name, model in SCHEMAS.items()
+    }

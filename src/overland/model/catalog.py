@@ -1,0 +1,131 @@
+"""The catalog: every country, place and crossing, checked against each other."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from pydantic import Field
+
+from overland.errors import UnknownIdError
+from overland.model.crossing import Crossing, Stage
+from overland.model.place import Country, CountryCode, Id, Place
+from overland.model.provenance import Strict
+
+
+class PlacesFile(Strict):
+    """The places file: countries and places, keyed by id."""
+
+    countries: dict[CountryCode, Country] = Field(min_length=1)
+    places: dict[Id, Place] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A broken reference: in which file-level record, at which field path, what is wrong."""
+
+    origin: str  # "places" or a crossing id
+    loc: tuple[str | int, ...]
+    message: str
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    """' (did you mean X?)' or a list of what exists."""
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.5)
+    if close:
+        return f" (did you mean {' or '.join(close)}?)"
+    return f" (known: {', '.join(sorted(choices))})"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Countries, places and crossings, with lookups that suggest close matches."""
+
+    countries: dict[str, Country]
+    places: dict[str, Place]
+    crossings: dict[str, Crossing]
+
+    def place(self, place_id: str) -> Place:
+        """The place ``place_id``."""
+        if place_id not in self.places:
+            raise UnknownIdError(f"unknown place {place_id!r}" + suggest(place_id, list(self.places)))
+        return self.places[place_id]
+
+    def crossing(self, crossing_id: str) -> Crossing:
+        """The crossing ``crossing_id``."""
+        if crossing_id not in self.crossings:
+            raise UnknownIdError(
+                f"unknown crossing {crossing_id!r}" + suggest(crossing_id, list(self.crossings))
+            )
+        return self.crossings[crossing_id]
+
+    def stage(self, ref: str) -> tuple[Crossing, str, Stage]:
+        """The stage named ``crossing/stage`` (e.g. ``torugart/gate``)."""
+        crossing_id, sep, stage_id = ref.partition("/")
+        if not sep or not stage_id:
+            all_refs = [f"{c.id}/{s}" for c in self.crossings.values() for s in c.stages]
+            raise UnknownIdError(f"stage {ref!r} must be CROSSING/STAGE, e.g. torugart/gate" + suggest(ref, all_refs))
+        crossing = self.crossing(crossing_id)
+        if stage_id not in crossing.stages:
+            raise UnknownIdError(
+                f"unknown stage {stage_id!r} of {crossing_id}" + suggest(stage_id, list(crossing.stages))
+            )
+        return crossing, stage_id, crossing.stages[stage_id]
+
+    def clock_of(self, place_id: str) -> str:
+        """The zone of the clock people at ``place_id`` officially use."""
+        place = self.place(place_id)
+        if place.clock is not None:
+            return place.clock.value
+        return self.countries[place.country].clock.value
+
+    def country_clock(self, code: str) -> str:
+        """The official clock of the country ``code``."""
+        return self.countries[code].clock.value
+
+
+def check_references(catalog: Catalog) -> list[Problem]:
+    """Every id a record names must exist: places, countries, stages, documents."""
+    problems: list[Problem] = []
+    countries = list(catalog.countries)
+    places = list(catalog.places)
+
+    def need(origin: str, loc: tuple[str | int, ...], value: str, known: list[str], what: str) -> None:
+        if value not in known:
+            problems.append(Problem(origin, loc, f"unknown {what} {value!r}" + suggest(value, known)))
+
+    for place_id, place in catalog.places.items():
+        need("places", ("places", place_id, "country"), place.country, countries, "country")
+
+    for crossing in catalog.crossings.values():
+        origin = crossing.id
+        stage_ids = list(crossing.stages)
+        doc_ids = list(crossing.documents)
+        targets = stage_ids + places
+        for i, code in enumerate(crossing.countries):
+            need(origin, ("countries", i), code, countries, "country")
+        need(origin, ("border_place",), crossing.border_place, places, "place")
+        for stage_id, stage in crossing.stages.items():
+            loc = ("stages", stage_id)
+            if stage.place is not None:
+                need(origin, (*loc, "place"), stage.place, places, "place")
+            for i, code in enumerate(stage.staffed_by):
+                need(origin, (*loc, "staffed_by", i), code, countries, "country")
+            for field in ("weekends_of", "holidays_of"):
+                for j, claim in enumerate(getattr(stage, field).root):
+                    for i, code in enumerate(claim.value):
+                        need(origin, (*loc, field, j, "value", i), code, countries, "country")
+            for target in stage.distances_km:
+                need(origin, (*loc, "distances_km", target), target, targets, "place or stage")
+            for i, doc in enumerate(stage.checks):
+                need(origin, (*loc, "checks", i), doc, doc_ids, "document")
+        for i, direction in enumerate(crossing.directions):
+            loc = ("directions", i)
+            need(origin, (*loc, "from_country"), direction.from_country, crossing.countries, "country of this crossing")
+            need(origin, (*loc, "to_country"), direction.to_country, crossing.countries, "country of this crossing")
+            for j, stage_id in enumerate(direction.route):
+                need(origin, (*loc, "route", j), stage_id, stage_ids, "stage")
+        for i, notice in enumerate(crossing.notices):
+            for j, stage_id in enumerate(notice.stages or []):
+                need(origin, ("notices", i, "stages", j), stage_id, stage_ids, "stage")
+    return problems

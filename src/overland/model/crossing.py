@@ -1,0 +1,195 @@
+"""Crossings: stages in order per direction, their clocks, hours, documents and rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, AwareDatetime, Field, model_validator
+
+from overland.model.place import CountryCode, Id, Zone
+from overland.model.provenance import Fact, Provenance, Strict
+from overland.timing.clocks import BEIJING, XINJIANG_ZONES
+from overland.timing.hours import check_hours_text
+
+HoursText = Annotated[str, AfterValidator(check_hours_text)]
+
+
+class Mode(StrEnum):
+    """How a traveller moves through a crossing."""
+
+    own_car = "own-car"
+    motorbike = "motorbike"
+    truck = "truck"
+    passenger = "passenger"  # in pre-arranged or public transport
+    foot = "foot"
+
+
+class StageKind(StrEnum):
+    checkpoint = "checkpoint"  # document check on the road
+    gate = "gate"  # the border line itself
+    inspection = "inspection"  # vehicle / luggage search
+    immigration = "immigration"  # passport stamped
+    customs = "customs"
+    immigration_customs = "immigration-customs"
+    traffic_office = "traffic-office"  # plates and licences
+
+
+class RuleKind(StrEnum):
+    vehicle_held_overnight = "vehicle-held-overnight"
+    transfer_to_sleep = "transfer-to-sleep"
+    no_accommodation = "no-accommodation"
+    next_working_day = "next-working-day"
+    pre_arranged_transport = "pre-arranged-transport"
+    vehicle_entry_documents = "vehicle-entry-documents"
+    forbidden_item = "forbidden-item"
+    no_photography = "no-photography"
+    medical_exam = "medical-exam"
+    technical_check = "technical-check"
+    processing_time = "processing-time"
+    advice = "advice"
+
+
+class Rule(Provenance):
+    """Something a stage does or demands, in words and as a kind the planner understands.
+
+    ``modes`` limits the rule to some ways of travelling (all when left out);
+    ``item`` names the thing a ``forbidden-item`` rule forbids.
+    """
+
+    kind: RuleKind
+    text: str
+    modes: list[Mode] | None = None
+    item: str | None = None
+
+    @model_validator(mode="after")
+    def _item_for_forbidden(self) -> Rule:
+        if self.kind is RuleKind.forbidden_item and not self.item:
+            msg = "a 'forbidden-item' rule needs 'item' (e.g. drone)"
+            raise ValueError(msg)
+        return self
+
+
+class Document(Provenance):
+    """A paper a stage checks. ``modes`` says who needs it (all when left out)."""
+
+    name: str
+    text: str | None = None
+    modes: list[Mode] | None = None
+
+
+class Stage(Strict):
+    """One post on the way through: its clock, weekly hours and what closes it.
+
+    ``hours`` is in OSM opening_hours syntax, read in ``clock``. The countries in
+    ``weekends_of`` and ``holidays_of`` close the stage on their weekends (make-up
+    working days excepted) and public holidays; a stage staffed by two countries
+    lists both, so it opens only when both sides work. ``distances_km`` maps a
+    place or another stage of the crossing to its distance from this stage.
+    """
+
+    name: str
+    kind: StageKind
+    staffed_by: list[CountryCode] = Field(min_length=1)
+    place: Id | None = None
+    distances_km: dict[Id, Fact[Annotated[float, Field(ge=0)]]] = {}
+    clock: Fact[Zone]
+    hours: Fact[HoursText]
+    weekends_of: Fact[list[CountryCode]]
+    holidays_of: Fact[list[CountryCode]]
+    checks: list[Id] = []
+    rules: list[Rule] = []
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _chinese_posts_keep_beijing_time(self) -> Stage:
+        if self.staffed_by == ["CN"]:
+            bad = [c.value for c in self.clock.root if c.value != BEIJING]
+            if bad:
+                msg = (
+                    f"clock {bad[0]!r}: Chinese posts keep Beijing time, {BEIJING} "
+                    f"({' and '.join(XINJIANG_ZONES)} are UTC+6 Xinjiang time)"
+                )
+                raise ValueError(msg)
+        return self
+
+
+class Direction(Provenance):
+    """The order of stages when crossing from one country to the other."""
+
+    id: Id
+    from_country: CountryCode
+    to_country: CountryCode
+    route: list[Id] = Field(min_length=1)
+
+
+class Interval(Strict):
+    """A span of time; both ends carry their UTC offset."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Interval:
+        if self.end <= self.start:
+            msg = f"end {self.end.isoformat()} is not after start {self.start.isoformat()}"
+            raise ValueError(msg)
+        return self
+
+
+class Notice(Strict):
+    """A dated announcement closing stages; it overrides the calendar.
+
+    ``stages`` lists the stage ids it closes; left out, it closes them all.
+    ``closed`` holds the announced span(s) — several when notices were revised.
+    """
+
+    id: Id
+    title: str
+    stages: list[Id] | None = None
+    closed: Fact[Interval]
+    note: str | None = None
+
+
+class Figure(Strict):
+    """A number about the crossing (capacity, traffic), with its unit."""
+
+    label: str
+    unit: str
+    value: Fact[float]
+
+
+class Crossing(Strict):
+    """A border crossing: stages, directions, documents, notices and figures."""
+
+    id: Id
+    names: dict[str, Fact[str]]
+    kind: str = Field(pattern=r"^(road|rail)$")
+    countries: list[CountryCode] = Field(min_length=2, max_length=2)
+    border_place: Id
+    summary: str
+    stages: dict[Id, Stage]
+    directions: list[Direction] = Field(min_length=1)
+    documents: dict[Id, Document] = {}
+    notices: list[Notice] = []
+    figures: dict[Id, Figure] = {}
+    rules: list[Rule] = []
+
+    @property
+    def name(self) -> str:
+        """The English name."""
+        return self.names["en"].value
+
+    def direction(self, from_country: str) -> Direction | None:
+        """The direction that starts in ``from_country``."""
+        return next((d for d in self.directions if d.from_country == from_country), None)
+
+
+def as_jsonable(value: Any) -> Any:
+    """A claim value in a JSON-friendly form (intervals and datetimes as ISO text)."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Strict):
+        return value.model_dump(mode="json")
+    return value

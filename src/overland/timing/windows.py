@@ -1,0 +1,216 @@
+"""A stage's open windows: weekly hours minus weekends, holidays and announced closures.
+
+Everything is expanded once into concrete intervals (aware datetimes) so that a
+search afterwards only compares times. A stage staffed by two countries lists both
+in ``weekends_of`` / ``holidays_of`` and is open only when both sides work. A dated
+notice overrides the holiday calendar on the days it touches: its own span closes
+the stage, and the holidays it overlaps no longer do.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from overland.model.crossing import Crossing, Stage
+from overland.model.place import Country
+from overland.timing.calendars import WEEKDAY_NAMES, day_off, is_makeup_workday
+from overland.timing.clocks import zone
+from overland.timing.hours import open_intervals
+
+Span = tuple[datetime, datetime]
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A span when the stage is shut, and why."""
+
+    start: datetime
+    end: datetime
+    kind: str  # "weekend", "holiday" or "notice"
+    country: str | None
+    text: str  # holiday name or notice title
+
+
+@dataclass(frozen=True)
+class Closure:
+    """A day of the stage's clock with no opening at all, and why."""
+
+    day: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A stage's open windows between two instants, in the stage's clock."""
+
+    stage: str
+    clock: str
+    start: datetime
+    end: datetime
+    windows: tuple[Span, ...]
+    closures: tuple[Closure, ...]
+
+    def is_open(self, moment: datetime) -> bool:
+        """True when ``moment`` falls inside a window (start included, end excluded)."""
+        i = bisect.bisect_right([w[0] for w in self.windows], moment) - 1
+        return i >= 0 and moment < self.windows[i][1]
+
+    def next_opening(self, moment: datetime) -> datetime | None:
+        """The first instant at or after ``moment`` when the stage is open (None past the horizon)."""
+        for start, end in self.windows:
+            if end > moment:
+                return max(start, moment)
+        return None
+
+
+def _day_start(day: date, clock: str) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone(clock))
+
+
+def _local_days(start: datetime, end: datetime, clock: str) -> list[date]:
+    first = start.astimezone(zone(clock)).date()
+    last = (end - timedelta(microseconds=1)).astimezone(zone(clock)).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _subtract(spans: list[Span], blocks: list[Block]) -> list[Span]:
+    cuts = sorted((b.start, b.end) for b in blocks)
+    result: list[Span] = []
+    for start, end in spans:
+        pieces = [(start, end)]
+        for c_start, c_end in cuts:
+            if c_start >= end:
+                break
+            nxt = []
+            for a, b in pieces:
+                if c_end <= a or c_start >= b:
+                    nxt.append((a, b))
+                    continue
+                if a < c_start:
+                    nxt.append((a, c_start))
+                if c_end < b:
+                    nxt.append((c_end, b))
+            pieces = nxt
+        result.extend(pieces)
+    return result
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _blocks(
+    crossing: Crossing, stage_id: str, stage: Stage, countries: Mapping[str, Country], start: datetime, end: datetime
+) -> list[Block]:
+    notices = [
+        Block(n.closed.value.start, n.closed.value.end, "notice", None, n.title)
+        for n in crossing.notices
+        if (n.stages is None or stage_id in n.stages) and _overlaps((n.closed.value.start, n.closed.value.end), (start, end))
+    ]
+    weekends = set(stage.weekends_of.value)
+    holidays = set(stage.holidays_of.value)
+    blocks: list[Block] = list(notices)
+    for code in sorted(weekends | holidays):
+        country = countries[code]
+        clock = country.clock.value
+        for day in _local_days(start - ONE_DAY, end + ONE_DAY, clock):
+            reason = day_off(
+                country.holiday_calendar, day, weekends=code in weekends, holidays_=code in holidays
+            )
+            if reason is None:
+                continue
+            span = (_day_start(day, clock), _day_start(day + ONE_DAY, clock))
+            kind = "weekend" if reason == "weekend" else "holiday"
+            # A notice speaks for the days it touches: it replaces the holiday calendar there.
+            if kind == "holiday" and any(_overlaps(span, (n.start, n.end)) for n in notices):
+                continue
+            blocks.append(Block(span[0], span[1], kind, code, reason))
+    return blocks
+
+
+def _closure_reason(
+    day: date, weekly: list[Span], blocks: list[Block], stage: Stage, countries: Mapping[str, Country]
+) -> str:
+    weekday = WEEKDAY_NAMES[day.weekday()]
+    if not weekly:
+        return f"{weekday}: not in the weekly hours '{stage.hours.value}'"
+    hits = [b for b in blocks if any(_overlaps((b.start, b.end), w) for w in weekly)]
+    parts: list[str] = []
+    for notice in dict.fromkeys(b.text for b in hits if b.kind == "notice"):
+        parts.append(f"closure notice: {notice}")
+    for b in hits:
+        if b.kind == "holiday":
+            text = f"public holiday in {countries[b.country].name}: {b.text}"
+            if text not in parts:
+                parts.append(text)
+    resting = list(dict.fromkeys(countries[b.country].name for b in hits if b.kind == "weekend"))
+    if resting:
+        text = f"weekend in {' and '.join(resting)}"
+        working = [
+            countries[code].name
+            for code in stage.weekends_of.value
+            if is_makeup_workday(countries[code].holiday_calendar, day)
+        ]
+        if working:
+            text += f" ({' and '.join(working)} works: make-up working day)"
+        parts.append(text)
+    return f"{weekday}: " + "; ".join(parts)
+
+
+def stage_schedule(
+    crossing: Crossing,
+    stage_id: str,
+    countries: Mapping[str, Country],
+    start: datetime,
+    end: datetime,
+) -> Schedule:
+    """The open windows of ``crossing``'s stage ``stage_id`` from ``start`` to ``end``.
+
+    Parameters
+    ----------
+    crossing, stage_id
+        The stage.
+    countries
+        The catalog's countries (their clocks and holiday calendars).
+    start, end
+        Aware datetimes bounding the horizon.
+
+    Returns
+    -------
+    Schedule
+        Windows clipped to the horizon, in the stage's clock, and every day of the
+        stage's clock that overlaps the horizon and has no opening at all, with why.
+    """
+    stage = crossing.stages[stage_id]
+    clock = stage.clock.value
+    days = _local_days(start, end, clock)
+    full = (_day_start(days[0], clock), _day_start(days[-1] + ONE_DAY, clock))
+    weekly = open_intervals(stage.hours.value, clock, *full)
+    blocks = _blocks(crossing, stage_id, stage, countries, *full)
+    open_spans = _subtract(weekly, blocks)
+    tz = zone(clock)
+    windows = tuple(
+        (max(a, start).astimezone(tz), min(b, end).astimezone(tz))
+        for a, b in open_spans
+        if b > start and a < end
+    )
+    closures = []
+    for day in days:
+        span = (_day_start(day, clock), _day_start(day + ONE_DAY, clock))
+        if any(_overlaps(span, w) for w in open_spans):
+            continue
+        day_weekly = [(max(a, span[0]), min(b, span[1])) for a, b in weekly if _overlaps((a, b), span)]
+        closures.append(Closure(day, _closure_reason(day, day_weekly, blocks, stage, countries)))
+    return Schedule(
+        stage=f"{crossing.id}/{stage_id}",
+        clock=clock,
+        start=start.astimezone(tz),
+        end=end.astimezone(tz),
+        windows=windows,
+        closures=tuple(closures),
+    )
+

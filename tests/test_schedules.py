@@ -1,0 +1,88 @@
+"""Opening windows of real stages over weekends, lunch, holidays of three countries, notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+import overland
+from overland.errors import InputError, UnknownIdError
+from overland.timing.clocks import zone
+from tests.conftest import assert_closed, assert_open
+
+GATE = "torugart/gate"
+
+
+def test_gate_keeps_beijing_hours_with_a_lunch_break():
+    assert_closed(GATE, "2026-11-25T08:59+08:00")
+    assert_open(GATE, "2026-11-25T09:00+08:00")
+    assert_open(GATE, "2026-11-25T11:59+08:00")
+    assert_closed(GATE, "2026-11-25T12:30+08:00")
+    assert_open(GATE, "2026-11-25T14:00+08:00")
+    assert_closed(GATE, "2026-11-25T18:00+08:00")
+
+
+def test_gate_hours_are_beijing_time_not_xinjiang_time():
+    # 09:00 Beijing is 07:00 in Bishkek and in the tz database's Xinjiang time.
+    assert_open(GATE, "2026-11-25T07:00+06:00")
+    assert_closed(GATE, "2026-11-25T06:59+06:00")
+
+
+def test_gate_closed_on_the_weekend_of_both_sides():
+    assert_closed(GATE, "2026-11-28T10:00+08:00", because="weekend in China and Kyrgyzstan")
+    assert_closed(GATE, "2026-11-29T15:00+08:00", because="weekend")
+    assert_open(GATE, "2026-11-30T09:30+08:00")
+
+
+def test_chinese_national_day_week_closes_the_gate():
+    for day in range(1, 8):
+        assert_closed(GATE, f"2026-10-0{day}T10:00+08:00")
+    assert_closed(GATE, "2026-10-01T10:00+08:00", because="public holiday in China: National Day")
+    assert_open(GATE, "2026-10-08T09:00+08:00")
+
+
+def test_kyrgyz_independence_day_closes_the_gate_but_not_a_chinese_office():
+    assert_closed(GATE, "2026-08-31T10:00+08:00", because="public holiday in Kyrgyzstan: Independence Day")
+    assert_open("torugart/kashgar-traffic-office", "2026-08-31T10:00+08:00")
+
+
+def test_make_up_saturday_opens_chinese_posts_but_not_the_shared_gate():
+    # 10 October 2026 is a Chinese make-up working Saturday; Kyrgyzstan rests.
+    assert_closed(GATE, "2026-10-10T10:00+08:00", because="weekend in Kyrgyzstan (China works: make-up working day)")
+    assert_open("torugart/kashgar-traffic-office", "2026-10-10T10:00+08:00")
+    assert_closed("torugart/kashgar-traffic-office", "2026-10-11T10:00+08:00", because="weekend in China")
+
+
+def test_announced_spring_festival_closure_overrides_the_calendar():
+    assert_closed(GATE, "2026-02-18T10:00+08:00", because="closure notice")
+    # The revised notice reopens at 08:00 Kyrgyz time on 20 February (10:00 Beijing),
+    # although 20 February is a Chinese day off in the holiday calendar.
+    assert_closed(GATE, "2026-02-20T09:30+08:00")
+    assert_open(GATE, "2026-02-20T10:00+08:00")
+
+
+def test_kyrgyz_post_closes_on_kyrgyz_holidays_only():
+    assert_closed("torugart/kg-post", "2026-05-05T10:00+06:00", because="public holiday in Kyrgyzstan: Constitution Day")
+    assert_open("torugart/kg-post", "2026-10-01T10:00+06:00")  # Chinese National Day
+
+
+def test_kazakh_clock_moved_to_utc_plus_5_on_1_march_2024():
+    almaty = zone("Asia/Almaty")
+    assert datetime(2024, 2, 29, 12, tzinfo=almaty).utcoffset().total_seconds() == 6 * 3600
+    assert datetime(2024, 3, 1, 12, tzinfo=almaty).utcoffset().total_seconds() == 5 * 3600
+
+
+def test_windows_carry_the_offset_of_the_stage_clock():
+    schedule = overland.hours(GATE, datetime.fromisoformat("2026-11-27T06:30+00:00"), days=1)
+    assert schedule.windows[0][0].isoformat() == "2026-11-27T14:30:00+08:00"
+
+
+def test_unknown_stage_suggests_a_close_match():
+    with pytest.raises(UnknownIdError, match="did you mean gate"):
+        overland.hours("torugart/gaet", datetime.fromisoformat("2026-11-27T12:30+08:00"))
+
+
+def test_time_without_offset_is_refused():
+    with pytest.raises(InputError, match="no UTC offset"):
+        overland.hours(GATE, datetime.fromisoformat("2026-11-27T12:30"))
