@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +16,31 @@ from overland.io.data_files import default_data_dir
 from overland.timing.windows import Schedule
 
 REPO = Path(__file__).resolve().parent.parent
+# Deterministic terminal output for the CLI tests (set before the CLI's consoles exist).
+os.environ["COLUMNS"] = "100"
+os.environ["NO_COLOR"] = "1"
+os.environ.pop("OVERLAND_DATA", None)
+
+
+@pytest.fixture
+def cli(capsys) -> Callable[..., tuple[int, str, str]]:
+    """Run ``overland ARGS...`` in-process through its real entry point: (exit code, stdout, stderr)."""
+    from overland.cli.app import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        saved = sys.argv
+        sys.argv = ["overland", *args]
+        try:
+            main()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        finally:
+            sys.argv = saved
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -24,7 +24,7 @@ def _cite(claim: Claim[Any]) -> str:
 
 
 def _fact_line(fact: Fact[Any], render=str) -> str:
-    text = f"{escape(render(fact.value))} {_cite(fact.claim)}"
+    text = f"{escape(render(fact.value)) or 'none'} {_cite(fact.claim)}"
     for other in fact.others:
         text += f"\n      [dim]also:[/dim] {escape(render(other.value))} {_cite(other)}"
     return text
@@ -48,15 +48,17 @@ def places(format: FormatOption = Format.text, data: DataOption = None) -> None:
         return
     table = Table(header_style="bold")
     for column in ("id", "name", "local names", "country", "lat, lon", "elev. m", "clock"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in {"id", "clock", "country"})
     for place_id, place in catalog.places.items():
         local = " · ".join(f.value for lang, f in place.names.items() if lang != "en")
         coords = _latlon(place.coordinates.value) if place.coordinates else "[dim]not found[/dim]"
         if place.coordinates and place.coordinates.claim.status is Status.assumed:
             coords += " [yellow](assumed)[/yellow]"
         elevation = f"{place.elevation_m.value:g}" if place.elevation_m else "[dim]not found[/dim]"
-        if place.elevation_m and place.elevation_m.others:
-            elevation += f" [dim](+{len(place.elevation_m.others)} disagree)[/dim]"
+        if place.elevation_m:
+            differing = {c.value for c in place.elevation_m.others} - {place.elevation_m.value}
+            if differing:
+                elevation += f" [dim](sources also say {', '.join(f'{v:g}' for v in sorted(differing))})[/dim]"
         table.add_row(place_id, place.name, escape(local), place.country, coords, elevation, catalog.clock_of(place_id))
     out.print(table)
 
