@@ -58,7 +58,7 @@ def places(format: FormatOption = Format.text, data: DataOption = None) -> None:
         if place.elevation_m:
             differing = {c.value for c in place.elevation_m.others} - {place.elevation_m.value}
             if differing:
-                elevation += f" [dim](sources also say {', '.join(f'{v:g}' for v in sorted(differing))})[/dim]"
+                elevation += f" [dim](also {', '.join(f'{v:g}' for v in sorted(differing))})[/dim]"
         table.add_row(place_id, place.name, escape(local), place.country, coords, elevation, catalog.clock_of(place_id))
     out.print(table)
 
