@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -86,3 +86,28 @@ def test_unknown_stage_suggests_a_close_match():
 def test_time_without_offset_is_refused():
     with pytest.raises(InputError, match="no UTC offset"):
         overland.hours(GATE, datetime.fromisoformat("2026-11-27T12:30"))
+
+
+def test_kazakh_holidays_close_the_khorgos_posts():
+    assert_closed("khorgos/kz-post", "2026-12-16T12:00+05:00", because="public holiday in Kazakhstan: Independence Day")
+    assert_closed("khorgos/cn-post", "2026-03-23T12:00+08:00", because="public holiday in Kazakhstan: Nowruz Holiday")
+    assert_open("khorgos/kz-post", "2026-12-15T12:00+05:00")
+
+
+def test_kazakh_post_hours_follow_the_clock_change_of_1_march_2024(catalog):
+    # The 2005 unified hours, 08:30 local, are 02:30 UTC on UTC+6 and 03:30 UTC on UTC+5.
+    from overland.timing.windows import stage_schedule
+
+    crossing = catalog.crossing("khorgos")
+    stage = crossing.stages["kz-post"]
+    old_hours = next(c for c in stage.hours.root if c.value.startswith("08:30"))
+    with_old_hours = crossing.model_copy(
+        update={"stages": {**crossing.stages, "kz-post": stage.model_copy(update={"hours": type(stage.hours)([old_hours])})}}
+    )
+    def first_window_utc(day: str) -> str:
+        start = datetime.fromisoformat(f"{day}T00:00+00:00")
+        schedule = stage_schedule(with_old_hours, "kz-post", catalog.countries, start, start + timedelta(days=1))
+        return schedule.windows[0][0].astimezone(timezone.utc).strftime("%H:%M")
+
+    assert first_window_utc("2024-02-28") == "02:30"
+    assert first_window_utc("2024-03-06") == "03:30"

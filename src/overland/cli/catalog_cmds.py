@@ -158,7 +158,8 @@ def show(
             table.add_row(str(n), row["stage"], f"{row['on_day']}{mark}\n[dim]{row['clock']}[/dim]",
                           row["in_from_clock"], closes)
         out.print(table)
-        out.print("  [yellow]*[/yellow] assumed hours (no source found; see the stage below)")
+        if any(crossing.stages[s].hours.claim.status is Status.assumed for s in direction.route):
+            out.print("  [yellow]*[/yellow] assumed hours (no source found; see the stage below)")
         out.print(f"  order: {_cite(direction)}\n")
 
     out.print("[bold]Stages[/bold]")
