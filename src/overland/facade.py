@@ -9,16 +9,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from overland.errors import InputError
 from overland.io.data_files import load_catalog as _load_catalog
 from overland.model.catalog import Catalog
 from overland.timing.windows import Schedule, stage_schedule
 
+if TYPE_CHECKING:
+    from overland.sim.capacity import CapacityResult
+    from overland.sim.kpis import Report
+    from overland.sim.scenario import Scenario, TerminalParams
+
 MAX_DAYS = 366
+MAX_SIM_DAYS = 3660
+MAX_REPLICATIONS = 1000
 
 
 @cache
@@ -47,3 +56,162 @@ def hours(stage: str, start: datetime, *, days: int = 7, catalog: Catalog | None
     catalog = catalog or load_catalog()
     crossing, stage_id, _ = catalog.stage(stage)
     return stage_schedule(crossing, stage_id, catalog.countries, start, start + timedelta(days=days))
+
+
+_PLANNERS: dict[int, tuple[Catalog, object]] = {}
+
+
+def _planner(catalog: Catalog):
+    """The planner of ``catalog``, kept so its timetables are expanded only once."""
+    from overland.planner.search import Planner
+
+    kept = _PLANNERS.get(id(catalog))
+    if kept is None or kept[0] is not catalog:
+        kept = (catalog, Planner(catalog))
+        _PLANNERS[id(catalog)] = kept
+    return kept[1]
+
+
+def plan(
+    origin: str,
+    destination: str,
+    depart: datetime,
+    *,
+    via: str | None = None,
+    mode: str = "own-car",
+    documents: list[str] | None = None,
+    carrying: list[str] = (),
+    catalog: Catalog | None = None,
+):
+    """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
+
+    ``documents`` lists the document ids you hold (None: every document the route asks
+    for); ``carrying`` lists items such as ``drone``. Returns a :class:`Plan`.
+    """
+    from overland.model.crossing import Mode
+    from overland.planner.search import check_documents
+    from overland.planner.trip import Traveller
+
+    catalog = catalog or load_catalog()
+    try:
+        travel_mode = Mode(mode)
+    except ValueError:
+        msg = f"unknown mode {mode!r}: one of {', '.join(m.value for m in Mode)}"
+        raise InputError(msg) from None
+    if documents is not None:
+        check_documents(catalog, list(documents))
+    catalog.place(origin)
+    catalog.place(destination)
+    traveller = Traveller(
+        mode=travel_mode,
+        documents=frozenset(documents) if documents is not None else None,
+        carrying=frozenset(carrying),
+    )
+    return _planner(catalog).plan(origin, destination, depart, traveller, via=via)
+
+
+def compare(origin: str, destination: str, depart: datetime, *, mode: str = "own-car", catalog: Catalog | None = None):
+    """One plan per crossing joining the two places (every document held), best first."""
+    from overland.model.crossing import Mode
+    from overland.planner.trip import Traveller
+
+    catalog = catalog or load_catalog()
+    catalog.place(origin)
+    catalog.place(destination)
+    return _planner(catalog).compare(origin, destination, depart, Traveller(mode=Mode(mode)))
+
+
+def _check_run(days: float, warmup_days: float, replications: int) -> None:
+    if not 0 < days <= MAX_SIM_DAYS:
+        msg = f"days must be more than 0 and at most {MAX_SIM_DAYS}, not {days:g}"
+        raise InputError(msg)
+    if not 0 <= warmup_days <= MAX_SIM_DAYS:
+        msg = f"warm-up days must be between 0 and {MAX_SIM_DAYS}, not {warmup_days:g}"
+        raise InputError(msg)
+    if not 1 <= replications <= MAX_REPLICATIONS:
+        msg = f"replications must be between 1 and {MAX_REPLICATIONS}, not {replications}"
+        raise InputError(msg)
+
+
+def _scenario(scenario: str | Path | Scenario | TerminalParams) -> tuple[str, TerminalParams]:
+    from overland.io.freight_files import load_scenario
+    from overland.sim.scenario import Scenario, TerminalParams
+
+    if isinstance(scenario, TerminalParams):
+        return "custom", scenario
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return scenario.id, scenario.params()
+
+
+def simulate(
+    scenario: str | Path | Scenario | TerminalParams,
+    *,
+    days: float = 365,
+    seed: int = 0,
+    replications: int = 1,
+    warmup_days: float = 7,
+    progress: Callable[[float], None] | None = None,
+) -> Report:
+    """Simulate a freight terminal scenario: figures per replication and their mean and 95 % interval.
+
+    ``scenario`` is a bundled scenario's name (``"khorgos-2021"``), a path to a
+    scenario file, a loaded :class:`~overland.sim.scenario.Scenario` or plain
+    :class:`~overland.sim.scenario.TerminalParams`. Statistics cover ``days`` days
+    after ``warmup_days``; replication ``i`` uses the ``i``-th child of ``seed``.
+
+    >>> import overland
+    >>> report = overland.simulate("khorgos-2021", days=30, seed=1)
+    >>> 9 < report.summary["trains_per_day"].mean < 13
+    True
+    """
+    _check_run(days, warmup_days, replications)
+    from overland.sim.runner import replicate
+
+    name, params = _scenario(scenario)
+    return replicate(
+        params, scenario=name, days=days, warmup_days=warmup_days, seed=seed,
+        replications=replications, progress=progress,
+    )  # fmt: skip
+
+
+def freight_capacity(
+    scenario: str | Path | Scenario | TerminalParams,
+    *,
+    target_tons: float,
+    max_dwell_h: float,
+    statistic: str = "p90",
+    days: float = 90,
+    warmup_days: float = 7,
+    seed: int = 0,
+    replications: int = 3,
+    on_trial: Callable | None = None,
+) -> CapacityResult:
+    """The fewest cranes, then tracks, that carry ``target_tons`` a year within ``max_dwell_h``.
+
+    Every configuration is simulated with the same seeds (see :mod:`overland.sim.capacity`).
+    """
+    _check_run(days, warmup_days, replications)
+    if not target_tons > 0:
+        msg = f"the target must be more than 0 tons a year, not {target_tons:g}"
+        raise InputError(msg)
+    if not max_dwell_h > 0:
+        msg = f"the dwell limit must be more than 0 hours, not {max_dwell_h:g}"
+        raise InputError(msg)
+    from overland.sim.capacity import STATISTICS, find_capacity
+    from overland.sim.runner import replicate
+
+    if statistic not in STATISTICS:
+        msg = f"dwell statistic must be one of {', '.join(STATISTICS)}, not {statistic!r}"
+        raise InputError(msg)
+    name, params = _scenario(scenario)
+
+    def evaluate(config: TerminalParams) -> Report:
+        return replicate(
+            config, scenario=name, days=days, warmup_days=warmup_days, seed=seed, replications=replications
+        )
+
+    return find_capacity(
+        params, target_tons=target_tons, max_dwell_h=max_dwell_h, evaluate=evaluate,
+        statistic=statistic, on_trial=on_trial,
+    )  # fmt: skip

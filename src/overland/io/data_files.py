@@ -17,10 +17,12 @@ from pydantic import BaseModel, ValidationError
 from overland.errors import DataError
 from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
+from overland.model.leg import LegsFile
 
 PLACES_FILE = "places.yaml"
+LEGS_FILE = "legs.yaml"
 CROSSINGS_DIR = "crossings"
-SCHEMAS = {"places": PlacesFile, "crossing": Crossing}
+SCHEMAS = {"places": PlacesFile, "crossing": Crossing, "legs": LegsFile}
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -180,11 +182,24 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             continue
         crossings[crossing.id] = crossing
         docs[crossing.id] = doc
+    legs_file: LegsFile | None = None
+    legs_path = root / LEGS_FILE
+    if legs_path.is_file():
+        try:
+            docs["legs"] = read_yaml(legs_path)
+            legs_file = validate_doc(docs["legs"], LegsFile)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
         raise DataError(problems)
-    catalog = Catalog(countries=places_file.countries, places=places_file.places, crossings=crossings)
+    catalog = Catalog(
+        countries=places_file.countries,
+        places=places_file.places,
+        crossings=crossings,
+        legs=tuple(legs_file.legs) if legs_file else (),
+    )
     broken = check_references(catalog)
     if broken:
         raise DataError(

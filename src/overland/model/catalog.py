@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from overland.errors import UnknownIdError
-from overland.model.crossing import Crossing, Stage
+from overland.model.crossing import Crossing, Mode, Stage
+from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
 from overland.model.provenance import Strict
 
@@ -24,7 +25,7 @@ class PlacesFile(Strict):
 class Problem:
     """A broken reference: in which file-level record, at which field path, what is wrong."""
 
-    origin: str  # "places" or a crossing id
+    origin: str  # "places", "legs" or a crossing id
     loc: tuple[str | int, ...]
     message: str
 
@@ -44,6 +45,7 @@ class Catalog:
     countries: dict[str, Country]
     places: dict[str, Place]
     crossings: dict[str, Crossing]
+    legs: tuple[Leg, ...] = ()
 
     def place(self, place_id: str) -> Place:
         """The place ``place_id``."""
@@ -71,6 +73,19 @@ class Catalog:
                 f"unknown stage {stage_id!r} of {crossing_id}" + suggest(stage_id, list(crossing.stages))
             )
         return crossing, stage_id, crossing.stages[stage_id]
+
+    def node_place(self, node: str) -> Place | None:
+        """The place of a node: the place itself, or a stage's place (else its crossing's border place)."""
+        if "/" not in node:
+            return self.places.get(node)
+        crossing, _, stage = self.stage(node)
+        return self.places.get(stage.place or crossing.border_place)
+
+    def node_name(self, node: str) -> str:
+        """A readable name of a node."""
+        if "/" not in node:
+            return self.place(node).name
+        return self.stage(node)[2].name
 
     def clock_of(self, place_id: str) -> str:
         """The zone of the clock people at ``place_id`` officially use."""
@@ -128,4 +143,27 @@ def check_references(catalog: Catalog) -> list[Problem]:
         for i, notice in enumerate(crossing.notices):
             for j, stage_id in enumerate(notice.stages or []):
                 need(origin, ("notices", i, "stages", j), stage_id, stage_ids, "stage")
+
+    nodes = places + [f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages]
+    joined: set[tuple[str, str]] = set()
+    for i, leg in enumerate(catalog.legs):
+        need("legs", ("legs", i, "start"), leg.start, nodes, "place or CROSSING/STAGE")
+        need("legs", ("legs", i, "end"), leg.end, nodes, "place or CROSSING/STAGE")
+        joined.add((leg.start, leg.end))
+        if not leg.one_way:
+            joined.add((leg.end, leg.start))
+    if catalog.legs:
+        for crossing in catalog.crossings.values():
+            for i, direction in enumerate(crossing.directions):
+                missing: dict[tuple[str, str], list[str]] = {}
+                for mode in Mode:
+                    route = [s for s in direction.route if s in crossing.stages and crossing.stages[s].applies_to(mode)]
+                    for a, b in zip(route, route[1:], strict=False):
+                        pair = (f"{crossing.id}/{a}", f"{crossing.id}/{b}")
+                        if pair not in joined:
+                            missing.setdefault(pair, []).append(mode.value)
+                for (a, b), modes in missing.items():
+                    who = "every traveller" if len(modes) == len(Mode) else ", ".join(modes)
+                    problems.append(Problem(crossing.id, ("directions", i, "route"),
+                                            f"no leg from {a} to {b} in legs.yaml (needed by {who})"))
     return problems

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 
 from overland.model.place import CountryCode, Id, Zone
 from overland.model.provenance import Fact, Provenance, Strict
@@ -55,13 +54,20 @@ class Rule(Provenance):
     """Something a stage does or demands, in words and as a kind the planner understands.
 
     ``modes`` limits the rule to some ways of travelling (all when left out);
-    ``item`` names the thing a ``forbidden-item`` rule forbids.
+    ``item`` names the thing a ``forbidden-item`` rule forbids; ``resume_at`` is the
+    local time (stage clock, ``HH:MM``) at which a ``vehicle-held-overnight`` stage
+    takes the traveller back the next morning.
     """
 
     kind: RuleKind
     text: str
     modes: list[Mode] | None = None
     item: str | None = None
+    resume_at: Fact[Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]] | None = None
+
+    def applies_to(self, mode: Mode) -> bool:
+        """True when the rule concerns travellers of ``mode``."""
+        return self.modes is None or mode in self.modes
 
     @model_validator(mode="after")
     def _item_for_forbidden(self) -> Rule:
@@ -78,6 +84,10 @@ class Document(Provenance):
     text: str | None = None
     modes: list[Mode] | None = None
 
+    def applies_to(self, mode: Mode) -> bool:
+        """True when travellers of ``mode`` need this document."""
+        return self.modes is None or mode in self.modes
+
 
 class Stage(Strict):
     """One post on the way through: its clock, weekly hours and what closes it.
@@ -87,11 +97,16 @@ class Stage(Strict):
     working days excepted) and public holidays; a stage staffed by two countries
     lists both, so it opens only when both sides work. ``distances_km`` maps a
     place or another stage of the crossing to its distance from this stage.
+    ``modes`` limits the stage to some ways of travelling (a traffic office serves
+    own vehicles only). ``processing_minutes`` maps a mode, or ``all``, to the time
+    the stage takes once open.
     """
 
     name: str
     kind: StageKind
     staffed_by: list[CountryCode] = Field(min_length=1)
+    modes: list[Mode] | None = None
+    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[Annotated[float, Field(ge=0)]]] = {}
     place: Id | None = None
     distances_km: dict[Id, Fact[Annotated[float, Field(ge=0)]]] = {}
     clock: Fact[Zone]
@@ -101,6 +116,14 @@ class Stage(Strict):
     checks: list[Id] = []
     rules: list[Rule] = []
     note: str | None = None
+
+    def applies_to(self, mode: Mode) -> bool:
+        """True when travellers of ``mode`` pass this stage."""
+        return self.modes is None or mode in self.modes
+
+    def processing_for(self, mode: Mode) -> Fact[float] | None:
+        """The processing time for ``mode`` (its own entry, else ``all``), or None when unknown."""
+        return self.processing_minutes.get(mode.value) or self.processing_minutes.get("all")
 
     @model_validator(mode="after")
     def _chinese_posts_keep_beijing_time(self) -> Stage:
@@ -185,11 +208,3 @@ class Crossing(Strict):
         """The direction that starts in ``from_country``."""
         return next((d for d in self.directions if d.from_country == from_country), None)
 
-
-def as_jsonable(value: Any) -> Any:
-    """A claim value in a JSON-friendly form (intervals and datetimes as ISO text)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Strict):
-        return value.model_dump(mode="json")
-    return value

@@ -50,7 +50,8 @@ class Place(Strict):
 
     ``names`` maps a language tag (``en``, ``ky``, ``ru``, ``zh``, ``ug``, ``kk``) to
     the name; ``en`` is required. ``clock`` is the zone of the clock people there
-    officially use; left out, it is the country's clock.
+    officially use; left out, it is the country's clock. ``lodging`` says what
+    accommodation there is (the planner puts nights only where some is known).
     """
 
     names: dict[LanguageTag, Fact[str]]
@@ -59,6 +60,7 @@ class Place(Strict):
     coordinates: Fact[LatLon] | None = None
     elevation_m: Fact[float] | None = None
     clock: Fact[Zone] | None = None
+    lodging: Fact[str] | None = None
     note: str | None = None
 
     @model_validator(mode="after")

@@ -1,0 +1,260 @@
+"""``overland freight``: simulate a break-of-gauge container terminal and size it for a target."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from overland.cli.app import Format, FormatOption, app, err, out, print_json
+from overland.errors import InputError
+
+freight_app = typer.Typer(
+    help="Rail freight: a discrete-event model of a break-of-gauge terminal (Khorgos).",
+    no_args_is_help=True,
+)
+app.add_typer(freight_app, name="freight")
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A scenario name (see `overland freight scenarios`) or a path to a scenario YAML file.")
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random streams.")]
+WarmupOption = Annotated[float, typer.Option("--warmup", min=0, help="Days simulated before statistics start.")]
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|min|minutes?|d|days?)?\s*$")
+_DURATION_HOURS = {"h": 1, "hour": 1, "hours": 1, "min": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
+                   "d": 24, "day": 24, "days": 24}  # fmt: skip
+LONG_RUN_DAYS = 60  # show a progress bar beyond this many simulated days (on a terminal)
+
+
+def parse_duration_hours(text: str) -> float:
+    """``24h``, ``90min``, ``1.5d`` or a bare number of hours, in hours."""
+    match = _DURATION_RE.match(text)
+    if match is None:
+        msg = f"duration {text!r} is not understood: write e.g. 24h, 90min or 1.5d"
+        raise InputError(msg)
+    return float(match.group(1)) * _DURATION_HOURS[match.group(2) or "h"]
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None or value != value or math.isinf(value):
+        return "–"
+    if unit == "share":
+        return f"{value:.1%}"
+    magnitude = abs(value)
+    if magnitude >= 1000:
+        return f"{value:,.0f}"
+    if magnitude >= 100:
+        return f"{value:.0f}"
+    if magnitude >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def _config_line(params: Any) -> str:
+    from overland.sim.scenario import Gauge
+
+    return (
+        f"{params.cranes} cranes, {params.tracks[Gauge.standard]}+{params.tracks[Gauge.broad]} tracks "
+        f"(1435+1520 mm), yard {params.yard_capacity_teu:,} TEU"
+    )
+
+
+@freight_app.command()
+def scenarios() -> None:
+    """List the bundled freight scenarios."""
+    from overland.io.freight_files import load_scenario, scenario_names
+
+    table = Table(header_style="bold")
+    for column in ("scenario", "name", "configuration", "assumed values"):
+        table.add_column(column)
+    for name in scenario_names():
+        scenario = load_scenario(name)
+        fraction = f"{len(scenario.assumed())} of {len(scenario.claims())}"
+        table.add_row(name, scenario.name, _config_line(scenario.params()), fraction)
+    out.print(table)
+
+
+@freight_app.command()
+def simulate(
+    scenario: ScenarioArg,
+    days: Annotated[float, typer.Option("--days", help="Days of statistics (after the warm-up).")] = 365,
+    seed: SeedOption = 0,
+    replications: Annotated[int, typer.Option("--replications", help="Independent runs (mean and 95 % interval).")] = 1,
+    warmup: WarmupOption = 7,
+    format: FormatOption = Format.text,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Folder for PNG plots: the dwell histogram and the yard occupancy.")
+    ] = None,
+    csv_dir: Annotated[
+        Path | None, typer.Option("--csv", help="Folder for CSV files: the summary, each replication, the yard.")
+    ] = None,
+) -> None:
+    """Simulate a scenario: throughput, train dwell, queues, crane and track use, the yard."""
+    import overland
+    from overland.io import freight_files
+    from overland.sim.kpis import KPI_LABELS
+
+    loaded = freight_files.load_scenario(scenario)
+    report = _with_progress(
+        days * replications,
+        lambda progress: overland.simulate(
+            loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress
+        ),
+    )
+    written: list[Path] = []
+    if csv_dir is not None:
+        written += _write_csv(report, csv_dir)
+    if plot is not None:
+        written += freight_files.write_plots(report, _folder(plot))
+    if format is Format.json:
+        print_json(
+            {
+                **report.as_dict(),
+                "name": loaded.name,
+                "assumed": loaded.assumed(),
+                "files": [str(p) for p in written],
+            }
+        )
+        return
+    params = report.params
+    out.print(f"[bold]{loaded.id}[/bold] — {loaded.name}")
+    reps = f"{replications} replication{'s' if replications != 1 else ''}"
+    out.print(f"{days:g} days after a {warmup:g}-day warm-up · {reps} · seed {seed} · {_config_line(params)}")
+    table = Table(header_style="bold")
+    table.add_column("figure")
+    table.add_column("mean", justify="right")
+    table.add_column("± 95 %", justify="right")
+    table.add_column("unit")
+    for name, (unit, label) in KPI_LABELS.items():
+        est = report.summary[name]
+        half = _number(est.ci95, unit) if est.ci95 is not None else ""
+        table.add_row(label, _number(est.mean, unit), half, "" if unit == "share" else unit)
+    out.print(table)
+    balance = report.balance[0]
+    inside = balance["on_inbound"] + balance["in_yard"] + balance["on_outbound"]
+    out.print(
+        f"boxes (replication 1): {balance['arrived']:,} arrived = {balance['departed']:,} left + {inside:,} inside"
+    )
+    assumed = loaded.assumed()
+    if assumed:
+        out.print(f"[yellow]assumed ({len(assumed)} of {len(loaded.claims())} values):[/yellow] {', '.join(assumed)}")
+    for path in written:
+        out.print(f"wrote {path}")
+
+
+@freight_app.command()
+def capacity(
+    scenario: ScenarioArg,
+    target_mt: Annotated[float, typer.Option("--target-mt", help="Target throughput, million tons a year.")],
+    max_dwell: Annotated[str, typer.Option("--max-dwell", help="Dwell limit, e.g. 24h, 90min, 1.5d.")] = "24h",
+    statistic: Annotated[
+        str, typer.Option("--statistic", help="Which dwell must stay within the limit: mean, p50, p90 or max.")
+    ] = "p90",
+    days: Annotated[float, typer.Option("--days", help="Days of statistics per configuration.")] = 90,
+    seed: SeedOption = 0,
+    replications: Annotated[int, typer.Option("--replications", help="Runs per configuration.")] = 3,
+    warmup: WarmupOption = 7,
+    format: FormatOption = Format.text,
+) -> None:
+    """The fewest cranes, then tracks, that carry the target tonnage within the dwell limit."""
+    import overland
+    from overland.io import freight_files
+
+    limit_h = parse_duration_hours(max_dwell)
+    loaded = freight_files.load_scenario(scenario)
+    show = err.is_terminal and format is Format.text
+
+    def on_trial(trial: Any) -> None:
+        if show:
+            verdict = "meets" if trial.meets else "misses"
+            err.print(f"  {trial.label}: {verdict} ({statistic} dwell {trial.dwell_h.mean:.1f} h)", highlight=False)
+
+    result = overland.freight_capacity(
+        loaded, target_tons=target_mt * 1e6, max_dwell_h=limit_h, statistic=statistic,
+        days=days, warmup_days=warmup, seed=seed, replications=replications, on_trial=on_trial,
+    )  # fmt: skip
+    rows = [
+        {
+            "cranes": t.cranes,
+            "tracks_standard": t.standard,
+            "tracks_broad": t.broad,
+            "mt_per_year": round(t.tons_per_year.mean / 1e6, 3),
+            f"dwell_{statistic}_h": round(t.dwell_h.mean, 2) if t.dwell_h.mean == t.dwell_h.mean else None,
+            "dwell_ci95_h": round(t.dwell_h.ci95, 2) if t.dwell_h.ci95 is not None else None,
+            "queue_standard": round(t.queue_standard, 3),
+            "queue_broad": round(t.queue_broad, 3),
+            "crane_utilisation": round(t.crane_utilisation, 3),
+            "meets": t.meets,
+        }
+        for t in result.trials
+    ]
+    best = result.best
+    if format is Format.json:
+        print_json(
+            {
+                "scenario": loaded.id,
+                "target_mt": target_mt,
+                "max_dwell_h": limit_h,
+                "statistic": statistic,
+                "days": days,
+                "replications": replications,
+                "seed": seed,
+                "answer": (
+                    {"cranes": best.cranes, "tracks_standard": best.standard, "tracks_broad": best.broad}
+                    if best
+                    else None
+                ),
+                "reason": result.limit_reason,
+                "trials": rows,
+            }
+        )
+    else:
+        out.print(
+            f"[bold]{loaded.id}[/bold] at {target_mt:g} Mt a year, {statistic} dwell within {limit_h:g} h "
+            f"({days:g} days × {replications} runs per configuration, seed {seed})"
+        )
+        table = Table(header_style="bold")
+        for column in ("cranes", "tracks 1435", "tracks 1520", "Mt/yr", f"dwell {statistic} h", "crane use", ""):
+            table.add_column(column, justify="right")
+        for row, t in zip(rows, result.trials, strict=True):
+            table.add_row(
+                str(t.cranes), str(t.standard), str(t.broad), f"{t.tons_per_year.mean / 1e6:.1f}",
+                _number(t.dwell_h.mean, "h"), f"{t.crane_utilisation:.0%}", "meets" if row["meets"] else "",
+            )  # fmt: skip
+        out.print(table)
+        if best:
+            out.print(f"smallest: [bold]{best.label}[/bold]")
+    if best is None:
+        raise InputError(result.limit_reason or "no configuration meets the target")
+
+
+def _folder(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        msg = f"{path} is a file, not a folder"
+        raise InputError(msg)
+    return path
+
+
+def _write_csv(report: Any, folder: Path) -> list[Path]:
+    from overland.io.freight_files import write_csv
+
+    return write_csv(report, _folder(folder))
+
+
+def _with_progress(work_days: float, run: Any) -> Any:
+    """Run ``run(progress)``; on a terminal and for long runs, with a progress bar on stderr."""
+    if not err.is_terminal or work_days < LONG_RUN_DAYS:
+        return run(None)
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("simulating"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
+        console=err, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("simulate", total=1.0)
+        return run(lambda fraction: bar.update(task, completed=fraction))

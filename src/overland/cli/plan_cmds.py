@@ -1,0 +1,173 @@
+"""``overland plan`` and ``overland compare``: door-to-door plans in both clocks."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from overland.cli.app import DataOption, app, catalog_from, out, parse_time, print_json
+from overland.errors import InputError
+from overland.planner.search import clock_name
+from overland.planner.trip import EventKind, Plan
+from overland.timing.clocks import zone
+
+BLOCKED_EXIT = 3
+
+
+class PlanFormat(StrEnum):
+    text = "text"
+    json = "json"
+    ics = "ics"
+    gpx = "gpx"
+    geojson = "geojson"
+
+
+class VehicleChoice(StrEnum):
+    own = "own"
+    none = "none"
+
+
+def _mode(vehicle: VehicleChoice, mode: str | None) -> str:
+    if mode:
+        return mode
+    return "own-car" if vehicle is VehicleChoice.own else "passenger"
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _time(moment, clock: str) -> str:
+    local = moment.astimezone(zone(clock))
+    return f"{local:%a %d %b %H:%M}"
+
+
+def _print_plan(plan: Plan, catalog, documents_note: str) -> None:
+    home = plan.home_clock
+    head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
+    if plan.via:
+        head += f" via {catalog.crossing(plan.via).name} ({plan.direction})"
+    out.print(f"{head} · {plan.traveller.mode.value} · {documents_note}")
+    arrive = f"{_time(plan.arrive, plan.arrive.tzinfo.key)} {clock_name(plan.arrive.tzinfo.key)}" if plan.arrive else "—"
+    out.print(f"Leave {_time(plan.depart, home)} {clock_name(home)} · arrive {arrive} · "
+              f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting")
+    table = Table(header_style="bold", show_lines=False)
+    table.add_column("local time (where it happens)", no_wrap=True)
+    table.add_column(clock_name(home), no_wrap=True)
+    table.add_column("event", no_wrap=True)
+    table.add_column("where / note")
+    for event in plan.events:
+        clock = event.start.tzinfo.key
+        when = _time(event.start, clock)
+        if event.end != event.start:
+            when += f"–{event.end.astimezone(zone(clock)):%H:%M}"
+        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        style = {EventKind.wait: "yellow", EventKind.night: "cyan", EventKind.blocked: "red bold",
+                 EventKind.vehicle_held: "yellow"}.get(event.kind)
+        if style:
+            what = f"[{style}]{what}[/{style}]"
+        where = event.stage or event.place or ""
+        note = event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
+        table.add_row(f"{when} {clock_name(clock)}", _time(event.start, home), what, escape(note))
+    out.print(table)
+    for blocker in plan.blockers:
+        out.print(f"[red bold]Blocked[/red bold] at {blocker.stage}: {escape(blocker.reason)} [dim]\\[{escape(blocker.source)}][/dim]")
+    for warning in plan.warnings:
+        out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
+    for item in plan.advice:
+        out.print(f"• {item.stage}: {escape(item.text)} [dim]\\[{escape(item.source)}][/dim]")
+        if item.note:
+            out.print(f"  [dim]{escape(item.note)}[/dim]")
+
+
+@app.command()
+def plan(
+    origin: Annotated[str, typer.Option("--from", help="Place id to leave from, e.g. naryn (see `overland places`).")],
+    destination: Annotated[str, typer.Option("--to", help="Place id to reach, e.g. kashgar.")],
+    depart: Annotated[str, typer.Option("--depart", help="Departure, ISO 8601 with offset, e.g. 2026-11-27T07:00+06:00.")],
+    via: Annotated[str | None, typer.Option("--via", help="Crossing to use (default: the earliest arrival).")] = None,
+    vehicle: Annotated[VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")] = VehicleChoice.own,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot (overrides --vehicle).")
+    ] = None,
+    has: Annotated[
+        str, typer.Option("--has", help="Document ids you hold, comma-separated, or 'all' (see `overland show`).")
+    ] = "all",
+    carrying: Annotated[str | None, typer.Option("--carrying", help="Items you carry, e.g. drone.")] = None,
+    format: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    data: DataOption = None,
+) -> None:
+    """When will I get through, door to door, in both clocks; where I sleep; what stops me.
+
+    Exit 0 with a complete plan, 3 when a stage turns the traveller back (the plan up to
+    there is still printed).
+    """
+    from overland.facade import plan as make_plan
+    from overland.io.exports import to_geojson, to_gpx, to_ics
+
+    catalog = catalog_from(data)
+    moment = parse_time(depart, hint_clock=catalog.clock_of(origin))
+    documents = None if has.strip() == "all" else _split(has)
+    result = make_plan(origin, destination, moment, via=via, mode=_mode(vehicle, mode), documents=documents,
+                       carrying=_split(carrying), catalog=catalog)
+    if format is PlanFormat.json:
+        print_json(result.as_json())
+    elif format is PlanFormat.ics:
+        sys.stdout.write(to_ics(result, catalog))
+    elif format is PlanFormat.gpx:
+        sys.stdout.write(to_gpx(result, catalog))
+    elif format is PlanFormat.geojson:
+        sys.stdout.write(to_geojson(result, catalog))
+    else:
+        note = "documents: all the route asks for (--has to check yours)" if documents is None else f"documents: {has}"
+        _print_plan(result, catalog, note)
+    if result.blockers:
+        raise typer.Exit(BLOCKED_EXIT)
+
+
+@app.command()
+def compare(
+    origin: Annotated[str, typer.Option("--from", help="Place id to leave from.")],
+    destination: Annotated[str, typer.Option("--to", help="Place id to reach.")],
+    depart: Annotated[str, typer.Option("--depart", help="Departure, ISO 8601 with offset.")],
+    vehicle: Annotated[VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")] = VehicleChoice.own,
+    mode: Annotated[str | None, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = None,
+    format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    data: DataOption = None,
+) -> None:
+    """The crossings side by side: arrival, nights, waiting, blockers."""
+    from overland.facade import compare as make_compare
+
+    if format not in {"text", "json"}:
+        raise InputError(f"--format {format!r}: use text or json")
+    catalog = catalog_from(data)
+    moment = parse_time(depart)
+    plans = make_compare(origin, destination, moment, mode=_mode(vehicle, mode), catalog=catalog)
+    rows = [
+        {
+            "via": p.via,
+            "direction": p.direction,
+            "arrive": p.arrive.isoformat() if p.arrive else None,
+            "hours": round((p.arrive - p.depart).total_seconds() / 3600, 1) if p.arrive else None,
+            "nights": p.night_count,
+            "waiting_hours": round(p.waiting_hours, 1),
+            "blockers": [b.reason for b in p.blockers],
+        }
+        for p in plans
+    ]
+    if format == "json":
+        print_json({"from": origin, "to": destination, "depart": moment.isoformat(), "options": rows})
+        return
+    table = Table(header_style="bold")
+    for column in ("via", "arrive (local)", "door to door", "nights", "waiting", "blockers"):
+        table.add_column(column)
+    for p, row in zip(plans, rows, strict=True):
+        arrive = f"{_time(p.arrive, p.arrive.tzinfo.key)} {clock_name(p.arrive.tzinfo.key)}" if p.arrive else "—"
+        table.add_row(row["via"] or "(no border)", arrive, f"{row['hours']} h" if row["hours"] is not None else "—",
+                      str(row["nights"]), f"{row['waiting_hours']} h", escape("; ".join(row["blockers"])) or "none")
+    out.print(table)

@@ -1,0 +1,81 @@
+"""Stage timetables: open windows expanded once per calendar year into sorted arrays.
+
+The search then only compares numbers (UTC seconds since the epoch), as partridge
+expands GTFS calendars into service dates before anything reads them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+
+from overland.model.crossing import Crossing
+from overland.model.place import Country
+from overland.timing.windows import stage_schedule
+
+Seconds = float
+
+
+def epoch(moment: datetime) -> Seconds:
+    """UTC seconds since the epoch of an aware datetime."""
+    return moment.timestamp()
+
+
+@dataclass
+class StageTimetable:
+    """One stage's open windows, expanded a year at a time on first use."""
+
+    crossing: Crossing
+    stage_id: str
+    countries: Mapping[str, Country]
+    _years: dict[int, tuple[list[Seconds], list[Seconds]]] = field(default_factory=dict)
+    _closures: dict[date, str] = field(default_factory=dict)
+
+    @property
+    def clock(self) -> str:
+        return self.crossing.stages[self.stage_id].clock.value
+
+    def _year(self, year: int) -> tuple[list[Seconds], list[Seconds]]:
+        chunk = self._years.get(year)
+        if chunk is None:
+            start = datetime(year, 1, 1, tzinfo=timezone.utc)
+            end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+            schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
+            chunk = ([epoch(a) for a, _ in schedule.windows], [epoch(b) for _, b in schedule.windows])
+            self._years[year] = chunk
+            self._closures.update({c.day: c.reason for c in schedule.closures})
+        return chunk
+
+    def windows_from(self, t: Seconds, *, last_year: int) -> Iterator[tuple[Seconds, Seconds]]:
+        """Open windows that end after ``t``, in order, merged across year boundaries."""
+        year = datetime.fromtimestamp(t, timezone.utc).year
+        pending: tuple[Seconds, Seconds] | None = None
+        while year <= last_year:
+            starts, ends = self._year(year)
+            i = bisect.bisect_right(ends, t)
+            for j in range(i, len(starts)):
+                window = (starts[j], ends[j])
+                if pending is not None:
+                    if pending[1] == window[0]:
+                        pending = (pending[0], window[1])
+                        continue
+                    yield pending
+                pending = window
+            year += 1
+        if pending is not None:
+            yield pending
+
+    def earliest_fit(self, t: Seconds, duration: Seconds, *, last_year: int) -> Seconds | None:
+        """The earliest start at or after ``t`` of a ``duration`` that fits inside one open window."""
+        for start, end in self.windows_from(t, last_year=last_year):
+            begin = max(start, t)
+            if begin + duration <= end:
+                return begin
+        return None
+
+    def closure_reason(self, day: date) -> str | None:
+        """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
+        self._year(day.year)
+        return self._closures.get(day)

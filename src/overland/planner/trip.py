@@ -1,0 +1,160 @@
+"""What the planner returns: the plan of a trip, event by event, in local clocks."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from overland.model.crossing import Mode
+
+
+def _two_ams(start: datetime, end: datetime) -> int:
+    """How many times the local clock of ``start`` shows 02:00 between ``start`` and ``end``."""
+    tz = start.tzinfo
+    first = datetime.combine(start.date(), time(2), tzinfo=tz)
+    if first <= start:
+        first += timedelta(days=1)
+    count = 0
+    while first < end:
+        count += 1
+        first = datetime.combine(first.date() + timedelta(days=1), time(2), tzinfo=tz)
+    return count
+
+
+class EventKind(StrEnum):
+    depart = "depart"
+    drive = "drive"
+    wait = "wait"
+    process = "process"
+    night = "night"
+    vehicle_held = "vehicle-held"
+    transfer = "transfer"
+    arrive = "arrive"
+    blocked = "blocked"
+
+
+class Event(BaseModel):
+    """One step of the trip. Times carry the offset of the clock where the step happens."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: EventKind
+    place: str | None = None  # place id (the stage's place for a stage)
+    stage: str | None = None  # CROSSING/STAGE
+    start: datetime
+    end: datetime
+    note: str = ""
+    km: float | None = None
+    to: str | None = None  # drive and transfer: the node reached
+
+
+class Blocker(BaseModel):
+    """A stage that turns the traveller back, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: str
+    reason: str
+    source: str
+
+
+class Advice(BaseModel):
+    """Something to know or do at a stage, with where it comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: str
+    kind: str
+    text: str
+    source: str
+    note: str | None = None
+
+
+class Traveller(BaseModel):
+    """Who travels and with what: the profile the requirements are checked against.
+
+    ``documents`` is the set of document ids held, or None for "every document the
+    route asks for" (``--has all``); ``carrying`` lists items such as ``drone``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Mode = Mode.own_car
+    documents: frozenset[str] | None = None
+    carrying: frozenset[str] = frozenset()
+
+    def holds(self, document: str) -> bool:
+        """True when the traveller holds ``document``."""
+        return self.documents is None or document in self.documents
+
+
+class Plan(BaseModel):
+    """A door-to-door plan: when and where each step happens, and what may stop it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: str
+    destination: str
+    via: str | None
+    direction: str | None
+    traveller: Traveller
+    home_clock: str
+    depart: datetime
+    arrive: datetime | None
+    events: list[Event]
+    warnings: list[str]
+    blockers: list[Blocker]
+    advice: list[Advice]
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing stops the journey."""
+        return not self.blockers and self.arrive is not None
+
+    @property
+    def nights(self) -> list[Event]:
+        """The stays of the trip that span a night, where they are spent."""
+        return [e for e in self.events if e.kind is EventKind.night]
+
+    @property
+    def night_count(self) -> int:
+        """How many nights the trip spends on the way (a stay counts one per 02:00 local it covers)."""
+        return sum(_two_ams(e.start, e.end) for e in self.nights)
+
+    @property
+    def waiting_hours(self) -> float:
+        """Hours the journey stands still: waiting for stages to open, or for a held vehicle."""
+        stalled = (EventKind.wait, EventKind.vehicle_held)
+        return sum((e.end - e.start).total_seconds() for e in self.events if e.kind in stalled) / 3600
+
+    def as_json(self) -> dict:
+        """The plan in the JSON shape of ``overland plan --format json``."""
+        return {
+            "from": self.origin,
+            "to": self.destination,
+            "via": self.via,
+            "direction": self.direction,
+            "mode": self.traveller.mode.value,
+            "depart": self.depart.isoformat(),
+            "arrive": self.arrive.isoformat() if self.arrive else None,
+            "nights": self.night_count,
+            "waiting_hours": round(self.waiting_hours, 2),
+            "events": [
+                {
+                    "kind": e.kind.value,
+                    "place": e.place,
+                    "stage": e.stage,
+                    "start": e.start.isoformat(),
+                    "end": e.end.isoformat(),
+                    "note": e.note,
+                    **({"km": e.km} if e.km is not None else {}),
+                    **({"to": e.to} if e.to is not None else {}),
+                }
+                for e in self.events
+            ],
+            "warnings": self.warnings,
+            "blockers": [b.model_dump() for b in self.blockers],
+            "advice": [a.model_dump(exclude_none=True) for a in self.advice],
+        }

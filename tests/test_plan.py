@@ -1,0 +1,155 @@
+"""Door-to-door plans on the real data: corridors, waits over weekends and holidays, blockers."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+import overland
+from overland.planner.trip import EventKind
+
+
+def processed(plan, stage: str):
+    return [e for e in plan.events if e.kind is EventKind.process and e.stage == stage]
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "via", "depart"),
+    [
+        ("naryn", "kashgar", "torugart", "2026-11-25T06:00+06:00"),
+        ("kashgar", "naryn", "torugart", "2026-11-25T06:00+08:00"),
+        ("osh", "kashgar", "irkeshtam", "2026-11-25T06:00+06:00"),
+        ("kashgar", "osh", "irkeshtam", "2026-11-25T06:00+08:00"),
+        ("almaty", "yining", "khorgos", "2026-11-25T06:00+05:00"),
+        ("yining", "almaty", "khorgos", "2026-11-25T06:00+08:00"),
+    ],
+)
+def test_each_corridor_plans_through_its_stages_in_order(origin, destination, via, depart):
+    plan = overland.plan(origin, destination, datetime.fromisoformat(depart), via=via)
+    assert plan.complete, plan.blockers
+    assert plan.via == via
+    crossing = overland.load_catalog().crossing(via)
+    direction = next(d for d in crossing.directions if d.id == plan.direction)
+    seen = [e.stage.split("/")[1] for e in plan.events if e.kind is EventKind.process]
+    expected = [s for s in direction.route if crossing.stages[s].applies_to(plan.traveller.mode)]
+    assert list(dict.fromkeys(seen)) == expected
+    assert plan.arrive > plan.depart
+    assert plan.events[0].kind is EventKind.depart and plan.events[-1].kind is EventKind.arrive
+
+
+def test_reaching_the_gate_after_friday_closing_waits_for_monday():
+    # Leave Tash Rabat late on Friday 27 November 2026: the gate (closing 18:00 Beijing
+    # time) is shut until Monday 30 November 09:00.
+    plan = overland.plan("tash-rabat", "kashgar", datetime.fromisoformat("2026-11-27T15:00+06:00"), via="torugart")
+    gate = processed(plan, "torugart/gate")[0]
+    assert gate.start.isoformat() == "2026-11-30T09:00:00+08:00" or gate.start.date().isoformat() == "2026-11-30"
+    assert gate.start.weekday() == 0
+    waits = [e for e in plan.events if e.kind in (EventKind.wait, EventKind.night) and e.end <= gate.start]
+    assert any("weekend" in e.note for e in plan.events if e.kind is EventKind.wait) or plan.night_count >= 2
+
+
+def test_national_day_week_is_waited_out():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-09-30T20:00+06:00"), via="torugart")
+    gate = processed(plan, "torugart/gate")[0]
+    assert gate.start.date().isoformat() == "2026-10-08"
+    notes = " ".join(e.note for e in plan.events)
+    assert "National Day" in notes
+
+
+def test_kyrgyz_independence_day_is_waited_out():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-08-30T20:00+06:00"), via="torugart")
+    gate = processed(plan, "torugart/gate")[0]
+    assert gate.start.date().isoformat() == "2026-09-01"
+    assert "Independence Day" in " ".join(e.note for e in plan.events)
+
+
+def test_own_vehicle_is_held_overnight_and_plates_come_the_next_working_day():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart")
+    held = [e for e in plan.events if e.kind is EventKind.vehicle_held]
+    assert len(held) == 1
+    office = processed(plan, "torugart/kashgar-traffic-office")[0]
+    assert office.start.date() > processed(plan, "torugart/cn-immigration-customs")[0].start.date()
+    assert any(e.kind is EventKind.night and e.place == "kashgar" for e in plan.events)
+
+
+def test_passengers_skip_the_traffic_office():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart",
+                         mode="passenger")
+    assert plan.complete
+    assert not processed(plan, "torugart/kashgar-traffic-office")
+    assert not [e for e in plan.events if e.kind is EventKind.vehicle_held]
+
+
+def test_own_vehicle_without_entry_documents_ends_at_the_gate(cli):
+    code, out, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
+                         "--via", "torugart", "--has", "passport,chinese-visa,chinese-guide", "--format", "json")
+    assert code == 3, err
+    result = json.loads(out)
+    assert result["arrive"] is None
+    assert result["blockers"][0]["stage"] == "torugart/gate"
+    assert "journey ends at the gate" in result["blockers"][0]["reason"]
+    assert result["events"][-1]["kind"] == "blocked"
+    assert any(e["kind"] == "process" and e["stage"] == "torugart/kg-post" for e in result["events"])
+
+
+def test_passenger_without_pre_arranged_transport_is_turned_back():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart",
+                         mode="passenger", documents=["passport", "chinese-visa"])
+    assert not plan.complete
+    assert plan.blockers[0].stage == "torugart/gate"
+    assert "pre-arranged-transport" in plan.blockers[0].reason
+
+
+def test_a_drone_is_stopped_at_the_chinese_port():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart",
+                         carrying=["drone"])
+    assert plan.blockers[0].stage == "torugart/cn-port"
+    assert "drone" in plan.blockers[0].reason
+
+
+def test_advice_keeps_the_disputed_medical_exam_with_its_sources():
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart")
+    exam = next(a for a in plan.advice if a.kind == "medical-exam")
+    assert "glasses" in exam.text and "2019" in (exam.note or "")
+    assert any(a.kind == "no-photography" for a in plan.advice)
+
+
+def test_plan_json_has_the_documented_shape(cli):
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--format", "json")
+    assert code == 0
+    result = json.loads(out)
+    assert {"from", "to", "via", "depart", "arrive", "events", "warnings", "blockers"} <= set(result)
+    assert result["via"] == "torugart"
+    for event in result["events"]:
+        assert {"kind", "place", "stage", "start", "end", "note"} <= set(event)
+        assert datetime.fromisoformat(event["start"]).utcoffset() is not None
+    gate = next(e for e in result["events"] if e["kind"] == "process" and e["stage"] == "torugart/gate")
+    assert gate["start"].endswith("+08:00")
+    assert result["events"][0]["start"].endswith("+06:00")
+
+
+def test_plan_text_shows_both_clocks_and_explains_waits(cli):
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00")
+    assert code == 0
+    assert "Beijing time" in out and "Kyrgyz time" in out
+    assert "torugart/gate" in out
+
+
+def test_unknown_place_and_missing_offset_are_one_line(cli):
+    code, _, err = cli("plan", "--from", "narin", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00")
+    assert code == 2 and "did you mean naryn" in err
+    code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00")
+    assert code == 2 and "no UTC offset" in err
+    code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--has", "pasport")
+    assert code == 2 and "did you mean passport" in err
+
+
+def test_compare_lists_each_crossing(cli):
+    code, out, err = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
+                         "--format", "json")
+    assert code == 0, err
+    options = json.loads(out)["options"]
+    assert options[0]["via"] == "torugart"
+    assert all({"arrive", "nights", "waiting_hours", "blockers"} <= set(o) for o in options)
