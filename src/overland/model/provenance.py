@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, RootModel, model_validator
@@ -126,14 +127,14 @@ class Fact(RootModel[list[Claim[T]]], Generic[T]):
             raise ValueError(msg)
         return self
 
-    @property
+    @cached_property
     def claim(self) -> Claim[T]:
         """The default claim."""
         if len(self.root) == 1:
             return self.root[0]
         return next(c for c in self.root if c.default)
 
-    @property
+    @cached_property
     def value(self) -> T:
         """The default claim's value."""
         return self.claim.value

@@ -75,6 +75,8 @@ class Planner:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self._tables: dict[str, StageTimetable] = {}
+        self._routes: dict[tuple[str, str, Mode, str | None], list[Route]] = {}
+        self._nodes: dict[str, tuple[str, str | None, object]] = {}  # node -> (clock, place, zone)
         self._adjacent: dict[str, list[tuple[str, Leg]]] = {}
         for leg in catalog.legs:
             self._adjacent.setdefault(leg.start, []).append((leg.end, leg))
@@ -119,6 +121,12 @@ class Planner:
 
     def routes(self, origin: str, destination: str, mode: Mode, via: str | None = None) -> list[Route]:
         """Every route from ``origin`` to ``destination``: one per crossing direction joining them."""
+        key = (origin, destination, mode, via)
+        if key not in self._routes:
+            self._routes[key] = self._find_routes(origin, destination, mode, via)
+        return self._routes[key]
+
+    def _find_routes(self, origin: str, destination: str, mode: Mode, via: str | None) -> list[Route]:
         home = self.catalog.place(origin).country
         away = self.catalog.place(destination).country
         vehicle = Vehicle.of(mode)
@@ -155,19 +163,27 @@ class Planner:
 
     # -- one pass along a route ----------------------------------------------------------
 
+    def _node(self, node: str) -> tuple[str, str | None, object]:
+        """(clock, place id, zone) of a node, looked up once."""
+        found = self._nodes.get(node)
+        if found is None:
+            if "/" in node:
+                crossing, _, stage = self.catalog.stage(node)
+                clock, place = stage.clock.value, stage.place or crossing.border_place
+            else:
+                clock, place = self.catalog.clock_of(node), node
+            found = (clock, place, zone(clock))
+            self._nodes[node] = found
+        return found
+
     def _clock_of_node(self, node: str) -> str:
-        if "/" in node:
-            return self.catalog.stage(node)[2].clock.value
-        return self.catalog.clock_of(node)
+        return self._node(node)[0]
 
     def _place_of(self, node: str) -> str | None:
-        if "/" not in node:
-            return node
-        crossing, _, stage = self.catalog.stage(node)
-        return stage.place or crossing.border_place
+        return self._node(node)[1]
 
     def _local(self, t: float, node: str) -> datetime:
-        return datetime.fromtimestamp(t, zone(self._clock_of_node(node)))
+        return datetime.fromtimestamp(t, self._node(node)[2])
 
     def _event(self, walk: _Walk, index: int, kind: EventKind, node: str, start: float, end: float,
                note: str = "", *, to: str | None = None, km: float | None = None, end_node: str | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Stage timetables: open windows expanded once per calendar year into sorted arrays.
+"""Stage timetables: open windows expanded once per month into sorted arrays.
 
 The search then only compares numbers (UTC seconds since the epoch), as partridge
 expands GTFS calendars into service dates before anything reads them.
@@ -9,10 +9,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from overland.model.crossing import Crossing
 from overland.model.place import Country
+from overland.timing.clocks import zone
 from overland.timing.windows import stage_schedule
 
 Seconds = float
@@ -23,37 +24,44 @@ def epoch(moment: datetime) -> Seconds:
     return moment.timestamp()
 
 
+def _month(t: Seconds) -> int:
+    """The month index (year * 12 + month - 1, UTC) of an instant."""
+    moment = datetime.fromtimestamp(t, timezone.utc)
+    return moment.year * 12 + moment.month - 1
+
+
 @dataclass
 class StageTimetable:
-    """One stage's open windows, expanded a year at a time on first use."""
+    """One stage's open windows, expanded a month (UTC) at a time on first use."""
 
     crossing: Crossing
     stage_id: str
     countries: Mapping[str, Country]
-    _years: dict[int, tuple[list[Seconds], list[Seconds]]] = field(default_factory=dict)
+    _months: dict[int, tuple[list[Seconds], list[Seconds]]] = field(default_factory=dict)
     _closures: dict[date, str] = field(default_factory=dict)
 
     @property
     def clock(self) -> str:
         return self.crossing.stages[self.stage_id].clock.value
 
-    def _year(self, year: int) -> tuple[list[Seconds], list[Seconds]]:
-        chunk = self._years.get(year)
+    def _chunk(self, month: int) -> tuple[list[Seconds], list[Seconds]]:
+        chunk = self._months.get(month)
         if chunk is None:
-            start = datetime(year, 1, 1, tzinfo=timezone.utc)
-            end = datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+            start = datetime(month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
+            end = datetime((month + 1) // 12, (month + 1) % 12 + 1, 1, tzinfo=timezone.utc)
             schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
             chunk = ([epoch(a) for a, _ in schedule.windows], [epoch(b) for _, b in schedule.windows])
-            self._years[year] = chunk
+            self._months[month] = chunk
             self._closures.update({c.day: c.reason for c in schedule.closures})
         return chunk
 
     def windows_from(self, t: Seconds, *, last_year: int) -> Iterator[tuple[Seconds, Seconds]]:
-        """Open windows that end after ``t``, in order, merged across year boundaries."""
-        year = datetime.fromtimestamp(t, timezone.utc).year
+        """Open windows that end after ``t``, in order, merged across month boundaries."""
+        month = _month(t)
+        last = last_year * 12 + 11
         pending: tuple[Seconds, Seconds] | None = None
-        while year <= last_year:
-            starts, ends = self._year(year)
+        while month <= last:
+            starts, ends = self._chunk(month)
             i = bisect.bisect_right(ends, t)
             for j in range(i, len(starts)):
                 window = (starts[j], ends[j])
@@ -63,7 +71,7 @@ class StageTimetable:
                         continue
                     yield pending
                 pending = window
-            year += 1
+            month += 1
         if pending is not None:
             yield pending
 
@@ -77,5 +85,7 @@ class StageTimetable:
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
-        self._year(day.year)
+        tz = zone(self.clock)
+        self._chunk(_month(datetime.combine(day, time(0), tzinfo=tz).timestamp()))
+        self._chunk(_month(datetime.combine(day, time(23, 59), tzinfo=tz).timestamp()))
         return self._closures.get(day)

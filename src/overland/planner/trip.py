@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-
-from pydantic import BaseModel, ConfigDict
 
 from overland.model.crossing import Mode
 
@@ -35,35 +34,32 @@ class EventKind(StrEnum):
     blocked = "blocked"
 
 
-class Event(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Event:
     """One step of the trip. Times carry the offset of the clock where the step happens."""
 
-    model_config = ConfigDict(frozen=True)
-
     kind: EventKind
-    place: str | None = None  # place id (the stage's place for a stage)
-    stage: str | None = None  # CROSSING/STAGE
     start: datetime
     end: datetime
+    place: str | None = None  # place id (the stage's place for a stage)
+    stage: str | None = None  # CROSSING/STAGE
     note: str = ""
     km: float | None = None
     to: str | None = None  # drive and transfer: the node reached
 
 
-class Blocker(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Blocker:
     """A stage that turns the traveller back, and why."""
-
-    model_config = ConfigDict(frozen=True)
 
     stage: str
     reason: str
     source: str
 
 
-class Advice(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Advice:
     """Something to know or do at a stage, with where it comes from."""
-
-    model_config = ConfigDict(frozen=True)
 
     stage: str
     kind: str
@@ -72,28 +68,26 @@ class Advice(BaseModel):
     note: str | None = None
 
 
-class Traveller(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Traveller:
     """Who travels and with what: the profile the requirements are checked against.
 
     ``documents`` is the set of document ids held, or None for "every document the
     route asks for" (``--has all``); ``carrying`` lists items such as ``drone``.
     """
 
-    model_config = ConfigDict(frozen=True)
-
     mode: Mode = Mode.own_car
     documents: frozenset[str] | None = None
-    carrying: frozenset[str] = frozenset()
+    carrying: frozenset[str] = field(default_factory=frozenset)
 
     def holds(self, document: str) -> bool:
         """True when the traveller holds ``document``."""
         return self.documents is None or document in self.documents
 
 
-class Plan(BaseModel):
+@dataclass(frozen=True)
+class Plan:
     """A door-to-door plan: when and where each step happens, and what may stop it."""
-
-    model_config = ConfigDict(frozen=True)
 
     origin: str
     destination: str
@@ -155,6 +149,6 @@ class Plan(BaseModel):
                 for e in self.events
             ],
             "warnings": self.warnings,
-            "blockers": [b.model_dump() for b in self.blockers],
-            "advice": [a.model_dump(exclude_none=True) for a in self.advice],
+            "blockers": [asdict(b) for b in self.blockers],
+            "advice": [{k: v for k, v in asdict(a).items() if v is not None} for a in self.advice],
         }
