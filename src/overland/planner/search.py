@@ -183,7 +183,7 @@ class Planner:
         return self._node(node)[1]
 
     def _local(self, t: float, node: str) -> datetime:
-        return datetime.fromtimestamp(t, self._node(node)[2])
+        return datetime.fromtimestamp(round(t), self._node(node)[2])
 
     def _event(self, walk: _Walk, index: int, kind: EventKind, node: str, start: float, end: float,
                note: str = "", *, to: str | None = None, km: float | None = None, end_node: str | None = None) -> None:
@@ -303,7 +303,7 @@ class Planner:
                     note = f"works on the next working day after entry; {note}"
                 self._event(walk, k, EventKind.wait, step.node, t, start, note)
             walk.starts[k] = start
-            note = stage.name + (f" ({processing.claim.citation()})" if processing else "")
+            note = stage.name + (f" ({processing.value:g} min, {processing.claim.status})" if processing else "")
             self._event(walk, k, EventKind.process, step.node, start, start + duration, note)
             t = start + duration
             entering = route.direction is not None and stage.staffed_by == [route.direction.to_country]
