@@ -12,7 +12,7 @@ from overland.timing.clocks import zone
 
 @cache
 def _night(lat: float, lon: float, clock: str) -> OpeningHours:
-    return OpeningHours("sunset-sunrise", timezone=zone(clock), coords=(lat, lon))
+    return OpeningHours("sunset-sunrise", timezone=zone(clock), coords=(lat, lon), auto_country=False, auto_timezone=False)
 
 
 @cache
