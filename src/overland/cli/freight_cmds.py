@@ -45,6 +45,8 @@ def _number(value: float | None, unit: str) -> str:
         return "–"
     if unit == "share":
         return f"{value:.1%}"
+    if value == int(value):
+        return f"{value:,.0f}"
     magnitude = abs(value)
     if magnitude >= 1000:
         return f"{value:,.0f}"
@@ -124,7 +126,8 @@ def simulate(
     params = report.params
     out.print(f"[bold]{loaded.id}[/bold] — {loaded.name}")
     reps = f"{replications} replication{'s' if replications != 1 else ''}"
-    out.print(f"{days:g} days after a {warmup:g}-day warm-up · {reps} · seed {seed} · {_config_line(params)}")
+    out.print(f"{days:g} days after a {warmup:g}-day warm-up · {reps} · seed {seed}")
+    out.print(_config_line(params))
     table = Table(header_style="bold")
     table.add_column("figure")
     table.add_column("mean", justify="right")

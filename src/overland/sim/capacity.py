@@ -4,14 +4,20 @@ The arrivals of every flow are scaled so that they bring the target tons a year
 (same shapes, shorter gaps). Then:
 
 1. Cranes start at the fewest that could do the lifting at all (offered lift hours
-   per hour, over the share of the day they work and are not broken, plus one);
-   tracks of each gauge at the fewest that could hold the trains being worked.
-2. For a number of cranes, the configuration is simulated; while it misses the
-   target and trains queue for tracks, one track is added to the gauge whose trains
-   queue longest. When the tracks no longer queue, one crane is added and the
-   tracks start again from their lower bounds.
-3. The first configuration that meets the target is the answer: the fewest cranes
-   that can do it, with the fewest tracks this greedy search finds for them.
+   per hour, over the share of the day they work and are not broken, plus one).
+2. Each number of cranes is tried with ample tracks (twice the fewest that could
+   hold the trains being worked, at least as many as cranes, plus two; doubled while
+   trains still queue for them). Too few cranes miss the target whatever the tracks:
+   then one more crane.
+3. For the first number of cranes that meets the target, bisection finds the fewest
+   1435 mm tracks (with ample 1520 mm ones), then the fewest 1520 mm tracks. More
+   cranes or tracks are taken never to make things worse (every configuration runs on
+   the same arrivals, which keeps the comparison steady).
+
+The answer is the fewest cranes that can do it, with the fewest tracks of each gauge for them.
+When the throughput is met but two more cranes in a row shorten the dwell by less
+than 2 % each, the limit is out of reach (the holds and yard waits alone exceed it)
+and the search stops with the reason.
 
 A configuration meets the target when its mean tonnage over the replications is at
 least ``(1 - tolerance)`` of the target (arrivals are random) and the mean of the
@@ -29,6 +35,7 @@ from overland.sim.scenario import GAUGES_ORDER, TerminalParams
 
 STATISTICS = {"mean": "dwell_mean_h", "p50": "dwell_p50_h", "p90": "dwell_p90_h", "max": "dwell_max_h"}
 QUEUE_SIGNIFICANT = 0.05  # mean trains waiting for a track below which tracks are not the bottleneck
+STALL = 0.02  # a crane more that shortens the dwell by less than this share, twice in a row, is no help
 
 
 @dataclass(frozen=True)
@@ -62,14 +69,19 @@ class CapacityResult:
     limit_reason: str | None = None
 
 
-def lower_bounds(params: TerminalParams) -> tuple[int, dict]:
-    """The fewest cranes that could do the lifting, and the fewest tracks per gauge, for ``params``."""
-    hours_per_day = sum(end - start for start, end in params.working_hours)
-    availability = hours_per_day / 24
+def crane_availability(params: TerminalParams) -> float:
+    """The share of the time a crane may lift: within the working hours and not under repair."""
+    availability = sum(end - start for start, end in params.working_hours) / 24
     if params.breakdown_between is not None and params.breakdown_repair is not None:
         up = params.breakdown_between.mean() * params.breakdown_between.factor
         down = params.breakdown_repair.mean() * params.breakdown_repair.factor
         availability *= up / (up + down)
+    return availability
+
+
+def lower_bounds(params: TerminalParams) -> tuple[int, dict]:
+    """The fewest cranes that could do the lifting, and the fewest tracks per gauge, for ``params``."""
+    availability = crane_availability(params)
     lift_h = params.crane_move.mean() * params.crane_move.factor
     yard_lift_h = params.yard_move.mean() * params.yard_move.factor
     share = params.direct_share
@@ -134,30 +146,49 @@ def find_capacity(
             on_trial(result)
         return result
 
-    previous_best = math.inf
+    def ample(cranes: int) -> int:
+        _, bounds = lower_bounds(scaled.with_config(cranes=cranes))
+        return max(cranes, 2 * max(bounds.values())) + 2
+
+    best_dwell = math.inf
     stalled = 0
     for cranes in range(first_cranes, max_cranes + 1):
-        _, bounds = lower_bounds(scaled.with_config(cranes=cranes))
-        standard, broad = bounds[GAUGES_ORDER[0]], bounds[GAUGES_ORDER[1]]
-        best_here = math.inf
-        while standard + broad <= max_tracks:
-            result = trial(cranes, standard, broad)
-            if result.meets:
-                return CapacityResult(target_tons, max_dwell_h, statistic, result, trials)
-            best_here = min(best_here, result.dwell_h.mean if result.dwell_h.mean == result.dwell_h.mean else math.inf)
-            if max(result.queue_standard, result.queue_broad) < QUEUE_SIGNIFICANT:
-                break  # the tracks are not what holds it back: more cranes
-            if result.queue_standard >= result.queue_broad:
-                standard += 1
-            else:
-                broad += 1
-        stalled = stalled + 1 if best_here >= 0.98 * previous_best else 0
-        previous_best = min(previous_best, best_here)
-        if stalled >= 2:
-            reason = (
-                f"more cranes and tracks no longer shorten the {statistic} dwell (about {previous_best:.1f} h): "
-                f"the limit of {max_dwell_h:g} h is below what the holds and the yard take"
-            )
-            return CapacityResult(target_tons, max_dwell_h, statistic, None, trials, reason)
+        many = min(ample(cranes), max_tracks // 2)
+        result = trial(cranes, many, many)
+        while not result.meets and max(result.queue_standard, result.queue_broad) >= QUEUE_SIGNIFICANT:
+            if 2 * many > max_tracks // 2:
+                break
+            many *= 2  # trains still queue for tracks: "ample" was not
+            result = trial(cranes, many, many)
+        if not result.meets:
+            # Too few cranes, whatever the tracks. Unless more cranes no longer help at all.
+            dwell = result.dwell_h.mean if result.dwell_h.mean == result.dwell_h.mean else math.inf
+            carried = result.tons_per_year.mean >= (1 - tolerance) * target_tons
+            stalled = stalled + 1 if carried and dwell >= (1 - STALL) * best_dwell else 0
+            best_dwell = min(best_dwell, dwell)
+            if stalled >= 2:
+                reason = (
+                    f"more cranes no longer shorten the {statistic} dwell (about {best_dwell:.1f} h at best, "
+                    f"limit {max_dwell_h:g} h): the holds and the wait for trains in the yard take longer"
+                )
+                return CapacityResult(target_tons, max_dwell_h, statistic, None, trials, reason)
+            continue
+        # The fewest 1435 mm tracks with ample 1520 mm ones, then the fewest 1520 mm tracks.
+        standard = _fewest(lambda s: trial(cranes, s, many).meets, many)
+        broad = _fewest(lambda b: trial(cranes, standard, b).meets, many)
+        best = trial(cranes, standard, broad)
+        return CapacityResult(target_tons, max_dwell_h, statistic, best, trials)
     reason = f"no configuration up to {max_cranes} cranes and {max_tracks} tracks meets the target"
     return CapacityResult(target_tons, max_dwell_h, statistic, None, trials, reason)
+
+
+def _fewest(meets: Callable[[int], bool], high: int) -> int:
+    """The smallest ``n`` in 1..``high`` with ``meets(n)``, given ``meets(high)`` (bisection; assumes monotone)."""
+    low = 0  # meets(low) is taken as False
+    while high - low > 1:
+        mid = (low + high) // 2
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+    return high

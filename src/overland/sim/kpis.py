@@ -50,6 +50,8 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
     "yard_max_teu": ("TEU", "yard occupancy, max"),
     "trains_inside_mean": ("trains", "trains inside (L), mean"),
     "train_arrivals_per_h": ("trains/h", "train arrival rate (λ)"),
+    "boxes_inside_mean": ("boxes", "boxes inside (L), mean"),
+    "box_arrivals_per_h": ("boxes/h", "box arrival rate (λ)"),
     "trains_unfinished": ("trains", "trains still inside at the end"),
 }
 
@@ -109,6 +111,8 @@ def run_kpis(result: RunResult) -> dict[str, float]:
         "yard_max_teu": levels["yard_boxes"].peak * p.teu_per_box,
         "trains_inside_mean": levels["trains_inside"].mean(end),
         "train_arrivals_per_h": len(in_window) / hours,
+        "boxes_inside_mean": levels["boxes_inside"].mean(end),
+        "box_arrivals_per_h": result.window_boxes["arrived"] / hours,
         "trains_unfinished": float(sum(1 for t in in_window if t.t_done != t.t_done)),
     }
     for g in GAUGES:

@@ -10,8 +10,6 @@ and Little's law, ``L = λW`` (Little 1961, Operations Research 9:383–387).
 
 from __future__ import annotations
 
-import math
-
 
 def erlang_c(c: int, a: float) -> float:
     """The probability that an arrival waits in an M/M/c queue with offered load ``a`` (< ``c``)."""

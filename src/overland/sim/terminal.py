@@ -3,23 +3,25 @@
 What happens to a loaded train (model time in hours, day 0 starts at time 0):
 
 1. It arrives on its own gauge and is held for border and customs checks (``arrival_hold``).
-2. It waits until the yard could take all of its boxes (a reservation, so that a full
-   yard can never lock trains onto the tracks), then for a free transshipment track
-   of its gauge (first come, first served).
-3. If a track of the other gauge is free at that moment, an empty train set stands
-   there (empty wagons are assumed always to be at hand): ``direct_share`` of the
-   boxes go train-to-train, the rest go to the yard, and the set is topped up to
-   ``outbound_boxes`` with boxes of the same direction waiting in the yard (oldest
-   first). Without a free track of the other gauge every box goes to the yard.
+2. ``direct_share`` of its boxes go train-to-train, the rest to the yard. It waits
+   until the yard has room for the boxes bound there (a reservation, so that a full
+   yard can never lock trains onto the tracks), then for a transshipment track of
+   its gauge and one of the other gauge, where an empty train set is placed (empty
+   wagons are assumed always at hand; a train none of whose boxes go direct needs
+   only its own track). Tracks are served first come, first served,
+   and taken 1435 mm first, then 1520 mm, so no two trains can each hold what the
+   other waits for.
+3. The empty set is topped up to ``outbound_boxes`` with boxes of the same
+   direction waiting in the yard (oldest first).
 4. Cranes (a pool; up to ``max_cranes_per_train`` work one train at once) lift
    the boxes one by one, and serve the train that got its track first. A crane
    finishes the lift it started and starts lifts only within the working hours. A
    crane fails after a random time (counted on the calendar, idle or not); it is
    repaired from the moment it fails, but a failure during a lift shows only when
    the lift ends.
-5. The unloaded train frees its track (its empty wagons leave; not modelled further).
-   The loaded train of the other gauge frees its track, is held for border and
-   customs (``departure_hold``) and departs.
+5. When the last lift is done both trains free their tracks: the empty wagons leave
+   (not modelled further); the loaded train of the other gauge is held for border and
+   customs (``departure_hold``), off the transshipment tracks, and departs.
 6. When a full train-load (``outbound_boxes``) of one direction waits in the yard, a
    train set of the other gauge is formed for it: it takes a track, cranes load it
    from the yard, and it departs like the others.
@@ -197,6 +199,7 @@ class TerminalModel:
             self.repair = [params.breakdown_repair.sampler(crane_streams[2 * i + 1]) for i in range(params.cranes)]
         else:
             self.between = self.repair = []
+        self.fails_at = [between() for between in self.between] or [math.inf] * params.cranes
 
         self.tracks = {g: simpy.Resource(env, capacity=params.tracks[g]) for g in GAUGES}
         yard_boxes = params.yard_capacity_boxes()
@@ -249,6 +252,9 @@ class TerminalModel:
         end = self.horizon_h
         for level in self.levels.values():
             level.add(end, 0.0)
+        for i in range(len(self.between)):  # failures no crane has noticed yet (idle ones)
+            while self.fails_at[i] < end:
+                self._next_failure(i)
         window = {
             "arrived": self.counts["arrived"] - self.window_start_counts["arrived"],
             "departed": self.counts["departed"] - self.window_start_counts["departed"],
@@ -329,31 +335,30 @@ class TerminalModel:
         if hold > 0:
             yield env.timeout(hold)
         train.t_ready = env.now
-        gauge, other = flow.arrival_gauge, flow.departure_gauge
-        waiting = levels[f"waiting_{gauge}"]
-        waiting.add(env.now, 1)
         self._log(f"{name} ready")
-        yield self.yard_free.get(n)  # the yard could take every box
-        track = self.tracks[gauge].request()
-        yield track
-        waiting.add(env.now, -1)
-        levels[f"tracks_busy_{gauge}"].add(env.now, 1)
+        gauge, other = flow.arrival_gauge, flow.departure_gauge
+        direct = round(n * p.direct_share)
+        train.direct = direct
+        if n - direct:
+            yield self.yard_free.get(n - direct)  # room in the yard for the boxes bound there
+        # A train set of the other gauge is needed for the direct boxes. Tracks are always
+        # taken 1435 mm first, then 1520 mm, so that two trains never hold one each and wait.
+        needed = sorted((gauge, other) if direct else (gauge,), key=GAUGES.index)
+        held = []
+        for g in needed:
+            waiting = levels[f"waiting_{g}"]
+            waiting.add(env.now, 1)
+            request = self.tracks[g].request()
+            yield request
+            waiting.add(env.now, -1)
+            levels[f"tracks_busy_{g}"].add(env.now, 1)
+            held.append((g, request))
         train.t_track = env.now
         self._log(f"{name} on track")
 
-        other_tracks = self.tracks[other]
-        paired = p.direct_share > 0 and other_tracks.count < other_tracks.capacity and not other_tracks.queue
-        pair = other_tracks.request() if paired else None  # granted at once: a track is free
-        if pair is not None:
-            levels[f"tracks_busy_{other}"].add(env.now, 1)
-            self._log(f"{name} paired")
-        direct = round(n * p.direct_share) if paired else 0
-        train.direct = direct
-        if direct:
-            self.yard_free.put(direct)  # those boxes will not need the yard
         job = _Job(train.flow, train, env.event())
         job.direct, job.to_yard = direct, n - direct
-        if paired:
+        if direct:  # top the set up with boxes of this direction waiting in the yard
             queue = self.yard_queue[train.flow]
             top_up = min(len(queue), p.outbound_boxes - direct)
             if top_up > 0:
@@ -363,15 +368,14 @@ class TerminalModel:
         yield job.done
         train.t_first_lift = job.first
         train.t_unloaded = env.now
-        self.tracks[gauge].release(track)
-        levels[f"tracks_busy_{gauge}"].add(env.now, -1)
+        for g, request in held:
+            self.tracks[g].release(request)
+            levels[f"tracks_busy_{g}"].add(env.now, -1)
         self._log(f"{name} unloaded")
-        if pair is None:
+        if not direct:
             return
         record = OutboundRecord(train.flow, False, direct + len(job.cargo), train.t_track, env.now)
         self.outbound.append(record)
-        other_tracks.release(pair)
-        levels[f"tracks_busy_{other}"].add(env.now, -1)
         hold = self.departure_hold[train.flow]()
         if hold > 0:
             yield env.timeout(hold)
@@ -461,8 +465,7 @@ class TerminalModel:
         counts = self.counts
         yard = self.levels["yard_boxes"]
         warmup, horizon = self.warmup_h, self.horizon_h
-        breaks = bool(self.between)
-        fails_at = self.between[i]() if breaks else math.inf
+        fails_at = self.fails_at
         while True:
             job = self._pick()
             if job is None:
@@ -471,14 +474,14 @@ class TerminalModel:
                 yield wake
                 continue
             now = env.now
-            if now >= fails_at:  # it failed (idle, or during its last lift): repaired from the failure on
-                repaired = fails_at + self.repair[i]()
-                self.crane_down_h += self._in_window(fails_at, repaired)
-                self._log(f"crane {i + 1} broken down")
+            if now >= fails_at[i]:  # it failed (idle, or during its last lift): repaired from the failure on
+                repaired = self._next_failure(i)
                 if repaired > now:
+                    if self.idle:  # hand the work to a crane that is not broken
+                        self.idle.pop().succeed()
+                    self._log(f"crane {i + 1} under repair")
                     yield env.timeout(repaired - now)
-                self._log(f"crane {i + 1} repaired")
-                fails_at = repaired + self.between[i]()
+                    self._log(f"crane {i + 1} repaired")
                 continue
             if not self.always_open:
                 wait = self._until_open(now)
@@ -520,6 +523,14 @@ class TerminalModel:
             if job.working == 0 and not (job.direct or job.to_yard or job.from_yard):
                 self.jobs.remove(job)
                 job.done.succeed()
+
+    def _next_failure(self, i: int) -> float:
+        """Count crane ``i``'s failure that is due; the time it is repaired."""
+        failed = self.fails_at[i]
+        repaired = failed + self.repair[i]()
+        self.crane_down_h += self._in_window(failed, repaired)
+        self.fails_at[i] = repaired + self.between[i]()
+        return repaired
 
     def _until_open(self, t: float) -> float:
         """Hours from ``t`` until the cranes may start a lift (0 when open)."""
