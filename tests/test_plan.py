@@ -153,3 +153,10 @@ def test_compare_lists_each_crossing(cli):
     options = json.loads(out)["options"]
     assert options[0]["via"] == "torugart"
     assert all({"arrive", "nights", "waiting_hours", "blockers"} <= set(o) for o in options)
+
+
+def test_unknown_mode_and_unreachable_destination_are_one_line(cli):
+    code, _, err = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--mode", "bike")
+    assert code == 2 and "unknown mode 'bike'" in err
+    code, _, err = cli("plan", "--from", "naryn", "--to", "almaty", "--depart", "2026-11-27T07:00+06:00")
+    assert code == 2 and "no route from naryn (Kyrgyzstan) to almaty (Kazakhstan)" in err

@@ -88,16 +88,11 @@ def plan(
     ``documents`` lists the document ids you hold (None: every document the route asks
     for); ``carrying`` lists items such as ``drone``. Returns a :class:`Plan`.
     """
-    from overland.model.crossing import Mode
     from overland.planner.search import check_documents
     from overland.planner.trip import Traveller
 
     catalog = catalog or load_catalog()
-    try:
-        travel_mode = Mode(mode)
-    except ValueError:
-        msg = f"unknown mode {mode!r}: one of {', '.join(m.value for m in Mode)}"
-        raise InputError(msg) from None
+    travel_mode = _mode(mode)
     if documents is not None:
         check_documents(catalog, list(documents))
     catalog.place(origin)
@@ -112,13 +107,23 @@ def plan(
 
 def compare(origin: str, destination: str, depart: datetime, *, mode: str = "own-car", catalog: Catalog | None = None):
     """One plan per crossing joining the two places (every document held), best first."""
-    from overland.model.crossing import Mode
     from overland.planner.trip import Traveller
 
     catalog = catalog or load_catalog()
     catalog.place(origin)
     catalog.place(destination)
-    return _planner(catalog).compare(origin, destination, depart, Traveller(mode=Mode(mode)))
+    return _planner(catalog).compare(origin, destination, depart, Traveller(mode=_mode(mode)))
+
+
+def _mode(mode: str):
+    """The travel mode called ``mode``, or a clear error."""
+    from overland.model.crossing import Mode
+
+    try:
+        return Mode(mode)
+    except ValueError:
+        msg = f"unknown mode {mode!r}: one of {', '.join(m.value for m in Mode)}"
+        raise InputError(msg) from None
 
 
 def _check_run(days: float, warmup_days: float, replications: int) -> None:
