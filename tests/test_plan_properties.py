@@ -47,7 +47,7 @@ def test_no_stage_works_inside_a_closed_window(trip, depart, mode):
             continue
         table = planner.timetable(event.stage)
         start, end = event.start.timestamp(), event.end.timestamp()
-        assert table.earliest_fit(start, end - start, last_year=event.start.year + 1) == start, (event.stage, event.start)
+        assert table.earliest_fit(start, end - start, until=start) == start, (event.stage, event.start)
 
 
 @settings(max_examples=40, deadline=None)

@@ -74,6 +74,9 @@ class Rule(Provenance):
         if self.kind is RuleKind.forbidden_item and not self.item:
             msg = "a 'forbidden-item' rule needs 'item' (e.g. drone)"
             raise ValueError(msg)
+        if self.kind is RuleKind.vehicle_held_overnight and self.resume_at is None:
+            msg = "a 'vehicle-held-overnight' rule needs 'resume_at' (HH:MM in the stage's clock), sourced or assumed"
+            raise ValueError(msg)
         return self
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
 from overland.errors import InputError, UnknownIdError
 from overland.model.catalog import Catalog, suggest
 from overland.model.crossing import Crossing, Direction, Mode, RuleKind, Stage, StageKind
 from overland.model.leg import Leg, Vehicle
 from overland.planner.timetable import StageTimetable, epoch
-from overland.planner.trip import Advice, Blocker, Event, EventKind, Plan, Traveller
+from overland.planner.trip import Advice, Blocker, Event, EventKind, Plan, Traveller, nights_between
 from overland.timing.clocks import zone
 from overland.timing.daylight import dark_part
 
@@ -213,18 +213,18 @@ class Planner:
         return found
 
     def _wait_note(self, table: StageTimetable, stage: Stage, t: float, start: float, duration: float,
-                   last_year: int) -> str:
+                   until: float) -> str:
         clock = stage.clock.value
         tz = zone(clock)
         now, then = datetime.fromtimestamp(t, tz), datetime.fromtimestamp(start, tz)
         name = clock_name(clock)
-        current = next(table.windows_from(t, last_year=last_year), None)
+        current = next(table.windows_from(t, until=until), None)
         if current is not None and current[0] <= t < current[1]:
             return (f"{duration / 3600:g} h of processing does not fit before it closes at "
                     f"{datetime.fromtimestamp(current[1], tz):%H:%M} {name}; next opening {then:%a %d %b %H:%M} {name}")
         if now.date() == then.date():
             day_start = epoch(datetime.combine(now.date(), time(0), tzinfo=tz))
-            opened_today = next(table.windows_from(day_start, last_year=last_year), None)
+            opened_today = next(table.windows_from(day_start, until=until), None)
             if opened_today is not None and opened_today[1] <= t:
                 return f"closed for the midday break until {then:%H:%M} {name}"
             return f"not open yet: opens at {then:%H:%M} {name}"
@@ -238,13 +238,13 @@ class Planner:
         note = f"closed until {then:%a %d %b %H:%M} {name}"
         return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
 
-    def _next_morning(self, table: StageTimetable, after: float, at: time, duration: float, last_year: int) -> float | None:
+    def _next_morning(self, table: StageTimetable, after: float, at: time, duration: float, until: float) -> float | None:
         """The first opening on a later day than ``after``, no earlier than ``at`` on its day."""
         tz = zone(table.clock)
         day = datetime.fromtimestamp(after, tz).date() + timedelta(days=1)
         candidate = epoch(datetime.combine(day, at, tzinfo=tz))
         for _ in range(HORIZON_DAYS):
-            start = table.earliest_fit(candidate, duration, last_year=last_year)
+            start = table.earliest_fit(candidate, duration, until=until)
             if start is None:
                 return None
             local = datetime.fromtimestamp(start, tz)
@@ -257,7 +257,6 @@ class Planner:
         walk = _Walk(t=t)
         mode = traveller.mode
         vehicle = Vehicle.of(mode)
-        last_year = datetime.fromtimestamp(depart, timezone.utc).year + 1 + HORIZON_DAYS // 365
         limit = depart + HORIZON_DAYS * 86400
         entered: float | None = None
         steps = route.steps
@@ -290,15 +289,15 @@ class Planner:
                 tz = zone(stage.clock.value)
                 entry_day = datetime.fromtimestamp(entered, tz).date()
                 earliest = max(t, epoch(datetime.combine(entry_day + timedelta(days=1), time(0), tzinfo=tz)))
-            start = table.earliest_fit(earliest, duration, last_year=last_year)
-            if start is None or start > limit:
+            start = table.earliest_fit(earliest, duration, until=limit)
+            if start is None:
                 reason = f"no opening within {HORIZON_DAYS} days of departure"
                 walk.blockers.append(Blocker(stage=step.node, reason=reason, source=stage.hours.claim.citation()))
                 self._event(walk, k, EventKind.blocked, step.node, t, t, reason)
                 walk.t = t
                 return walk
             if start > t:
-                note = self._wait_note(table, stage, t, start, duration, last_year)
+                note = self._wait_note(table, stage, t, start, duration, limit)
                 if earliest > t and note.startswith("not open yet"):
                     note = f"works on the next working day after entry; {note}"
                 self._event(walk, k, EventKind.wait, step.node, t, start, note)
@@ -311,7 +310,7 @@ class Planner:
             if entering and stage.kind in {StageKind.immigration, StageKind.immigration_customs}:
                 entered = t
             if held is not None and entering:
-                t = self._hold_overnight(walk, route, k, stage, table, held, t, duration, last_year)
+                t = self._hold_overnight(walk, route, k, stage, table, held, t, duration, limit)
                 if t is None:
                     reason = f"customs does not reopen within {HORIZON_DAYS} days"
                     walk.blockers.append(Blocker(stage=step.node, reason=reason, source=held.citation()))
@@ -321,10 +320,9 @@ class Planner:
         return walk
 
     def _hold_overnight(self, walk: _Walk, route: Route, k: int, stage: Stage, table: StageTimetable, rule,
-                        t: float, duration: float, last_year: int) -> float | None:
+                        t: float, duration: float, until: float) -> float | None:
         node = route.steps[k].node
-        at = time.fromisoformat(rule.resume_at.value) if rule.resume_at else time(8, 0)
-        resume = self._next_morning(table, t, at, duration, last_year)
+        resume = self._next_morning(table, t, time.fromisoformat(rule.resume_at.value), duration, until)
         if resume is None:
             return None
         self._event(walk, k, EventKind.vehicle_held, node, t, resume, rule.text)
@@ -350,12 +348,7 @@ class Planner:
     # -- nights ------------------------------------------------------------------------
 
     def _is_night(self, node: str, start: float, end: float) -> bool:
-        if end - start < LONG_WAIT:
-            return False
-        tz = zone(self._clock_of_node(node))
-        local = datetime.fromtimestamp(start, tz)
-        two_am = datetime.combine(local.date() + timedelta(days=local.hour >= 2), time(2), tzinfo=tz)
-        return epoch(two_am) < end
+        return end - start >= LONG_WAIT and nights_between(self._local(start, node), self._local(end, node)) > 0
 
     def _sleep_before_waits(self, route: Route, walk: _Walk, traveller: Traveller, depart: float) -> _Walk:
         """Move the first night spent waiting at a stage back to the last place with lodging."""

@@ -55,10 +55,10 @@ class StageTimetable:
             self._closures.update({c.day: c.reason for c in schedule.closures})
         return chunk
 
-    def windows_from(self, t: Seconds, *, last_year: int) -> Iterator[tuple[Seconds, Seconds]]:
-        """Open windows that end after ``t``, in order, merged across month boundaries."""
+    def windows_from(self, t: Seconds, *, until: Seconds) -> Iterator[tuple[Seconds, Seconds]]:
+        """Open windows that end after ``t`` and start by ``until``, in order, merged across months."""
         month = _month(t)
-        last = last_year * 12 + 11
+        last = _month(until)
         pending: tuple[Seconds, Seconds] | None = None
         while month <= last:
             starts, ends = self._chunk(month)
@@ -75,10 +75,12 @@ class StageTimetable:
         if pending is not None:
             yield pending
 
-    def earliest_fit(self, t: Seconds, duration: Seconds, *, last_year: int) -> Seconds | None:
-        """The earliest start at or after ``t`` of a ``duration`` that fits inside one open window."""
-        for start, end in self.windows_from(t, last_year=last_year):
+    def earliest_fit(self, t: Seconds, duration: Seconds, *, until: Seconds) -> Seconds | None:
+        """The earliest start, at or after ``t`` and by ``until``, of a ``duration`` inside one open window."""
+        for start, end in self.windows_from(t, until=until):
             begin = max(start, t)
+            if begin > until:
+                return None
             if begin + duration <= end:
                 return begin
         return None

@@ -9,7 +9,7 @@ from enum import StrEnum
 from overland.model.crossing import Mode
 
 
-def _two_ams(start: datetime, end: datetime) -> int:
+def nights_between(start: datetime, end: datetime) -> int:
     """How many times the local clock of ``start`` shows 02:00 between ``start`` and ``end``."""
     tz = start.tzinfo
     first = datetime.combine(start.date(), time(2), tzinfo=tz)
@@ -115,7 +115,7 @@ class Plan:
     @property
     def night_count(self) -> int:
         """How many nights the trip spends on the way (a stay counts one per 02:00 local it covers)."""
-        return sum(_two_ams(e.start, e.end) for e in self.nights)
+        return sum(nights_between(e.start, e.end) for e in self.nights)
 
     @property
     def waiting_hours(self) -> float:
