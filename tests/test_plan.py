@@ -160,3 +160,13 @@ def test_unknown_mode_and_unreachable_destination_are_one_line(cli):
     assert code == 2 and "unknown mode 'bike'" in err
     code, _, err = cli("plan", "--from", "naryn", "--to", "almaty", "--depart", "2026-11-27T07:00+06:00")
     assert code == 2 and "no route from naryn (Kyrgyzstan) to almaty (Kazakhstan)" in err
+
+
+def test_a_window_running_over_a_month_boundary_is_one_window():
+    # The outer Kyrgyz checkpoint is open round the clock on working days; a check that
+    # starts minutes before midnight UTC at the end of January must fit in one window.
+    from overland.facade import _planner
+
+    table = _planner(overland.load_catalog()).timetable("torugart/kg-outer-checkpoint")
+    start = datetime.fromisoformat("2027-02-01T05:51+06:00").timestamp()
+    assert table.earliest_fit(start, 15 * 60, until=start) == start

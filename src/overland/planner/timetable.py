@@ -30,6 +30,11 @@ def _month(t: Seconds) -> int:
     return moment.year * 12 + moment.month - 1
 
 
+def _month_start(month: int) -> Seconds:
+    """The first instant (UTC) of a month index."""
+    return datetime(month // 12, month % 12 + 1, 1, tzinfo=timezone.utc).timestamp()
+
+
 @dataclass
 class StageTimetable:
     """One stage's open windows, expanded a month (UTC) at a time on first use."""
@@ -47,8 +52,8 @@ class StageTimetable:
     def _chunk(self, month: int) -> tuple[list[Seconds], list[Seconds]]:
         chunk = self._months.get(month)
         if chunk is None:
-            start = datetime(month // 12, month % 12 + 1, 1, tzinfo=timezone.utc)
-            end = datetime((month + 1) // 12, (month + 1) % 12 + 1, 1, tzinfo=timezone.utc)
+            start = datetime.fromtimestamp(_month_start(month), timezone.utc)
+            end = datetime.fromtimestamp(_month_start(month + 1), timezone.utc)
             schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
             chunk = ([epoch(a) for a, _ in schedule.windows], [epoch(b) for _, b in schedule.windows])
             self._months[month] = chunk
@@ -60,7 +65,9 @@ class StageTimetable:
         month = _month(t)
         last = _month(until)
         pending: tuple[Seconds, Seconds] | None = None
-        while month <= last:
+        # One month past `until`, read on only if the last window runs into it (a stay
+        # started by `until` is hours long, never a month).
+        while month <= last or (month == last + 1 and pending is not None and pending[1] == _month_start(month)):
             starts, ends = self._chunk(month)
             i = bisect.bisect_right(ends, t)
             for j in range(i, len(starts)):
