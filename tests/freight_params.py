@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from overland.sim.distributions import Constant, Exponential, Triangular
+from overland.model.distributions import Constant, Exponential, Triangular
 from overland.sim.scenario import FlowParams, Gauge, TerminalParams
 
 

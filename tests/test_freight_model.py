@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 
 import overland
 from overland.sim.capacity import find_capacity, lower_bounds
-from overland.sim.distributions import Distribution, Duration
+from overland.model.distributions import Distribution, Duration
 from overland.sim.runner import replicate
 from overland.sim.scenario import Gauge, parse_spans
 from overland.sim.terminal import simulate_run

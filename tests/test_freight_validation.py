@@ -15,7 +15,7 @@ import statistics
 import numpy as np
 import pytest
 
-from overland.sim.distributions import Triangular
+from overland.model.distributions import Triangular
 from overland.sim.kpis import estimate
 from overland.sim.queueing import erlang_c, little_gap, mmc_wait
 from overland.sim.runner import replicate

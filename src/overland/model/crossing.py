@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 
+from overland.model.distributions import Minutes
 from overland.model.place import CountryCode, Id, Zone
 from overland.model.provenance import Fact, Provenance, Strict
 from overland.timing.clocks import BEIJING, XINJIANG_ZONES
@@ -92,6 +93,23 @@ class Document(Provenance):
         return self.modes is None or mode in self.modes
 
 
+ProcessingMinutes = Annotated[float, Field(ge=0)] | Minutes
+"""Minutes a stage takes once open: a number, or a distribution of minutes."""
+
+
+class OpeningDelay(Strict):
+    """How late a stage really opens, beyond its stated hours: a delay in minutes per opening.
+
+    ``opens_at`` (``HH:MM`` in the stage's clock) names the openings it delays, for
+    example the afternoon opening at 14:00; left out, it delays every opening. Each
+    opening draws its own delay; a delay longer than the opening closes it.
+    """
+
+    text: str
+    opens_at: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
+    minutes: Fact[Minutes]
+
+
 class Stage(Strict):
     """One post on the way through: its clock, weekly hours and what closes it.
 
@@ -102,14 +120,16 @@ class Stage(Strict):
     place or another stage of the crossing to its distance from this stage.
     ``modes`` limits the stage to some ways of travelling (a traffic office serves
     own vehicles only). ``processing_minutes`` maps a mode, or ``all``, to the time
-    the stage takes once open.
+    the stage takes once open (minutes, or a distribution of minutes: a deterministic
+    plan uses its median). ``opening_delays`` say how late it opens in practice.
     """
 
     name: str
     kind: StageKind
     staffed_by: list[CountryCode] = Field(min_length=1)
     modes: list[Mode] | None = None
-    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[Annotated[float, Field(ge=0)]]] = {}
+    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[ProcessingMinutes]] = {}
+    opening_delays: list[OpeningDelay] = []
     place: Id | None = None
     distances_km: dict[Id, Fact[Annotated[float, Field(ge=0)]]] = {}
     clock: Fact[Zone]
@@ -124,9 +144,17 @@ class Stage(Strict):
         """True when travellers of ``mode`` pass this stage."""
         return self.modes is None or mode in self.modes
 
-    def processing_for(self, mode: Mode) -> Fact[float] | None:
+    def processing_for(self, mode: Mode) -> Fact[ProcessingMinutes] | None:
         """The processing time for ``mode`` (its own entry, else ``all``), or None when unknown."""
         return self.processing_minutes.get(mode.value) or self.processing_minutes.get("all")
+
+    @model_validator(mode="after")
+    def _one_delay_per_opening(self) -> Stage:
+        times = [d.opens_at for d in self.opening_delays]
+        if len(set(times)) != len(times) or (None in times and len(times) > 1):
+            msg = "opening_delays: at most one delay per opening time (and one without opens_at delays them all)"
+            raise ValueError(msg)
+        return self
 
     @model_validator(mode="after")
     def _chinese_posts_keep_beijing_time(self) -> Stage:

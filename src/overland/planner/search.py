@@ -7,22 +7,27 @@ tried and the earliest arrival wins (roads are time-independent and every stage 
 first-in-first-out, so this is the earliest arrival over the whole network).
 A night spent waiting in front of a stage is moved back to the last place with
 somewhere to sleep, leaving from there as late as still gets the same opening.
+
+Each route is compiled once per mode (:mod:`overland.planner.program`); a plan walks
+it with numbers only (UTC seconds) and turns the steps into events in local clocks
+at the end. Processing times and opening delays given as distributions count at
+their median here; :mod:`overland.planner.montecarlo` draws them.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from overland.errors import InputError, UnknownIdError
+from overland.errors import UnknownIdError
 from overland.model.catalog import Catalog, suggest
-from overland.model.crossing import Crossing, Direction, Mode, RuleKind, Stage, StageKind
-from overland.model.leg import Leg, Vehicle
+from overland.model.crossing import Mode, RuleKind
+from overland.planner.network import Network, Route
+from overland.planner.program import Check, Drive, Program, compile_route
 from overland.planner.timetable import StageTimetable, epoch
 from overland.planner.trip import Advice, Blocker, Event, EventKind, Plan, Traveller, nights_between
 from overland.timing.clocks import zone
-from overland.timing.daylight import dark_part
+from overland.timing.daylight import Darkness, darkness
 
 HORIZON_DAYS = 60
 LONG_WAIT = 4 * 3600  # a wait this long that spans a night is slept, not waited
@@ -39,29 +44,15 @@ def clock_name(clock: str) -> str:
     return CLOCK_NAMES.get(clock, clock)
 
 
-@dataclass(frozen=True)
-class Step:
-    """A node of a route and the leg driven to reach it (None for the first)."""
-
-    node: str
-    leg: Leg | None
-
-
-@dataclass(frozen=True)
-class Route:
-    """A path from origin to destination, through one crossing direction (or none)."""
-
-    crossing: Crossing | None
-    direction: Direction | None
-    steps: tuple[Step, ...]
+# A step of a walk before it is shown: (kind, route index, node, start, end, note, to, km, end node).
+Raw = tuple[EventKind, int, str, float, float, str, "str | None", "float | None", "str | None"]
 
 
 @dataclass
 class _Walk:
-    """The state of one simulated pass along a route."""
+    """The state of one pass along a route, in UTC seconds."""
 
-    events: list[Event] = field(default_factory=list)
-    at_step: list[int] = field(default_factory=list)  # the route index of each event
+    events: list[Raw] = field(default_factory=list)
     arrivals: dict[int, float] = field(default_factory=dict)  # route index -> time reached
     starts: dict[int, float] = field(default_factory=dict)  # route index -> processing start
     blockers: list[Blocker] = field(default_factory=list)
@@ -70,20 +61,19 @@ class _Walk:
 
 
 class Planner:
-    """Plans trips on a catalog; timetables are expanded once and reused across plans."""
+    """Plans trips on a catalog; timetables and compiled routes are kept and reused across plans."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+        self.network = Network(catalog)
         self._tables: dict[str, StageTimetable] = {}
-        self._routes: dict[tuple[str, str, Mode, str | None], list[Route]] = {}
+        self._programs: dict[tuple[int, Mode], Program] = {}
+        self._blockers: dict[tuple[int, Traveller], dict[int, list[Blocker]]] = {}
+        self._advice: dict[tuple[int, tuple[str, ...]], list[Advice]] = {}
         self._nodes: dict[str, tuple[str, str | None, object]] = {}  # node -> (clock, place, zone)
-        self._adjacent: dict[str, list[tuple[str, Leg]]] = {}
-        for leg in catalog.legs:
-            self._adjacent.setdefault(leg.start, []).append((leg.end, leg))
-            if not leg.one_way:
-                self._adjacent.setdefault(leg.end, []).append((leg.start, leg))
+        self._skies: dict[str, Darkness | None] = {}
 
-    # -- network -------------------------------------------------------------------------
+    # -- compiled data ---------------------------------------------------------------------
 
     def timetable(self, ref: str) -> StageTimetable:
         """The timetable of stage ``crossing/stage``."""
@@ -94,74 +84,18 @@ class Planner:
             self._tables[ref] = table
         return table
 
-    def _road(self, source: str, target: str, vehicle: Vehicle) -> list[Step] | None:
-        """The quickest road path between two nodes through places only (Dijkstra)."""
-        best = {source: 0.0}
-        back: dict[str, tuple[str, Leg]] = {}
-        queue = [(0.0, source)]
-        while queue:
-            hours, node = heapq.heappop(queue)
-            if node == target:
-                steps = [Step(target, back[target][1])] if target != source else []
-                while steps and back[steps[-1].node][0] != source:
-                    prev = back[steps[-1].node][0]
-                    steps.append(Step(prev, back[prev][1]))
-                return list(reversed(steps))
-            if hours > best.get(node, float("inf")):
-                continue
-            for nxt, leg in self._adjacent.get(node, ()):
-                if "/" in nxt and nxt != target:
-                    continue
-                total = hours + leg.hours_for(vehicle)
-                if total < best.get(nxt, float("inf")):
-                    best[nxt] = total
-                    back[nxt] = (node, leg)
-                    heapq.heappush(queue, (total, nxt))
-        return None
-
     def routes(self, origin: str, destination: str, mode: Mode, via: str | None = None) -> list[Route]:
         """Every route from ``origin`` to ``destination``: one per crossing direction joining them."""
-        key = (origin, destination, mode, via)
-        if key not in self._routes:
-            self._routes[key] = self._find_routes(origin, destination, mode, via)
-        return self._routes[key]
+        return self.network.routes(origin, destination, mode, via)
 
-    def _find_routes(self, origin: str, destination: str, mode: Mode, via: str | None) -> list[Route]:
-        home = self.catalog.place(origin).country
-        away = self.catalog.place(destination).country
-        vehicle = Vehicle.of(mode)
-        crossings = [self.catalog.crossing(via)] if via else list(self.catalog.crossings.values())
-        routes: list[Route] = []
-        if home == away and via is None:
-            road = self._road(origin, destination, vehicle)
-            if road is not None:
-                routes.append(Route(None, None, (Step(origin, None), *road)))
-        for crossing in crossings:
-            for direction in crossing.directions:
-                if (direction.from_country, direction.to_country) != (home, away):
-                    continue
-                stages = [f"{crossing.id}/{s}" for s in direction.route if crossing.stages[s].applies_to(mode)]
-                inbound = self._road(origin, stages[0], vehicle)
-                outbound = self._road(stages[-1], destination, vehicle)
-                if inbound is None or outbound is None:
-                    continue
-                middle = []
-                for a, b in zip(stages, stages[1:], strict=False):
-                    leg = next((lg for n, lg in self._adjacent.get(a, ()) if n == b), None)
-                    if leg is None:
-                        break
-                    middle.append(Step(b, leg))
-                else:
-                    routes.append(Route(crossing, direction, (Step(origin, None), *inbound, *middle, *outbound)))
-        if not routes:
-            through = f" through {via}" if via else ""
-            names = self.catalog.countries
-            msg = (f"no route from {origin} ({names[home].name}) to {destination} ({names[away].name}){through} "
-                   "in the data: check the crossings' directions and data/legs.yaml")
-            raise InputError(msg)
-        return routes
-
-    # -- one pass along a route ----------------------------------------------------------
+    def program(self, route: Route, mode: Mode) -> Program:
+        """``route`` compiled for ``mode`` (once)."""
+        key = (id(route), mode)
+        program = self._programs.get(key)
+        if program is None:
+            program = compile_route(route, mode, self.catalog, self.network, self.timetable)
+            self._programs[key] = program
+        return program
 
     def _node(self, node: str) -> tuple[str, str | None, object]:
         """(clock, place id, zone) of a node, looked up once."""
@@ -176,51 +110,104 @@ class Planner:
             self._nodes[node] = found
         return found
 
-    def _clock_of_node(self, node: str) -> str:
-        return self._node(node)[0]
-
-    def _place_of(self, node: str) -> str | None:
-        return self._node(node)[1]
+    def _darkness(self, node: str) -> Darkness | None:
+        """When the sun is down at a node's place (None without coordinates)."""
+        try:
+            return self._skies[node]
+        except KeyError:
+            place_id = self._node(node)[1]
+            place = self.catalog.place(place_id) if place_id else None
+            sky = None
+            if place is not None and place.coordinates is not None:
+                coords = place.coordinates.value
+                sky = darkness(coords.lat, coords.lon, self.catalog.clock_of(place_id))
+            self._skies[node] = sky
+            return sky
 
     def _local(self, t: float, node: str) -> datetime:
         return datetime.fromtimestamp(round(t), self._node(node)[2])
 
-    def _event(self, walk: _Walk, index: int, kind: EventKind, node: str, start: float, end: float,
-               note: str = "", *, to: str | None = None, km: float | None = None, end_node: str | None = None) -> None:
-        stage = node if "/" in node else None
-        walk.events.append(Event(
-            kind=kind, place=self._place_of(node), stage=stage, start=self._local(start, node),
-            end=self._local(end, end_node or node), note=note, to=to, km=km,
-        ))
-        walk.at_step.append(index)
-
-    def _blockers(self, crossing: Crossing, stage_id: str, stage: Stage, traveller: Traveller) -> list[Blocker]:
-        ref = f"{crossing.id}/{stage_id}"
-        mode = traveller.mode
-        found = []
-        for doc_id in stage.checks:
-            doc = crossing.documents[doc_id]
-            if not doc.applies_to(mode) or traveller.holds(doc_id):
-                continue
-            reason = f"{doc.name} ('{doc_id}') is required here"
-            rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode)]
-            for rule in rules:
-                reason += f": {rule.text}"
-            found.append(Blocker(stage=ref, reason=reason, source=(rules[0] if rules else doc).citation()))
-        for rule in stage.rules:
-            if rule.kind is RuleKind.forbidden_item and rule.item in traveller.carrying and rule.applies_to(mode):
-                found.append(Blocker(stage=ref, reason=f"you carry a {rule.item}: {rule.text}", source=rule.citation()))
+    def blockers_of(self, program: Program, traveller: Traveller) -> dict[int, list[Blocker]]:
+        """The stages (route index) that turn ``traveller`` back on ``program``, and why."""
+        key = (id(program), traveller)
+        found = self._blockers.get(key)
+        if found is None:
+            found = {op.k: b for op in program.checks if (b := _stage_blockers(op, traveller))}
+            self._blockers[key] = found
         return found
 
-    def _wait_note(self, table: StageTimetable, stage: Stage, t: float, start: float, duration: float,
-                   until: float) -> str:
-        clock = stage.clock.value
-        tz = zone(clock)
+    # -- one pass along a route ----------------------------------------------------------
+
+    def _walk(self, program: Program, begin: int, t: float, traveller: Traveller, depart: float, *,
+              record: bool = True) -> _Walk:
+        """Walk ``program`` from route index ``begin`` at ``t``; ``record=False`` keeps times only."""
+        walk = _Walk(t=t)
+        events = walk.events
+        limit = depart + HORIZON_DAYS * 86400
+        blockers_at = self.blockers_of(program, traveller)
+        entered: float | None = None
+        walk.arrivals[begin] = t
+        for op in program.ops:
+            k = op.k
+            if type(op) is Drive:
+                if k <= begin:
+                    continue
+                end = t + op.seconds
+                if record:
+                    events.append((EventKind.drive, k, op.start, t, end, f"{op.start} → {op.end}", op.end, op.km, op.end))
+                t = end
+                walk.arrivals[k] = t
+                continue
+            if k < begin:
+                continue
+            blockers = blockers_at.get(k)
+            if blockers:
+                walk.blockers.extend(blockers)
+                events.append((EventKind.blocked, k, op.node, t, t, blockers[0].reason, None, None, None))
+                walk.t = t
+                return walk
+            if op.processing is None:
+                walk.warnings.append(f"{op.node}: no processing time known; counted as none")
+            earliest = t
+            if entered is not None and op.next_working_day:
+                entry_day = datetime.fromtimestamp(entered, op.zone).date()
+                earliest = max(t, epoch(datetime.combine(entry_day + timedelta(days=1), time(0), tzinfo=op.zone)))
+            start = op.table.earliest_fit(earliest, op.duration, until=limit, delays=op.delays)
+            if start is None:
+                reason = f"no opening within {HORIZON_DAYS} days of departure"
+                walk.blockers.append(Blocker(stage=op.node, reason=reason, source=op.stage.hours.claim.citation()))
+                events.append((EventKind.blocked, k, op.node, t, t, reason, None, None, None))
+                walk.t = t
+                return walk
+            if start > t and record:
+                note = self._wait_note(op, t, start, limit)
+                if earliest > t and note.startswith("not open yet"):
+                    note = f"works on the next working day after entry; {note}"
+                events.append((EventKind.wait, k, op.node, t, start, note, None, None, None))
+            walk.starts[k] = start
+            t = start + op.duration
+            if record:
+                events.append((EventKind.process, k, op.node, start, t, op.note, None, None, None))
+            if op.enters:
+                entered = t
+            if op.held is not None:
+                resumed = self._hold_overnight(walk, op, t, limit, record=record)
+                if resumed is None:
+                    reason = f"customs does not reopen within {HORIZON_DAYS} days"
+                    walk.blockers.append(Blocker(stage=op.node, reason=reason, source=op.held.citation()))
+                    walk.t = t
+                    return walk
+                t = resumed
+        walk.t = t
+        return walk
+
+    def _wait_note(self, op: Check, t: float, start: float, until: float) -> str:
+        table, tz = op.table, op.zone
         now, then = datetime.fromtimestamp(t, tz), datetime.fromtimestamp(start, tz)
-        name = clock_name(clock)
+        name = clock_name(table.clock)
         current = next(table.windows_from(t, until=until), None)
         if current is not None and current[0] <= t < current[1]:
-            return (f"{duration / 3600:g} h of processing does not fit before it closes at "
+            return (f"{op.duration / 3600:g} h of processing does not fit before it closes at "
                     f"{datetime.fromtimestamp(current[1], tz):%H:%M} {name}; next opening {then:%a %d %b %H:%M} {name}")
         if now.date() == then.date():
             day_start = epoch(datetime.combine(now.date(), time(0), tzinfo=tz))
@@ -238,13 +225,14 @@ class Planner:
         note = f"closed until {then:%a %d %b %H:%M} {name}"
         return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
 
-    def _next_morning(self, table: StageTimetable, after: float, at: time, duration: float, until: float) -> float | None:
-        """The first opening on a later day than ``after``, no earlier than ``at`` on its day."""
-        tz = zone(table.clock)
+    @staticmethod
+    def next_morning(op: Check, after: float, duration: float, until: float, delays=None) -> float | None:
+        """The first opening on a later day than ``after``, no earlier than ``op.resume_at`` on its day."""
+        tz, at = op.zone, op.resume_at
         day = datetime.fromtimestamp(after, tz).date() + timedelta(days=1)
         candidate = epoch(datetime.combine(day, at, tzinfo=tz))
         for _ in range(HORIZON_DAYS):
-            start = table.earliest_fit(candidate, duration, until=until)
+            start = op.table.earliest_fit(candidate, duration, until=until, delays=delays)
             if start is None:
                 return None
             local = datetime.fromtimestamp(start, tz)
@@ -253,114 +241,41 @@ class Planner:
             candidate = epoch(datetime.combine(local.date(), at, tzinfo=tz))
         return None
 
-    def _walk(self, route: Route, begin: int, t: float, traveller: Traveller, depart: float) -> _Walk:
-        walk = _Walk(t=t)
-        mode = traveller.mode
-        vehicle = Vehicle.of(mode)
-        limit = depart + HORIZON_DAYS * 86400
-        entered: float | None = None
-        steps = route.steps
-        walk.arrivals[begin] = t
-        for k in range(begin, len(steps)):
-            step = steps[k]
-            if k > begin and step.leg is not None:
-                prev = steps[k - 1].node
-                hours = step.leg.hours_for(vehicle)
-                self._event(walk, k, EventKind.drive, prev, t, t + hours * 3600, f"{prev} → {step.node}",
-                            to=step.node, km=step.leg.km.value, end_node=step.node)
-                t += hours * 3600
-                walk.arrivals[k] = t
-            if "/" not in step.node:
-                continue
-            crossing, stage_id, stage = self.catalog.stage(step.node)
-            blockers = self._blockers(crossing, stage_id, stage, traveller)
-            if blockers:
-                walk.blockers.extend(blockers)
-                self._event(walk, k, EventKind.blocked, step.node, t, t, blockers[0].reason)
-                walk.t = t
-                return walk
-            table = self.timetable(step.node)
-            processing = stage.processing_for(mode)
-            duration = processing.value * 60 if processing else 0.0
-            if processing is None:
-                walk.warnings.append(f"{step.node}: no processing time known; counted as none")
-            earliest = t
-            if entered is not None and any(r.kind is RuleKind.next_working_day and r.applies_to(mode) for r in stage.rules):
-                tz = zone(stage.clock.value)
-                entry_day = datetime.fromtimestamp(entered, tz).date()
-                earliest = max(t, epoch(datetime.combine(entry_day + timedelta(days=1), time(0), tzinfo=tz)))
-            start = table.earliest_fit(earliest, duration, until=limit)
-            if start is None:
-                reason = f"no opening within {HORIZON_DAYS} days of departure"
-                walk.blockers.append(Blocker(stage=step.node, reason=reason, source=stage.hours.claim.citation()))
-                self._event(walk, k, EventKind.blocked, step.node, t, t, reason)
-                walk.t = t
-                return walk
-            if start > t:
-                note = self._wait_note(table, stage, t, start, duration, limit)
-                if earliest > t and note.startswith("not open yet"):
-                    note = f"works on the next working day after entry; {note}"
-                self._event(walk, k, EventKind.wait, step.node, t, start, note)
-            walk.starts[k] = start
-            note = stage.name + (f" ({processing.value:g} min, {processing.claim.status})" if processing else "")
-            self._event(walk, k, EventKind.process, step.node, start, start + duration, note)
-            t = start + duration
-            entering = route.direction is not None and stage.staffed_by == [route.direction.to_country]
-            held = next((r for r in stage.rules if r.kind is RuleKind.vehicle_held_overnight and r.applies_to(mode)), None)
-            if entering and stage.kind in {StageKind.immigration, StageKind.immigration_customs}:
-                entered = t
-            if held is not None and entering:
-                t = self._hold_overnight(walk, route, k, stage, table, held, t, duration, limit)
-                if t is None:
-                    reason = f"customs does not reopen within {HORIZON_DAYS} days"
-                    walk.blockers.append(Blocker(stage=step.node, reason=reason, source=held.citation()))
-                    walk.t = walk.events[-1].end.timestamp()
-                    return walk
-        walk.t = t
-        return walk
-
-    def _hold_overnight(self, walk: _Walk, route: Route, k: int, stage: Stage, table: StageTimetable, rule,
-                        t: float, duration: float, until: float) -> float | None:
-        node = route.steps[k].node
-        resume = self._next_morning(table, t, time.fromisoformat(rule.resume_at.value), duration, until)
+    def _hold_overnight(self, walk: _Walk, op: Check, t: float, until: float, *, record: bool) -> float | None:
+        resume = self.next_morning(op, t, op.duration, until, op.delays)
         if resume is None:
             return None
-        self._event(walk, k, EventKind.vehicle_held, node, t, resume, rule.text)
-        bed = next(
-            (s for s in route.steps[k + 1:] if "/" not in s.node and self.catalog.place(s.node).lodging is not None),
-            None,
-        )
-        transfer = next((lg for n, lg in self._adjacent.get(node, ()) if bed is not None and n == bed.node), None)
-        if bed is not None and transfer is not None:
-            ride = transfer.hours_for(Vehicle.car) * 3600
-            lodging = self.catalog.place(bed.node).lodging
-            self._event(walk, k, EventKind.transfer, node, t, t + ride, f"taken to {self.catalog.node_name(bed.node)} to sleep",
-                        to=bed.node, km=transfer.km.value, end_node=bed.node)
-            self._event(walk, k, EventKind.night, bed.node, t + ride, resume - ride,
-                        f"night in {self.catalog.node_name(bed.node)}: {lodging.value}")
-            self._event(walk, k, EventKind.transfer, bed.node, resume - ride, resume,
-                        "brought back to pick up the vehicle", to=node, km=transfer.km.value, end_node=node)
+        if not record:
+            return resume + op.duration
+        k, node, bed, events = op.k, op.node, op.bed, walk.events
+        events.append((EventKind.vehicle_held, k, node, t, resume, op.held.text, None, None, None))
+        if bed is not None:
+            events.append((EventKind.transfer, k, node, t, t + bed.ride, f"taken to {bed.name} to sleep",
+                           bed.node, bed.km, bed.node))
+            events.append((EventKind.night, k, bed.node, t + bed.ride, resume - bed.ride,
+                           f"night in {bed.name}: {bed.lodging}", None, None, None))
+            events.append((EventKind.transfer, k, bed.node, resume - bed.ride, resume,
+                           "brought back to pick up the vehicle", node, bed.km, node))
         else:
             walk.warnings.append(f"{node}: the vehicle is held overnight and no place to sleep is known on the way")
-        self._event(walk, k, EventKind.process, node, resume, resume + duration, f"{stage.name}: vehicle cleared")
-        return resume + duration
+        events.append((EventKind.process, k, node, resume, resume + op.duration, f"{op.stage.name}: vehicle cleared",
+                       None, None, None))
+        return resume + op.duration
 
     # -- nights ------------------------------------------------------------------------
 
     def _is_night(self, node: str, start: float, end: float) -> bool:
         return end - start >= LONG_WAIT and nights_between(self._local(start, node), self._local(end, node)) > 0
 
-    def _sleep_before_waits(self, route: Route, walk: _Walk, traveller: Traveller, depart: float) -> _Walk:
+    def _sleep_before_waits(self, program: Program, walk: _Walk, traveller: Traveller, depart: float) -> _Walk:
         """Move the first night spent waiting at a stage back to the last place with lodging."""
-        for n, event in enumerate(walk.events):
-            if event.kind is not EventKind.wait or event.stage is None:
-                continue
-            i = walk.at_step[n]
-            if not self._is_night(event.stage, event.start.timestamp(), event.end.timestamp()):
+        steps = program.route.steps
+        for kind, i, node, start, end, *_ in walk.events:
+            if kind is not EventKind.wait or not self._is_night(node, start, end):
                 continue
             target = walk.starts[i]
-            beds = [j for j in range(i) if "/" not in route.steps[j].node
-                    and (j == 0 or self.catalog.place(route.steps[j].node).lodging is not None)]
+            beds = [j for j in range(i) if "/" not in steps[j].node
+                    and (j == 0 or self.catalog.place(steps[j].node).lodging is not None)]
             if not beds:
                 return walk
             j = beds[-1]
@@ -368,89 +283,97 @@ class Planner:
             lo, hi = arrival, target
             while hi - lo > 60:
                 mid = (lo + hi) / 2
-                trial = self._walk(route, j, mid, traveller, depart)
+                trial = self._walk(program, j, mid, traveller, depart, record=False)
                 if not trial.blockers and trial.starts.get(i) == target:
                     lo = mid
                 else:
                     hi = mid
             leave = lo - lo % 60
-            again = self._walk(route, j, leave, traveller, depart)
+            again = self._walk(program, j, leave, traveller, depart)
             if again.blockers or again.starts.get(i) != target:
                 return walk
-            keep = [m for m in range(len(walk.events)) if walk.at_step[m] < j or
-                    (walk.at_step[m] == j and walk.events[m].kind is EventKind.drive)]
             merged = _Walk(t=again.t, blockers=again.blockers, warnings=walk.warnings + again.warnings)
-            merged.events = [walk.events[m] for m in keep]
-            merged.at_step = [walk.at_step[m] for m in keep]
-            node = route.steps[j].node
-            place = self.catalog.place(node)
+            merged.events = [e for e in walk.events if e[1] < j or (e[1] == j and e[0] is EventKind.drive)]
+            bed = steps[j].node
+            place = self.catalog.place(bed)
             if leave > arrival:
-                night = self._is_night(node, arrival, leave)
-                kind = EventKind.night if night else EventKind.wait
+                night = self._is_night(bed, arrival, leave)
                 if j == 0:
-                    note = f"nothing on the way opens earlier: leave {place.name} at {self._local(leave, node):%H:%M}"
+                    note = f"nothing on the way opens earlier: leave {place.name} at {self._local(leave, bed):%H:%M}"
                 else:
-                    note = f"stay at {place.name} and leave at {self._local(leave, node):%H:%M}"
+                    note = f"stay at {place.name} and leave at {self._local(leave, bed):%H:%M}"
                 if night and place.lodging is not None:
                     note += f"; {place.lodging.value}"
-                self._event(merged, j, kind, node, arrival, leave, note)
+                kind = EventKind.night if night else EventKind.wait
+                merged.events.append((kind, j, bed, arrival, leave, note, None, None, None))
             merged.events += again.events
-            merged.at_step += again.at_step
-            merged.arrivals = {**walk.arrivals, **again.arrivals}
+            merged.arrivals = {**again.arrivals, **{k: v for k, v in walk.arrivals.items() if k <= j}}
             merged.starts = {**walk.starts, **again.starts}
             return merged
         return walk
 
     # -- the plan -------------------------------------------------------------------------
 
-    def _warnings(self, route: Route, walk: _Walk) -> list[str]:
+    def _warnings(self, program: Program, walk: _Walk) -> list[str]:
         warnings = list(dict.fromkeys(walk.warnings))
-        dark_legs: list[list[Event]] = []
+        arrivals = walk.arrivals
+        drives = [(op, arrivals[op.k] - op.seconds, arrivals[op.k])
+                  for op in program.ops if type(op) is Drive and op.k in arrivals and op.k > 0]
+        stretches: list[list[tuple[Drive, float, float]]] = []
         previous_dark = False
-        for event in walk.events:
-            if event.kind is not EventKind.drive:
-                continue
-            place = self.catalog.place(event.place) if event.place else None
-            dark = None
-            if place is not None and place.coordinates is not None:
-                coords = place.coordinates.value
-                dark = dark_part(coords.lat, coords.lon, self.catalog.clock_of(event.place), event.start, event.end)
-            if dark is not None and event.start < event.end:
+        for drive in drives:
+            op, start, end = drive
+            sky = self._darkness(op.start)
+            dark = sky is not None and sky.overlaps(start, end)
+            if dark and start < end:
                 if previous_dark:
-                    dark_legs[-1].append(event)
+                    stretches[-1].append(drive)
                 else:
-                    dark_legs.append([event])
-            previous_dark = dark is not None
-        for stretch in dark_legs:
-            first, last = stretch[0], stretch[-1]
-            clock = first.start.tzinfo.key
-            end = last.end.astimezone(zone(clock))
-            km = sum(e.km or 0 for e in stretch)
-            warnings.append(f"driving after dark: {first.note.split(' → ')[0]} → {last.to}, {km:g} km, "
-                            f"{first.start:%a %d %b %H:%M}–{end:%H:%M} {clock_name(clock)}")
+                    stretches.append([drive])
+            previous_dark = dark
+        for stretch in stretches:
+            (first, start, _), (last, _, end) = stretch[0], stretch[-1]
+            clock = self._node(first.start)[0]
+            km = sum(op.km for op, _, _ in stretch)
+            warnings.append(f"driving after dark: {first.start} → {last.end}, {km:g} km, "
+                            f"{self._local(start, first.start):%a %d %b %H:%M}–"
+                            f"{self._local(end, first.start):%H:%M} {clock_name(clock)}")
         seen = set()
-        for k, step in enumerate(route.steps):
-            if step.leg is None:
+        for op, start, _ in drives:
+            if not op.leg.warnings:
                 continue
-            for warning in step.leg.warnings:
-                times = [e.start for e, i in zip(walk.events, walk.at_step, strict=True) if i == k and e.kind is EventKind.drive]
-                if times and times[0].month in warning.months and warning.text not in seen:
+            month = self._local(start, op.start).month
+            for warning in op.leg.warnings:
+                if month in warning.months and warning.text not in seen:
                     seen.add(warning.text)
-                    warnings.append(f"{step.leg.start} – {step.leg.end}: {warning.text} ({warning.citation()})")
+                    warnings.append(f"{op.leg.start} – {op.leg.end}: {warning.text} ({warning.citation()})")
         return warnings
 
-    def _advice(self, route: Route, walk: _Walk, mode: Mode) -> list[Advice]:
-        advice = []
-        reached = {walk.events[i].stage for i in range(len(walk.events)) if walk.events[i].stage}
-        for step in route.steps:
-            if "/" not in step.node or step.node not in reached:
-                continue
-            _, _, stage = self.catalog.stage(step.node)
-            for rule in stage.rules:
-                if rule.kind in ADVICE_KINDS and rule.applies_to(mode):
-                    advice.append(Advice(stage=step.node, kind=rule.kind.value, text=rule.text,
-                                         source=rule.citation(), note=rule.note))
-        return advice
+    def _advice_for(self, program: Program, walk: _Walk) -> list[Advice]:
+        reached = tuple(dict.fromkeys(e[2] for e in walk.events if "/" in e[2]))
+        key = (id(program), reached)
+        advice = self._advice.get(key)
+        if advice is None:
+            advice = []
+            for op in program.checks:
+                if op.node not in reached:
+                    continue
+                for rule in op.stage.rules:
+                    if rule.kind in ADVICE_KINDS and rule.applies_to(program.mode):
+                        advice.append(Advice(stage=op.node, kind=rule.kind.value, text=rule.text,
+                                             source=rule.citation(), note=rule.note))
+            self._advice[key] = advice
+        return list(advice)
+
+    def _events(self, raws: list[Raw]) -> list[Event]:
+        node_info, fromtimestamp = self._nodes, datetime.fromtimestamp
+        events = []
+        for kind, _, node, start, end, note, to, km, end_node in raws:
+            _, place, tz = node_info.get(node) or self._node(node)
+            end_tz = tz if end_node is None else (node_info.get(end_node) or self._node(end_node))[2]
+            events.append(Event(kind, fromtimestamp(round(start), tz), fromtimestamp(round(end), end_tz),
+                                place, node if "/" in node else None, note, km, to))
+        return events
 
     def plan(self, origin: str, destination: str, depart: datetime, traveller: Traveller,
              via: str | None = None) -> Plan:
@@ -465,29 +388,55 @@ class Planner:
 
     def plan_route(self, route: Route, depart: datetime, traveller: Traveller) -> Plan:
         """The plan along one route."""
-        if depart.tzinfo is None or depart.utcoffset() is None:
-            msg = f"departure {depart.isoformat()} has no UTC offset: give the clock, e.g. +06:00 for Kyrgyz time"
-            raise InputError(msg)
-        start = depart.timestamp()
+        start = _departure(depart)
+        program = self.program(route, traveller.mode)
         origin, destination = route.steps[0].node, route.steps[-1].node
-        walk = self._walk(route, 0, start, traveller, start)
+        walk = self._walk(program, 0, start, traveller, start)
         if not walk.blockers:
-            walk = self._sleep_before_waits(route, walk, traveller, start)
-        events = [Event(kind=EventKind.depart, place=origin, start=self._local(start, origin),
-                        end=self._local(start, origin), note=f"leave {self.catalog.node_name(origin)}"), *walk.events]
+            walk = self._sleep_before_waits(program, walk, traveller, start)
+        leave = self._local(start, origin)
+        events = [Event(EventKind.depart, leave, leave, origin, None, f"leave {self.catalog.node_name(origin)}"),
+                  *self._events(walk.events)]
         arrive = None
         if not walk.blockers:
             arrive = self._local(walk.t, destination)
-            events.append(Event(kind=EventKind.arrive, place=destination, start=arrive, end=arrive,
-                                note=f"arrive in {self.catalog.node_name(destination)}"))
+            events.append(Event(EventKind.arrive, arrive, arrive, destination, None,
+                                f"arrive in {self.catalog.node_name(destination)}"))
         return Plan(
             origin=origin, destination=destination,
             via=route.crossing.id if route.crossing else None,
             direction=route.direction.id if route.direction else None,
-            traveller=traveller, home_clock=self.catalog.clock_of(origin),
-            depart=self._local(start, origin), arrive=arrive, events=events,
-            warnings=self._warnings(route, walk), blockers=walk.blockers, advice=self._advice(route, walk, traveller.mode),
-        )
+            traveller=traveller, home_clock=self._node(origin)[0],
+            depart=leave, arrive=arrive, events=events,
+            warnings=self._warnings(program, walk), blockers=walk.blockers, advice=self._advice_for(program, walk),
+        )  # fmt: skip
+
+
+def _departure(depart: datetime) -> float:
+    from overland.errors import InputError
+
+    if depart.tzinfo is None or depart.utcoffset() is None:
+        msg = f"departure {depart.isoformat()} has no UTC offset: give the clock, e.g. +06:00 for Kyrgyz time"
+        raise InputError(msg)
+    return depart.timestamp()
+
+
+def _stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
+    crossing, stage, mode = op.crossing, op.stage, traveller.mode
+    found = []
+    for doc_id in stage.checks:
+        doc = crossing.documents[doc_id]
+        if not doc.applies_to(mode) or traveller.holds(doc_id):
+            continue
+        reason = f"{doc.name} ('{doc_id}') is required here"
+        rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode)]
+        for rule in rules:
+            reason += f": {rule.text}"
+        found.append(Blocker(stage=op.node, reason=reason, source=(rules[0] if rules else doc).citation()))
+    for rule in stage.rules:
+        if rule.kind is RuleKind.forbidden_item and rule.item in traveller.carrying and rule.applies_to(mode):
+            found.append(Blocker(stage=op.node, reason=f"you carry a {rule.item}: {rule.text}", source=rule.citation()))
+    return found
 
 
 def _rank(plan: Plan) -> tuple[int, float]:
@@ -502,4 +451,3 @@ def check_documents(catalog: Catalog, names: list[str]) -> None:
     for name in names:
         if name not in known:
             raise UnknownIdError(f"unknown document {name!r}" + suggest(name, known) + "; `overland show CROSSING` lists them")
-

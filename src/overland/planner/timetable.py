@@ -1,7 +1,9 @@
-"""Stage timetables: open windows expanded once per month into sorted arrays.
+"""Stage timetables: open windows expanded a month at a time into flat sorted arrays.
 
 The search then only compares numbers (UTC seconds since the epoch), as partridge
-expands GTFS calendars into service dates before anything reads them.
+expands GTFS calendars into service dates before anything reads them. The months
+expanded so far form one contiguous span; windows that run over a month boundary
+are joined, so a window is always a whole opening.
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ import bisect
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from typing import TYPE_CHECKING
 
 from overland.model.crossing import Crossing
 from overland.model.place import Country
 from overland.timing.clocks import zone
 from overland.timing.windows import stage_schedule
 
+if TYPE_CHECKING:
+    import numpy as np
+
 Seconds = float
+NO_DELAY = -1
 
 
 def epoch(moment: datetime) -> Seconds:
@@ -37,64 +44,142 @@ def _month_start(month: int) -> Seconds:
 
 @dataclass
 class StageTimetable:
-    """One stage's open windows, expanded a month (UTC) at a time on first use."""
+    """One stage's open windows over the months expanded so far.
+
+    ``starts[i]``, ``ends[i]`` bound window ``i``; ``delay_slots[i]`` is the index in
+    the stage's ``opening_delays`` of the delay that applies to its opening, or -1.
+    """
 
     crossing: Crossing
     stage_id: str
     countries: Mapping[str, Country]
-    _months: dict[int, tuple[list[Seconds], list[Seconds]]] = field(default_factory=dict)
+    starts: list[Seconds] = field(default_factory=list)
+    ends: list[Seconds] = field(default_factory=list)
+    delay_slots: list[int] = field(default_factory=list)
+    _first: int | None = None  # first month expanded
+    _last: int | None = None  # last month expanded
+    _lo: Seconds = 0.0  # start of the first month expanded
+    _hi: Seconds = 0.0  # end of the last month expanded
+    _safe: Seconds = 0.0  # searches starting by this need no more months
     _closures: dict[date, str] = field(default_factory=dict)
+    _arrays: tuple | None = None
 
     @property
     def clock(self) -> str:
         return self.crossing.stages[self.stage_id].clock.value
 
-    def _chunk(self, month: int) -> tuple[list[Seconds], list[Seconds]]:
-        chunk = self._months.get(month)
-        if chunk is None:
-            start = datetime.fromtimestamp(_month_start(month), timezone.utc)
-            end = datetime.fromtimestamp(_month_start(month + 1), timezone.utc)
-            schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
-            chunk = ([epoch(a) for a, _ in schedule.windows], [epoch(b) for _, b in schedule.windows])
-            self._months[month] = chunk
-            self._closures.update({c.day: c.reason for c in schedule.closures})
-        return chunk
+    # -- expansion -------------------------------------------------------------------
 
-    def windows_from(self, t: Seconds, *, until: Seconds) -> Iterator[tuple[Seconds, Seconds]]:
-        """Open windows that end after ``t`` and start by ``until``, in order, merged across months."""
-        month = _month(t)
-        last = _month(until)
-        pending: tuple[Seconds, Seconds] | None = None
-        # One month past `until`, read on only if the last window runs into it (a stay
-        # started by `until` is hours long, never a month).
-        while month <= last or (month == last + 1 and pending is not None and pending[1] == _month_start(month)):
-            starts, ends = self._chunk(month)
-            i = bisect.bisect_right(ends, t)
-            for j in range(i, len(starts)):
-                window = (starts[j], ends[j])
-                if pending is not None:
-                    if pending[1] == window[0]:
-                        pending = (pending[0], window[1])
-                        continue
-                    yield pending
-                pending = window
-            month += 1
-        if pending is not None:
-            yield pending
+    def _expand(self, month: int) -> tuple[list[Seconds], list[Seconds], list[int]]:
+        start = datetime.fromtimestamp(_month_start(month), timezone.utc)
+        end = datetime.fromtimestamp(_month_start(month + 1), timezone.utc)
+        schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
+        self._closures.update({c.day: c.reason for c in schedule.closures})
+        starts = [epoch(a) for a, _ in schedule.windows]
+        ends = [epoch(b) for _, b in schedule.windows]
+        return starts, ends, [self._slot(a) for a, _ in schedule.windows]
 
-    def earliest_fit(self, t: Seconds, duration: Seconds, *, until: Seconds) -> Seconds | None:
-        """The earliest start, at or after ``t`` and by ``until``, of a ``duration`` inside one open window."""
-        for start, end in self.windows_from(t, until=until):
-            begin = max(start, t)
-            if begin > until:
+    def _slot(self, opening: datetime) -> int:
+        delays = self.crossing.stages[self.stage_id].opening_delays
+        if not delays:
+            return NO_DELAY
+        hhmm = opening.astimezone(zone(self.clock)).strftime("%H:%M")
+        for i, delay in enumerate(delays):
+            if delay.opens_at is None or delay.opens_at == hhmm:
+                return i
+        return NO_DELAY
+
+    def _append(self, month: int) -> None:
+        starts, ends, slots = self._expand(month)
+        if starts and self.ends and self.ends[-1] == starts[0]:  # one opening over the boundary
+            self.ends[-1] = ends[0]
+            starts, ends, slots = starts[1:], ends[1:], slots[1:]
+        self.starts += starts
+        self.ends += ends
+        self.delay_slots += slots
+        self._last = month
+        self._hi = _month_start(month + 1)
+
+    def _prepend(self, month: int) -> None:
+        starts, ends, slots = self._expand(month)
+        if ends and self.starts and ends[-1] == self.starts[0]:
+            self.starts[0] = starts[-1]
+            self.delay_slots[0] = slots[-1]
+            starts, ends, slots = starts[:-1], ends[:-1], slots[:-1]
+        self.starts[:0] = starts
+        self.ends[:0] = ends
+        self.delay_slots[:0] = slots
+        self._first = month
+        self._lo = _month_start(month)
+
+    def cover(self, t: Seconds, until: Seconds) -> None:
+        """Expand the months from ``t`` to ``until``, and one more while the last window runs into it."""
+        first, last = _month(t), _month(until)
+        if self._first is None:
+            self._first, self._last, self._lo, self._hi = first, first - 1, _month_start(first), _month_start(first)
+        while self._first > first:
+            self._prepend(self._first - 1)
+            self._arrays = None
+        while self._last < last:
+            self._append(self._last + 1)
+            self._arrays = None
+        # A stay started by `until` lasts hours, never a month: one month further is enough.
+        if self.ends and self.ends[-1] == self._hi and self._last == last:
+            self._append(self._last + 1)
+            self._arrays = None
+        runs_over = self.ends and self.ends[-1] == self._hi
+        self._safe = _month_start(self._last) if runs_over else self._hi
+
+    # -- queries ---------------------------------------------------------------------
+
+    def earliest_fit(self, t: Seconds, duration: Seconds, *, until: Seconds,
+                     delays: tuple[Seconds, ...] | None = None) -> Seconds | None:
+        """The earliest start, at or after ``t`` and by ``until``, of a ``duration`` inside one open window.
+
+        ``delays`` (seconds, one per opening delay of the stage) make the windows they
+        apply to open that much later.
+        """
+        if t > until:
+            return None
+        if not (self._lo <= t and until < self._safe):
+            self.cover(t, until)
+        starts, ends = self.starts, self.ends
+        for j in range(bisect.bisect_right(ends, t), len(starts)):
+            start = starts[j]
+            if start > until:
                 return None
-            if begin + duration <= end:
+            if delays is not None and self.delay_slots[j] != NO_DELAY:
+                start += delays[self.delay_slots[j]]
+            begin = start if start > t else t
+            if begin + duration <= ends[j]:
                 return begin
         return None
+
+    def windows_from(self, t: Seconds, *, until: Seconds) -> Iterator[tuple[Seconds, Seconds]]:
+        """Open windows (as stated, without delays) that end after ``t`` and start by ``until``, in order."""
+        self.cover(t, until)
+        for j in range(bisect.bisect_right(self.ends, t), len(self.starts)):
+            if self.starts[j] > until:
+                return
+            yield self.starts[j], self.ends[j]
+
+    def arrays(self, t: Seconds, until: Seconds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(starts, ends, delay slots) as numpy arrays covering ``t`` to ``until``, for vectorised search."""
+        self.cover(t, until)
+        if self._arrays is None:
+            import numpy as np
+
+            self._arrays = (np.asarray(self.starts, dtype=float), np.asarray(self.ends, dtype=float),
+                            np.asarray(self.delay_slots, dtype=np.int64))
+        return self._arrays
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
         tz = zone(self.clock)
-        self._chunk(_month(datetime.combine(day, time(0), tzinfo=tz).timestamp()))
-        self._chunk(_month(datetime.combine(day, time(23, 59), tzinfo=tz).timestamp()))
+        self.cover(datetime.combine(day, time(0), tzinfo=tz).timestamp(),
+                   datetime.combine(day, time(23, 59), tzinfo=tz).timestamp())
         return self._closures.get(day)
+
+    def closed_days(self) -> dict[date, str]:
+        """Every whole day closed, in the months expanded so far, with its reason."""
+        return dict(self._closures)

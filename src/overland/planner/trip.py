@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from overland.model.crossing import Mode
 
@@ -34,8 +35,7 @@ class EventKind(StrEnum):
     blocked = "blocked"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One step of the trip. Times carry the offset of the clock where the step happens."""
 
     kind: EventKind

@@ -5,7 +5,7 @@ The pure core: no I/O, no printing, no clock. Parameters come in as a
 :class:`~overland.sim.scenario.TerminalParams` it resolves to), randomness as a
 ``numpy.random.Generator``.
 
-- :mod:`~overland.sim.distributions` — constant, exponential, triangular, lognormal, empirical
+- :mod:`~overland.model.distributions` — constant, uniform, exponential, triangular, lognormal, empirical, mixture
 - :mod:`~overland.sim.scenario` — the scenario file's strict models, every value a sourced claim
 - :mod:`~overland.sim.terminal` — the SimPy processes
 - :mod:`~overland.sim.kpis` — throughput, dwell, queues, utilisation; replication statistics

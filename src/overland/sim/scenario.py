@@ -20,8 +20,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, PositiveFloat, PositiveInt
 
+from overland.model.distributions import Count, Distribution, Duration
 from overland.model.provenance import Fact, Status, Strict
-from overland.sim.distributions import Count, Distribution, Duration
 
 HOURS_PER_YEAR = 365 * 24.0
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
