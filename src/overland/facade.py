@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 MAX_DAYS = 366
 MAX_SIM_DAYS = 3660
 MAX_REPLICATIONS = 1000
+MAX_SAMPLES = 1_000_000
 
 
 @cache
@@ -81,13 +82,19 @@ def plan(
     mode: str = "own-car",
     documents: list[str] | None = None,
     carrying: list[str] = (),
+    samples: int = 0,
+    seed: int = 0,
     catalog: Catalog | None = None,
 ):
     """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
 
     ``documents`` lists the document ids you hold (None: every document the route asks
-    for); ``carrying`` lists items such as ``drone``. Returns a :class:`Plan`.
+    for); ``carrying`` lists items such as ``drone``. Returns a :class:`Plan`; with
+    ``samples`` > 0 its ``distribution`` holds the Monte Carlo view (arrival quantiles,
+    the chances of passing the gate the day you reach it, of a closed day, of arriving
+    after dark, each stage's waits), the same for the same ``seed``.
     """
+    _check_samples(samples, allow_zero=True)
     from overland.planner.search import check_documents
     from overland.planner.trip import Traveller
 
@@ -102,7 +109,78 @@ def plan(
         documents=frozenset(documents) if documents is not None else None,
         carrying=frozenset(carrying),
     )
-    return _planner(catalog).plan(origin, destination, depart, traveller, via=via)
+    return _planner(catalog).plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
+
+
+MAX_SCAN_DAYS = 31
+MAX_SCAN_SAMPLES = 20_000_000  # departures × samples in one scan
+
+
+def when(
+    origin: str,
+    destination: str,
+    start: datetime,
+    end: datetime,
+    *,
+    every_minutes: int = 30,
+    samples: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.9,
+    arrive_by: datetime | None = None,
+    via: str | None = None,
+    mode: str = "own-car",
+    documents: list[str] | None = None,
+    carrying: list[str] = (),
+    catalog: Catalog | None = None,
+    progress: Callable[[int, int], None] | None = None,
+):
+    """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
+    every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still
+    arrives by it with probability ``confidence``. Returns a
+    :class:`~overland.planner.departures.DepartureScan`.
+    """
+    from overland.planner.departures import candidates, scan
+    from overland.planner.search import check_documents
+    from overland.planner.trip import Traveller
+
+    for name, moment in (("start", start), ("end", end), ("arrive-by", arrive_by)):
+        if moment is not None and (moment.tzinfo is None or moment.utcoffset() is None):
+            msg = f"{name} {moment.isoformat()} has no UTC offset: give the clock, e.g. +06:00 for Kyrgyz time"
+            raise InputError(msg)
+    if end < start:
+        msg = f"the span ends ({end.isoformat()}) before it starts ({start.isoformat()})"
+        raise InputError(msg)
+    if end - start > timedelta(days=MAX_SCAN_DAYS):
+        msg = f"the span is {(end - start).days} days: scan at most {MAX_SCAN_DAYS} days at a time"
+        raise InputError(msg)
+    if not 5 <= every_minutes <= 1440:
+        msg = f"every must be between 5 minutes and a day, not {every_minutes} minutes"
+        raise InputError(msg)
+    if not 0 < confidence < 1:
+        msg = f"confidence must be between 0 and 1 (e.g. 0.9), not {confidence:g}"
+        raise InputError(msg)
+    _check_samples(samples)
+    departures = candidates(start, end, timedelta(minutes=every_minutes))
+    if len(departures) * samples > MAX_SCAN_SAMPLES:
+        msg = (f"{len(departures)} departures × {samples:,} samples is more than {MAX_SCAN_SAMPLES:,}: "
+               "use fewer samples, a shorter span or a longer --every")
+        raise InputError(msg)
+    catalog = catalog or load_catalog()
+    if documents is not None:
+        check_documents(catalog, list(documents))
+    catalog.place(origin)
+    catalog.place(destination)
+    traveller = Traveller(mode=_mode(mode), documents=frozenset(documents) if documents is not None else None,
+                          carrying=frozenset(carrying))
+    return scan(_planner(catalog), origin, destination, departures, traveller, samples=samples, seed=seed,
+                confidence=confidence, arrive_by=arrive_by, via=via, every_minutes=every_minutes, progress=progress)
+
+
+def _check_samples(samples: int, *, allow_zero: bool = False) -> None:
+    low = 0 if allow_zero else 1
+    if not low <= samples <= MAX_SAMPLES:
+        msg = f"samples must be between {low} and {MAX_SAMPLES:,}, not {samples:,}"
+        raise InputError(msg)
 
 
 def compare(origin: str, destination: str, depart: datetime, *, mode: str = "own-car", catalog: Catalog | None = None):

@@ -75,8 +75,9 @@ def read_yaml(path: Path) -> YamlDoc:
         raise DataError([f"{path}: cannot read ({error.strerror})"]) from None
     except UnicodeDecodeError:
         raise DataError([f"{path}: not UTF-8 text"]) from None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -89,7 +90,10 @@ def read_yaml(path: Path) -> YamlDoc:
     _map_lines(node, (), lines, problems, path)
     if problems:
         raise DataError(problems)
-    data = _Loader(text).get_single_data()
+    try:
+        data = loader.construct_document(node)
+    finally:
+        loader.dispose()
     return YamlDoc(path, data, lines)
 
 

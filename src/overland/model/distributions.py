@@ -431,11 +431,12 @@ class Mixture(_Base):
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         import numpy as np
 
-        choice = rng.choice(len(self.parts), size=size, p=self._probabilities())
+        bounds = np.cumsum(self._probabilities())[:-1]
+        choice = np.searchsorted(bounds, rng.random(size), side="right")
         out = np.empty(size, dtype=float)
         for i, part in enumerate(self.parts):
-            where = choice == i
-            out[where] = part.value.draw(rng, int(where.sum()))
+            where = np.flatnonzero(choice == i)
+            out[where] = part.value.draw(rng, where.size)
         return out
 
     def describe(self) -> str:

@@ -16,7 +16,7 @@ their median here; :mod:`overland.planner.montecarlo` draws them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from overland.errors import UnknownIdError
@@ -123,6 +123,10 @@ class Planner:
                 sky = darkness(coords.lat, coords.lon, self.catalog.clock_of(place_id))
             self._skies[node] = sky
             return sky
+
+    def zone_of(self, node: str):
+        """The zone of the clock at a node (a place or ``crossing/stage``)."""
+        return self._node(node)[2]
 
     def _local(self, t: float, node: str) -> datetime:
         return datetime.fromtimestamp(round(t), self._node(node)[2])
@@ -376,10 +380,38 @@ class Planner:
         return events
 
     def plan(self, origin: str, destination: str, depart: datetime, traveller: Traveller,
-             via: str | None = None) -> Plan:
-        """The earliest-arriving plan over every route (or through ``via``)."""
-        plans = [self.plan_route(route, depart, traveller) for route in self.routes(origin, destination, traveller.mode, via)]
-        return min(plans, key=_rank)
+             via: str | None = None, *, samples: int = 0, seed: int = 0) -> Plan:
+        """The earliest-arriving plan over every route (or through ``via``).
+
+        With ``samples`` > 0 the plan carries the Monte Carlo distribution of its route
+        (``seed`` seeds numpy's generator: the same seed gives the same figures).
+        """
+        routes = self.routes(origin, destination, traveller.mode, via)
+        plans = [self.plan_route(route, depart, traveller) for route in routes]
+        best = min(range(len(plans)), key=lambda i: _rank(plans[i]))
+        plan = plans[best]
+        if samples > 0 and plan.complete:
+            distribution = self.distribution(routes[best], depart, traveller, samples=samples, seed=seed)
+            plan = replace(plan, distribution=distribution)
+        return plan
+
+    def sample(self, route: Route, departures, traveller: Traveller, rng):
+        """Monte Carlo samples of ``route`` for an array of departures (UTC seconds)."""
+        from overland.planner.montecarlo import walk
+
+        program = self.program(route, traveller.mode)
+        return walk(program, departures, rng)
+
+    def distribution(self, route: Route, depart: datetime, traveller: Traveller, *, samples: int, seed: int):
+        """The Monte Carlo distribution of a plan along ``route`` leaving at ``depart``."""
+        import numpy as np
+
+        from overland.planner.uncertainty import summarise
+
+        destination = route.steps[-1].node
+        drawn = self.sample(route, np.full(samples, _departure(depart)), traveller, np.random.default_rng(seed))
+        return summarise(drawn, seed=seed, destination_zone=self._node(destination)[2],
+                         darkness=self._darkness(destination))
 
     def compare(self, origin: str, destination: str, depart: datetime, traveller: Traveller) -> list[Plan]:
         """One plan per crossing direction joining the two places, best first."""

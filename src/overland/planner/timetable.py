@@ -60,7 +60,6 @@ class StageTimetable:
     _last: int | None = None  # last month expanded
     _lo: Seconds = 0.0  # start of the first month expanded
     _hi: Seconds = 0.0  # end of the last month expanded
-    _safe: Seconds = 0.0  # searches starting by this need no more months
     _closures: dict[date, str] = field(default_factory=dict)
     _arrays: tuple | None = None
 
@@ -127,41 +126,58 @@ class StageTimetable:
         if self.ends and self.ends[-1] == self._hi and self._last == last:
             self._append(self._last + 1)
             self._arrays = None
-        runs_over = self.ends and self.ends[-1] == self._hi
-        self._safe = _month_start(self._last) if runs_over else self._hi
 
     # -- queries ---------------------------------------------------------------------
+
+    def _more(self, until: Seconds) -> bool:
+        """Expand one more month if a window starting by ``until`` may still follow; False when none can."""
+        last = _month(until)
+        runs_over = self.ends and self.ends[-1] == self._hi
+        if self._last > last or (self._last == last and not runs_over):
+            return False
+        self._append(self._last + 1)
+        self._arrays = None
+        return True
 
     def earliest_fit(self, t: Seconds, duration: Seconds, *, until: Seconds,
                      delays: tuple[Seconds, ...] | None = None) -> Seconds | None:
         """The earliest start, at or after ``t`` and by ``until``, of a ``duration`` inside one open window.
 
         ``delays`` (seconds, one per opening delay of the stage) make the windows they
-        apply to open that much later.
+        apply to open that much later. Months are expanded only as far as the search reads.
         """
         if t > until:
             return None
-        if not (self._lo <= t and until < self._safe):
-            self.cover(t, until)
-        starts, ends = self.starts, self.ends
-        for j in range(bisect.bisect_right(ends, t), len(starts)):
-            start = starts[j]
-            if start > until:
+        if not self._lo <= t < self._hi:
+            self.cover(t, t)
+        starts, ends, slots = self.starts, self.ends, self.delay_slots
+        while True:
+            for j in range(bisect.bisect_right(ends, t), len(starts)):
+                start = starts[j]
+                if start > until:
+                    return None
+                if delays is not None and slots[j] != NO_DELAY:
+                    start += delays[slots[j]]
+                begin = start if start > t else t
+                if begin + duration <= ends[j]:
+                    return begin
+            if not self._more(until):
                 return None
-            if delays is not None and self.delay_slots[j] != NO_DELAY:
-                start += delays[self.delay_slots[j]]
-            begin = start if start > t else t
-            if begin + duration <= ends[j]:
-                return begin
-        return None
 
     def windows_from(self, t: Seconds, *, until: Seconds) -> Iterator[tuple[Seconds, Seconds]]:
         """Open windows (as stated, without delays) that end after ``t`` and start by ``until``, in order."""
-        self.cover(t, until)
-        for j in range(bisect.bisect_right(self.ends, t), len(self.starts)):
-            if self.starts[j] > until:
+        self.cover(t, t)
+        j = bisect.bisect_right(self.ends, t)
+        while True:
+            while j < len(self.starts):
+                if self.starts[j] > until:
+                    return
+                if j == len(self.starts) - 1 and self.ends[j] == self._hi and self._more(until):
+                    continue  # the last window may run on into the next month
+                yield self.starts[j], self.ends[j]
+                j += 1
+            if not self._more(until):
                 return
-            yield self.starts[j], self.ends[j]
 
     def arrays(self, t: Seconds, until: Seconds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, delay slots) as numpy arrays covering ``t`` to ``until``, for vectorised search."""

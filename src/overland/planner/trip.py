@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from overland.model.crossing import Mode
+
+if TYPE_CHECKING:
+    from overland.planner.uncertainty import ArrivalDistribution
 
 
 def nights_between(start: datetime, end: datetime) -> int:
@@ -101,6 +104,7 @@ class Plan:
     warnings: list[str]
     blockers: list[Blocker]
     advice: list[Advice]
+    distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
 
     @property
     def complete(self) -> bool:
@@ -151,4 +155,5 @@ class Plan:
             "warnings": self.warnings,
             "blockers": [asdict(b) for b in self.blockers],
             "advice": [{k: v for k, v in asdict(a).items() if v is not None} for a in self.advice],
+            **({"distribution": self.distribution.as_json()} if self.distribution is not None else {}),
         }

@@ -1,0 +1,125 @@
+"""What the Monte Carlo samples say: arrival quantiles, the chances that matter, each stage's wait.
+
+Quantiles are sample values (the inverted empirical CDF, no interpolation), so with
+every distribution at zero spread they are exactly the deterministic plan's times.
+A sample that finds no opening within the horizon counts as arriving never: it
+moves the upper quantiles to "beyond the horizon" rather than dropping out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from overland.planner.montecarlo import Samples, gate_of, in_spans, same_local_day
+
+LEVELS = (0.1, 0.5, 0.9)
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    """P10, P50 and P90 of a quantity (None: beyond the horizon)."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+
+    def as_json(self, digits: int = 2) -> dict:
+        return {k: (round(v, digits) if v is not None else None) for k, v in vars(self).items()}
+
+
+@dataclass(frozen=True)
+class StageWait:
+    """How long the samples waited in front of one stage (hours), and how often at all."""
+
+    stage: str
+    p_wait: float
+    hours: Quantiles
+
+
+@dataclass(frozen=True)
+class Input:
+    """A distribution the samples drew from, with how it is known."""
+
+    stage: str
+    what: str  # "processing" or "opening delay at 14:00"
+    distribution: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ArrivalDistribution:
+    """The Monte Carlo view of a plan."""
+
+    samples: int
+    seed: int
+    arrive: tuple[datetime | None, datetime | None, datetime | None]  # P10, P50, P90 in the destination's clock
+    hours: Quantiles  # door to door
+    p_gate_same_day: float | None  # passing the gate on the day you reach it (None: no gate on the route)
+    p_closed_day: float  # held over a weekend, holiday or announced closure
+    p_after_dark: float  # arriving after dark
+    p_no_opening: float  # no opening within the horizon
+    stages: list[StageWait]
+    inputs: list[Input]
+
+    def as_json(self) -> dict:
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "arrive": dict(zip(("p10", "p50", "p90"), (a.isoformat() if a else None for a in self.arrive), strict=True)),
+            "door_to_door_hours": self.hours.as_json(),
+            "p_gate_same_day": _round(self.p_gate_same_day),
+            "p_held_over_closed_day": _round(self.p_closed_day),
+            "p_arrive_after_dark": _round(self.p_after_dark),
+            "p_no_opening": _round(self.p_no_opening),
+            "stages": [{"stage": s.stage, "p_wait": _round(s.p_wait), "wait_hours": s.hours.as_json()} for s in self.stages],
+            "inputs": [vars(i) for i in self.inputs],
+        }
+
+
+def _round(p: float | None) -> float | None:
+    return None if p is None else round(p, 4)
+
+
+def quantiles(values: np.ndarray, levels=LEVELS) -> list[float | None]:
+    """Sample quantiles (inverted CDF); NaN samples count as infinitely late."""
+    filled = np.where(np.isnan(values), np.inf, values)
+    found = np.quantile(filled, levels, method="inverted_cdf")
+    return [float(v) if np.isfinite(v) else None for v in found]
+
+
+def summarise(samples: Samples, *, seed: int, destination_zone, darkness=None) -> ArrivalDistribution:
+    """Summarise a Monte Carlo walk. ``darkness`` is the destination's :class:`~overland.timing.daylight.Darkness`."""
+    arrive, depart = samples.arrive, samples.depart
+    n = arrive.size
+    arrive_q = quantiles(arrive)
+    hours = Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles((arrive - depart))])
+    gate = gate_of(samples.program)
+    p_gate = None
+    if gate is not None:
+        stage = samples.stages[gate]
+        p_gate = float(same_local_day(samples.program.checks[gate].zone, stage.reached, stage.processed).mean())
+    p_dark = 0.0
+    finite = arrive[~np.isnan(arrive)]
+    if darkness is not None and finite.size:
+        p_dark = float(in_spans(darkness.arrays(float(finite.min()), float(finite.max())), arrive).sum() / n)
+    stages = []
+    for stage in samples.stages:
+        wait = stage.start - stage.reached
+        stages.append(StageWait(stage.node, float((wait > 0).sum() / n),
+                                Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles(wait)])))
+    inputs = []
+    for op in samples.program.checks:
+        if op.processing is not None and not isinstance(op.processing.value, int | float):
+            inputs.append(Input(op.node, "processing", f"{op.duration_dist.describe()} min", op.processing.claim.status))
+        for delay, dist in zip(op.stage.opening_delays, op.delay_dists, strict=True):
+            at = f" at {delay.opens_at}" if delay.opens_at else ""
+            inputs.append(Input(op.node, f"opening delay{at}", f"{dist.describe()} min", delay.minutes.claim.status))
+    return ArrivalDistribution(
+        samples=n, seed=seed,
+        arrive=tuple(datetime.fromtimestamp(round(q), destination_zone) if q is not None else None for q in arrive_q),
+        hours=hours, p_gate_same_day=p_gate, p_closed_day=float(samples.closed_day.sum() / n),
+        p_after_dark=p_dark, p_no_opening=float(np.isnan(arrive).sum() / n), stages=stages, inputs=inputs,
+    )  # fmt: skip
