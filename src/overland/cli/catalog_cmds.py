@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated, Any
 
 import typer
@@ -10,10 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, print_json
-from overland.model.catalog import Catalog
-from overland.model.crossing import Crossing
+from overland.io.views import crossing_view, crossings_view, hours_by_direction, places_view, reference_day
 from overland.model.provenance import Claim, Fact, Status
-from overland.timing.hours import day_spans, format_spans
 
 STATUS_STYLE = {Status.sourced: "green", Status.derived: "cyan", Status.assumed: "yellow"}
 
@@ -39,12 +37,7 @@ def places(format: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the places: names, country, coordinates, elevation and clock."""
     catalog = catalog_from(data)
     if format is Format.json:
-        print_json(
-            {
-                place_id: {**place.model_dump(mode="json", exclude_none=True), "clock_zone": catalog.clock_of(place_id)}
-                for place_id, place in catalog.places.items()
-            }
-        )
+        print_json(places_view(catalog))
         return
     table = Table(header_style="bold")
     for column in ("id", "name", "local names", "country", "lat, lon", "elev. m", "clock"):
@@ -67,17 +60,7 @@ def places(format: FormatOption = Format.text, data: DataOption = None) -> None:
 def crossings(format: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the crossings with their directions and number of stages."""
     catalog = catalog_from(data)
-    rows = [
-        {
-            "id": c.id,
-            "name": c.name,
-            "kind": c.kind,
-            "countries": c.countries,
-            "border_place": c.border_place,
-            "directions": {d.id: d.route for d in c.directions},
-        }
-        for c in catalog.crossings.values()
-    ]
+    rows = crossings_view(catalog)
     if format is Format.json:
         print_json(rows)
         return
@@ -88,33 +71,6 @@ def crossings(format: FormatOption = Format.text, data: DataOption = None) -> No
         dirs = ", ".join(f"{d} ({len(route)})" for d, route in row["directions"].items())
         table.add_row(row["id"], row["name"], row["kind"], " – ".join(row["countries"]), dirs)
     out.print(table)
-
-
-def _reference_day(on: date) -> date:
-    """The first Wednesday on or after ``on``: an ordinary working day to show weekly hours."""
-    return on + timedelta(days=(2 - on.weekday()) % 7)
-
-
-def _hours_by_direction(catalog: Catalog, crossing: Crossing, day: date) -> list[dict[str, Any]]:
-    result = []
-    for direction in crossing.directions:
-        home = catalog.country_clock(direction.from_country)
-        stages = []
-        for stage_id in direction.route:
-            stage = crossing.stages[stage_id]
-            spans = day_spans(stage.hours.value, stage.clock.value, day)
-            always = stage.hours.value.strip() == "24/7"
-            stages.append(
-                {
-                    "stage": stage_id,
-                    "clock": stage.clock.value,
-                    "hours": stage.hours.value,
-                    "on_day": "24/7" if always else format_spans(spans, stage.clock.value),
-                    "in_from_clock": "24/7" if always else format_spans(spans, home),
-                }
-            )
-        result.append({"direction": direction.id, "from_clock": home, "day": day.isoformat(), "stages": stages})
-    return result
 
 
 @app.command()
@@ -133,11 +89,11 @@ def show(
         start = date.fromisoformat(on) if on else date.today()
     except ValueError:
         raise typer.BadParameter(f"{on!r} is not a date like 2026-11-25", param_hint="--on") from None
-    day = _reference_day(start)
-    by_direction = _hours_by_direction(catalog, crossing, day)
     if format is Format.json:
-        print_json({**crossing.model_dump(mode="json", exclude_none=True), "hours_by_direction": by_direction})
+        print_json(crossing_view(catalog, crossing, start))
         return
+    day = reference_day(start)
+    by_direction = hours_by_direction(catalog, crossing, day)
     countries = " ↔ ".join(catalog.countries[c].name for c in crossing.countries)
     out.print(f"[bold]{crossing.name}[/bold] ({crossing.id}) — {crossing.kind} crossing, {countries}; "
               f"border at {catalog.place(crossing.border_place).name}")

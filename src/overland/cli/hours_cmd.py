@@ -10,6 +10,7 @@ from rich.table import Table
 
 from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, parse_time, print_json
 from overland.facade import hours as stage_hours
+from overland.io.views import schedule_view
 from overland.timing.clocks import offset_label, zone
 from overland.timing.hours import format_spans
 
@@ -37,16 +38,7 @@ def hours(
             raise typer.BadParameter(str(error), param_hint="--clock") from None
     schedule = stage_hours(stage, moment, days=days, catalog=catalog)
     if format is Format.json:
-        print_json(
-            {
-                "stage": schedule.stage,
-                "clock": schedule.clock,
-                "from": schedule.start.isoformat(),
-                "to": schedule.end.isoformat(),
-                "windows": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in schedule.windows],
-                "closures": [{"date": c.day.isoformat(), "reason": c.reason} for c in schedule.closures],
-            }
-        )
+        print_json(schedule_view(schedule))
         return
     tz = zone(clock)
     crossing, _, _ = catalog.stage(stage)

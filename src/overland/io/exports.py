@@ -51,7 +51,7 @@ def to_ics(plan: Plan, catalog: Catalog) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-def _points(plan: Plan, catalog: Catalog) -> list[tuple[str, str, float, float, datetime]]:
+def route_points(plan: Plan, catalog: Catalog) -> list[tuple[str, str, float, float, datetime]]:
     """(node, name, lat, lon, time) of each place or stage the plan reaches, in order."""
     points = []
     for event in plan.events:
@@ -75,7 +75,7 @@ def to_gpx(plan: Plan, catalog: Catalog) -> str:
     gpx = gpxpy.gpx.GPX()
     gpx.creator = "overland"
     route = gpxpy.gpx.GPXRoute(name=f"{plan.origin} → {plan.destination}" + (f" via {plan.via}" if plan.via else ""))
-    for node, name, lat, lon, when in _points(plan, catalog):
+    for node, name, lat, lon, when in route_points(plan, catalog):
         utc = when.astimezone(timezone.utc)
         route.points.append(gpxpy.gpx.GPXRoutePoint(lat, lon, time=utc, name=name))
         gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(lat, lon, time=utc, name=name, description=node))
@@ -85,7 +85,7 @@ def to_gpx(plan: Plan, catalog: Catalog) -> str:
 
 def to_geojson(plan: Plan, catalog: Catalog) -> str:
     """A GeoJSON FeatureCollection (RFC 7946: longitude first, WGS 84): the route and its stops."""
-    points = _points(plan, catalog)
+    points = route_points(plan, catalog)
     features = [
         {
             "type": "Feature",

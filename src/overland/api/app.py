@@ -1,0 +1,71 @@
+"""The FastAPI app: ``create_app(settings)`` builds it from settings, routers and error handlers.
+
+Run it with ``overland serve`` (uvicorn), or any ASGI server:
+``uvicorn --factory overland.api.app:create_app``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.staticfiles import StaticFiles
+
+import overland
+from overland.api import problems
+from overland.api.routes import catalog, departures, hours, page, plans, reports
+from overland.api.schemas import MAX_ID, MAX_ITEMS, TIME_RANGE
+from overland.api.settings import Settings
+from overland.facade import MAX_DAYS, load_catalog
+
+log = logging.getLogger("overland.api")
+
+DESCRIPTION = """\
+Plan land border crossings from sourced data: when each stage is open, in whose clock, and who says so.
+
+Limits: a request body holds at most {body} bytes; ids at most {ids} characters; `documents` and
+`carrying` at most {items} entries; times {times}; `days` of stage hours 1 to {days}; a plan looks
+at most 60 days past its departure for openings.
+
+Errors are `application/problem+json` (RFC 9457): `type` names the kind (`/problems/invalid-request`,
+`/problems/invalid-input`, `/problems/unknown-id`, `/problems/body-too-large`, or `about:blank` for
+a plain HTTP status), `title` says it in words and `detail` says what to change.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The HTTP app: the API under ``/api``, its schema at ``/openapi.json``, the page at ``/``."""
+    settings = settings or Settings()
+    description = DESCRIPTION.format(body=settings.max_body_bytes, ids=MAX_ID, items=MAX_ITEMS, times=TIME_RANGE,
+                                     days=MAX_DAYS)
+    app = FastAPI(
+        title="overland", version=overland.__version__, description=description,
+        docs_url=None, redoc_url=None,  # their pages load scripts from a CDN: useless offline
+    )  # fmt: skip
+    app.state.settings = settings
+    app.state.catalog = load_catalog(settings.data)
+    problems.install(app)
+    app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
+    for module in (catalog, hours, plans, departures, reports, page):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
+    if (settings.leaflet_dir / "leaflet.js").is_file():
+        app.mount("/vendor/leaflet", StaticFiles(directory=settings.leaflet_dir), name="leaflet")
+    else:
+        log.warning("Leaflet not found in %s (run `npm ci`): the page will show no map", settings.leaflet_dir)
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            problem = problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(problem.pop("$defs", {}))
+            components["Problem"] = problem
+            problems.document_errors(schema)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,1 @@
+"""The API's routers: the catalog, stage hours, plans, and the page."""

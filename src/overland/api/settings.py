@@ -1,0 +1,33 @@
+"""The settings of the HTTP app, read from ``OVERLAND_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_LEAFLET = Path(__file__).resolve().parents[3] / "node_modules" / "leaflet" / "dist"
+
+
+class Settings(BaseSettings):
+    """How the app runs. Each field is also ``OVERLAND_<NAME>`` in the environment.
+
+    ``data`` is the data directory (default: the bundled data), the same variable the
+    command line reads. ``leaflet_dir`` is Leaflet's ``dist`` folder (default: the one
+    ``npm ci`` puts under ``node_modules`` at the repository root). ``tiles`` is a tile
+    URL template such as ``https://tile.openstreetmap.org/{z}/{x}/{y}.png``; empty (the
+    default), the map draws its vector layers only and needs no internet.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OVERLAND_", extra="ignore")
+
+    data: Path | None = None
+    leaflet_dir: Path = REPO_LEAFLET
+    tiles: str = ""
+    tiles_attribution: str = ""
+    max_body_bytes: int = Field(default=16 * 1024, ge=256, le=1024 * 1024)
+    # Crossing reports: the database (empty: a SQLite file in the user's data directory; see
+    # overland.store.location) and how many reports one token may submit in an hour.
+    database_url: str = ""
+    reports_per_hour: int = Field(default=20, ge=1, le=100_000)

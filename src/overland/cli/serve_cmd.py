@@ -1,0 +1,42 @@
+"""``overland serve``: the web page and the HTTP API (uvicorn)."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from overland.cli.app import DataOption, app, err
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Worker processes (each plans on one core).")
+    ] = 1,
+    data: DataOption = None,
+) -> None:
+    """Serve the page (a form, a map, the timeline in both clocks) at / and the API under /api.
+
+    Settings come from OVERLAND_* variables (OVERLAND_DATA, OVERLAND_TILES, OVERLAND_MAX_BODY_BYTES);
+    the API's schema is at /openapi.json. Stop with Ctrl-C.
+    """
+    import uvicorn
+
+    from overland.api.app import create_app
+    from overland.api.settings import Settings
+
+    if data is not None:
+        os.environ["OVERLAND_DATA"] = str(data)  # the workers build their app from the environment
+    application = create_app(Settings())  # wrong settings or data fail here, before the server starts
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"overland: the page at http://{shown}:{port}/ · the API at http://{shown}:{port}/api "
+              f"(schema: /openapi.json) · Ctrl-C to stop", highlight=False, soft_wrap=True)
+    if workers > 1:
+        uvicorn.run("overland.api.app:create_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False)
+    else:
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
