@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from overland.cli.app import Format, FormatOption, app, err, out, print_json
+from overland.cli.dask_options import SchedulerOption, WorkersOption, progress_bar
 from overland.errors import InputError
 
 freight_app = typer.Typer(
@@ -261,3 +262,94 @@ def _with_progress(work_days: float, run: Any) -> Any:
     ) as bar:  # fmt: skip
         task = bar.add_task("simulate", total=1.0)
         return run(lambda fraction: bar.update(task, completed=fraction))
+
+
+SWEEP_TABLE_ROWS = 60  # points shown after a sweep (all are in the table written)
+
+
+@freight_app.command()
+def sweep(
+    grid_file: Annotated[Path, typer.Argument(metavar="GRID.yaml", help="A sweep grid: a base scenario and the values to vary (see examples/khorgos-sweep.yaml).")],
+    out_path: Annotated[Path, typer.Option("--out", help="Results table (Parquet), one row per point and replication; run again with the same file to resume.")],
+    replications: Annotated[int | None, typer.Option("--replications", help="Runs per point (default: the grid's, else 3).", show_default=False)] = None,
+    days: Annotated[float | None, typer.Option("--days", help="Days of statistics per run (default: the grid's, else 365).", show_default=False)] = None,
+    warmup: Annotated[float | None, typer.Option("--warmup", help="Days simulated before statistics start (default: the grid's, else 7).", show_default=False)] = None,
+    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the random streams (default: the grid's, else 0).", show_default=False)] = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="PNG of throughput and P90 dwell against the swept parameters.")] = None,
+) -> None:
+    """Simulate every point of a parameter grid × replications on Dask (a local cluster, or --scheduler)."""
+    from rich.markup import escape
+
+    from overland.distributed import sweep as sweeps
+    from overland.distributed.cluster import dask_client, describe
+    from overland.distributed.grid import label, value_text
+    from overland.io.sweep_files import load_grid, write_plot
+
+    if plot is not None and plot.suffix.lower() != ".png":
+        msg = f"--plot {plot}: give a .png file name"
+        raise InputError(msg)
+    grid = load_grid(grid_file)
+    settings = grid.run_settings(days=days, warmup_days=warmup, replications=replications, seed=seed)
+    job = sweeps.prepare(grid, settings, out_path)
+    points = len(grid.points())
+    reps = f"{settings.replications} replication{'s' if settings.replications != 1 else ''}"
+    out.print(
+        f"[bold]{grid.scenario_id}[/bold] sweep of {' × '.join(grid.names)}: {points:,} points × {reps} = {job.total:,} runs",
+        soft_wrap=True,
+    )
+    out.print(f"{settings.days:g} days after a {settings.warmup_days:g}-day warm-up · seed {settings.seed}", soft_wrap=True)
+    pending = job.pending
+    if job.already_done:
+        out.print(f"{job.already_done:,} runs already in {job.out}; {len(pending):,} to run", soft_wrap=True)
+    if pending:
+        try:
+            with dask_client(scheduler, workers) as client:
+                out.print(f"running {len(pending):,} runs on {describe(client)}", soft_wrap=True)
+
+                reported: set[str] = set()  # each failing point is shown once (every row carries its error)
+
+                with progress_bar(len(pending), "simulating") as advance:
+
+                    def on_row(row: dict[str, Any]) -> None:
+                        advance(1)
+                        if row["error"] and row["point"] not in reported:
+                            reported.add(row["point"])
+                            err.print(f"[red]failed:[/red] {row['point']} (replication {row['replication']}): "
+                                      f"{escape(row['error'])}", highlight=False, soft_wrap=True)
+
+                    sweeps.execute(job, client, on_row=on_row)
+        except KeyboardInterrupt:
+            done = sum(1 for row in job.rows.values() if not row["error"])
+            err.print(f"interrupted: {done:,} of {job.total:,} runs saved in {job.out}; run the same command again to go on", soft_wrap=True)
+            raise typer.Exit(130) from None
+    else:
+        job.save()
+    rows = job.table()
+    summary = sweeps.point_means(rows, grid.names)
+    wanted = {label(point) for point in grid.points()}
+    shown = [s for s in summary if s["point"] in wanted]
+    table = Table(header_style="bold")
+    for column in (*grid.names, "runs", "trains/day", "Mt/yr", "dwell P90 h", "crane use"):
+        table.add_column(column, justify="right")
+    for s in shown[:SWEEP_TABLE_ROWS]:
+        figures = (
+            [_number(s["trains_per_day"], "trains/day"), _number(_scale(s["tons_per_year"], 1e-6), "Mt"),
+             _number(s["dwell_p90_h"], "h"), _number(s["crane_utilisation"], "share")]
+            if s["runs"] else ["[red]failed[/red]", "", "", ""]
+        )  # fmt: skip
+        table.add_row(*(value_text(s[n]) for n in grid.names), str(s["runs"]), *figures)
+    out.print(table)
+    if len(shown) > SWEEP_TABLE_ROWS:
+        out.print(f"… and {len(shown) - SWEEP_TABLE_ROWS:,} more points in {job.out}", soft_wrap=True)
+    failed = job.failed()
+    note = f"; {len(failed):,} failed, their rows carry the error" if failed else ""
+    out.print(f"wrote {job.out} ({len(rows):,} rows{note})", soft_wrap=True)
+    if plot is not None:
+        title = f"{grid.scenario_id}: {settings.days:g} days × {settings.replications} runs per point, seed {settings.seed}"
+        out.print(f"wrote {write_plot(rows, grid.names, plot, title=title)}", soft_wrap=True)
+
+
+def _scale(value: float | None, factor: float) -> float | None:
+    return value * factor if value is not None else None
