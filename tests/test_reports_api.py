@@ -1,0 +1,266 @@
+"""``POST /api/reports``, ``GET /api/reports``, ``GET /api/observed``: tokens, validation, limits, on both backends.
+
+The app's store comes from the ``get_store`` dependency, overridden here with the test
+database (a SQLite file, or the PostgreSQL test server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from overland.api import Settings, create_app
+from overland.api.routes.reports import get_store
+from overland.store.schema import Report
+from tests.reports_support import database_url, gate_report, make_token, store  # noqa: F401  (fixtures)
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def app(store):
+    application = create_app(Settings(reports_per_hour=5))
+    application.dependency_overrides[get_store] = lambda: store
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def auth(store) -> dict[str, str]:
+    _, secret = make_token(store)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def assert_problem(response, status: int, *, kind: str, says: str = "") -> dict:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"] == f"/problems/{kind}"
+    assert says in body["detail"], body["detail"]
+    return body
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+def test_no_token_is_401_and_nothing_is_stored(client, store):
+    response = client.post("/api/reports", json=gate_report())
+    body = assert_problem(response, 401, kind="unauthorized", says="Authorization: Bearer TOKEN")
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert body["title"] == "Unauthorized"
+    with store.session() as session:
+        assert session.query(Report).count() == 0
+
+
+@pytest.mark.parametrize("header", [
+    "Bearer ovl_not-a-real-token",
+    "Bearer ",
+    "Basic YWxpY2U6c2VjcmV0",
+    "ovl_no-scheme",
+    "Bearer " + "x" * 300,
+])
+def test_a_wrong_token_is_401(client, store, auth, header):
+    response = client.post("/api/reports", json=gate_report(), headers={"Authorization": header})
+    assert_problem(response, 401, kind="unauthorized")
+    with store.session() as session:
+        assert session.query(Report).count() == 0
+
+
+def test_the_token_is_checked_before_the_fields_of_the_body(client):
+    response = client.post("/api/reports", json={"crossing": 1, "stages": "none"})
+    assert_problem(response, 401, kind="unauthorized")
+
+
+def test_a_revoked_token_is_401(client, store, auth):
+    from datetime import datetime, timezone
+
+    from overland.store.reports import revoke_token
+
+    with store.writing() as session, session.begin():
+        revoke_token(session, "alice", now=datetime.now(timezone.utc))
+    assert_problem(client.post("/api/reports", json=gate_report(), headers=auth), 401, kind="unauthorized",
+                   says="revoked")
+
+
+# --- submitting ---------------------------------------------------------------------------
+
+
+def test_a_report_is_stored_and_listed_without_token_data(client, store, auth):
+    response = client.post("/api/reports", json=gate_report(), headers=auth)
+    assert response.status_code == 201, response.text
+    saved = response.json()
+    assert response.headers["location"] == f"/api/reports/{saved['id']}"
+    gate, port = saved["stages"]
+    assert (gate["arrived"], gate["processing_minutes"], gate["wait_minutes"]) == ("2026-11-02T13:40:00+08:00", 25.0, 90.0)
+    assert port["arrived"].endswith("+08:00")  # given without offset in the stage's clock, Asia/Shanghai
+    listed = client.get("/api/reports", params={"crossing": "torugart"}).json()
+    assert listed["reports"] == [saved] and listed["next_before"] is None
+    assert client.get(f"/api/reports/{saved['id']}").json() == saved
+    text = client.get("/api/reports").text
+    secret = auth["Authorization"].split()[1]
+    assert secret not in text and "token" not in text and "digest" not in text
+
+
+def test_sql_metacharacters_and_markup_in_a_note_come_back_verbatim(client, auth):
+    note = "'; DROP TABLE reports; -- \" OR 1=1 <script>window.__pwned=1</script> %s $1"
+    response = client.post("/api/reports", json=gate_report(note=note), headers=auth)
+    assert response.status_code == 201, response.text
+    assert client.get("/api/reports").json()["reports"][0]["note"] == note
+    assert client.post("/api/reports", json=gate_report(note="second"), headers=auth).status_code == 201
+
+
+def test_an_oversize_body_is_413(client, auth):
+    body = gate_report(note="x" * 1900)
+    body["stages"] = body["stages"] * 10
+    big = client.post("/api/reports", json=body | {"note": "x" * 20_000}, headers=auth)
+    assert_problem(big, 413, kind="body-too-large", says="at most 16384 bytes")
+    chunked = client.post("/api/reports", content=iter([b"{" + b" " * 10_000, b" " * 10_000 + b"}"]),
+                          headers=auth | {"Content-Type": "application/json"})
+    assert_problem(chunked, 413, kind="body-too-large")
+
+
+def _errors(response) -> dict[str, str]:
+    body = assert_problem(response, 422, kind=response.json()["type"].rsplit("/", 1)[1])
+    return {".".join(str(p) for p in e["loc"][1:]): e["msg"] for e in body["errors"]}
+
+
+def test_times_out_of_order_are_refused_field_by_field(client, auth):
+    body = gate_report()
+    body["stages"][0]["started"] = "2026-11-02T13:00+08:00"  # before arriving
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "before arrived" in errors["stages.0.started"]
+
+
+def test_stages_must_follow_each_other(client, auth):
+    body = gate_report()
+    body["stages"][1]["clock"] = "Asia/Tokyo"  # read an hour ahead of Beijing: the port before the gate
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "before the previous stage's finished" in errors["stages.1.arrived"]
+
+
+def test_a_stage_longer_than_three_days_is_refused(client, auth):
+    body = gate_report()
+    body["stages"][1]["finished"] = "2026-11-09T10:00"
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "no stage takes more than 3 days" in errors["stages.1.finished"]
+
+
+def test_a_crossing_in_the_future_is_refused(client, auth):
+    day = (date.today() + timedelta(days=5)).isoformat()
+    errors = _errors(client.post("/api/reports", json=gate_report(day), headers=auth))
+    assert "in the future" in errors["date"]
+
+
+def test_stages_must_exist_in_the_direction_in_order(client, auth):
+    body = gate_report()
+    body["stages"] = [body["stages"][1], body["stages"][0]]
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "comes before 'cn-port'" in errors["stages.1.stage"]
+    body = gate_report()
+    body["stages"][0]["stage"] = "kg-outer-checkpint"
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "not a stage of torugart kg-cn" in errors["stages.0.stage"]
+    body = gate_report()
+    body["direction"] = "cn-kz"
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "did you mean cn-kg" in errors["direction"]
+
+
+def test_a_time_without_offset_or_clock_is_refused(client, auth):
+    body = gate_report()
+    del body["stages"][1]["clock"]
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "has no UTC offset" in errors["stages.1.arrived"]
+    body = gate_report()
+    body["stages"][0]["finished"] = "2026-11-31T15:35+08:00"
+    body["stages"][1]["clock"] = "Asia/Kashgr"
+    errors = _errors(client.post("/api/reports", json=body, headers=auth))
+    assert "not a time of the calendar" in errors["stages.0.finished"]
+    assert "unknown time zone 'Asia/Kashgr'" in errors["stages.1.clock"]
+
+
+def test_the_body_must_fit_the_schema(client, auth):
+    response = client.post("/api/reports", json=gate_report() | {"mode": "camel", "extra": 1}, headers=auth)
+    body = assert_problem(response, 422, kind="invalid-request")
+    assert {tuple(e["loc"]) for e in body["errors"]} == {("body", "mode"), ("body", "extra")}
+
+
+def test_a_token_may_send_so_many_reports_an_hour(client, store, auth):
+    for _ in range(5):
+        assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+    refused = client.post("/api/reports", json=gate_report(), headers=auth)
+    body = assert_problem(refused, 429, kind="rate-limited", says="5 reports an hour")
+    assert 3000 < int(refused.headers["retry-after"]) <= 3601
+    assert body["title"] == "Too many reports"
+    _, other = make_token(store, "bob")  # the limit is per token
+    assert client.post("/api/reports", json=gate_report(), headers={"Authorization": f"Bearer {other}"}).status_code == 201
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def test_lists_page_and_filter(client, auth):
+    ids = [client.post("/api/reports", json=gate_report(), headers=auth).json()["id"] for _ in range(3)]
+    first = client.get("/api/reports", params={"limit": 2}).json()
+    assert [r["id"] for r in first["reports"]] == ids[:0:-1]
+    second = client.get("/api/reports", params={"limit": 2, "before": first["next_before"]}).json()
+    assert [r["id"] for r in second["reports"]] == ids[:1] and second["next_before"] is None
+    assert client.get("/api/reports", params={"crossing": "khorgos"}).json()["reports"] == []
+    assert len(client.get("/api/reports", params={"crossing": "torugart", "stage": "gate"}).json()["reports"]) == 3
+    assert_problem(client.get("/api/reports", params={"crossing": "torugat"}), 422, kind="unknown-id")
+    assert_problem(client.get("/api/reports", params={"stage": "gate"}), 422, kind="invalid-input")
+    assert_problem(client.get("/api/reports/999"), 404, kind="unknown-id")
+
+
+def test_observed_statistics_of_a_stage(client, store, auth):
+    from overland.store.reports import set_hidden
+
+    for minutes in (20, 30, 40, 50, 60):
+        assert client.post("/api/reports", json=gate_report(gate_minutes=minutes), headers=auth).status_code == 201
+    seen = client.get("/api/observed/torugart/gate").json()
+    assert seen["stage"] == "torugart/gate" and seen["name"].startswith("Gate at Torugart")
+    assert seen["reports"] == 5 and seen["first"] == seen["last"] == "2026-11-02"
+    assert seen["processing_minutes"] == {"count": 5, "p50": 40.0, "p90": 56.0}
+    assert seen["wait_minutes"] == {"count": 5, "p50": 90.0, "p90": 90.0}
+    assert seen["outcomes"] == {"crossed": 5}
+    (estimate,) = seen["estimates"]
+    assert estimate["mode"] == "own-car" and estimate["reports"] == 5
+    assert estimate["data_p50_minutes"] == 30.0
+    assert 0 < estimate["observed_share"] < 1
+    assert client.get("/api/observed/torugart/gate", params={"mode": "truck"}).json()["reports"] == 0
+    rows = client.get("/api/observed").json()
+    assert [(r["stage"], r["reports"]) for r in rows] == [("torugart/cn-port", 5), ("torugart/gate", 5)]
+
+    with store.writing() as session, session.begin():
+        for report_id in (1, 2, 3, 4, 5):
+            set_hidden(session, report_id)
+    assert client.get("/api/observed/torugart/gate").json()["reports"] == 0
+    assert client.get("/api/reports").json()["reports"] == []
+    assert client.get("/api/observed").json() == []
+
+
+def test_observed_of_an_unknown_stage_is_404(client):
+    assert_problem(client.get("/api/observed/torugart/gat"), 404, kind="unknown-id", says="did you mean gate")
+
+
+def test_an_unreachable_database_is_503(tmp_path):
+    app = create_app(Settings(database_url="postgresql://nobody:pw@127.0.0.1:1/none"))
+    with TestClient(app) as client:
+        response = client.get("/api/reports")
+    assert_problem(response, 503, kind="database-unavailable")
+    assert "pw" not in response.text
+
+
+def test_the_schema_documents_the_report_routes(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/reports", "/api/reports/{report_id}", "/api/observed", "/api/observed/{crossing}/{stage}"} <= set(paths)
+    post = paths["/api/reports"]["post"]
+    assert {"201", "401", "413", "422", "429"} <= set(post["responses"])
