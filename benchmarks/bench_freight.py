@@ -10,20 +10,9 @@ and the raw speed of SimPy on this machine (a bare timeout loop) for comparison.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 
-
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from machine import describe
 
 
 def bare_simpy(events: int = 1_000_000) -> float:
@@ -63,8 +52,8 @@ def main() -> None:
     import numpy
     import simpy
 
-    print(f"machine: {os.cpu_count()} cores (nproc), {_cpu_model()}")
-    print(f"python {platform.python_version()}, simpy {simpy.__version__}, numpy {numpy.__version__}")
+    print(describe())
+    print(f"simpy {simpy.__version__}, numpy {numpy.__version__}")
     print(f"bare SimPy timeout loop: {bare_simpy():,.0f} events/s")
     for name in ("khorgos-2021", "khorgos-30mt"):
         wall, events, s = one_year(name, args.repeat)

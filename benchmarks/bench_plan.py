@@ -7,7 +7,6 @@ Targets (issue 3): a deterministic Naryn→Kashgar plan once the data is loaded,
 
 from __future__ import annotations
 
-import platform
 import statistics
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import overland
+from machine import describe
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -44,9 +44,7 @@ def cold_start(repeats: int = 7) -> list[float]:
 
 
 def main() -> None:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    print(f"machine: {cpu}; python {platform.python_version()}")
+    print(describe())
     warm = warm_plan()
     print(f"warm plan naryn→kashgar via torugart: median {statistics.median(warm) * 1e6:.0f} µs, "
           f"p90 {statistics.quantiles(warm, n=10)[-1] * 1e6:.0f} µs over {len(warm)} runs")

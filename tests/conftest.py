@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -27,6 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 os.environ["COLUMNS"] = "100"
 os.environ["NO_COLOR"] = "1"
 os.environ.pop("OVERLAND_DATA", None)
+# Crossing reports: never the user's own database (`overland plan` would learn from its reports).
+os.environ.pop("OVERLAND_DATABASE_URL", None)
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="overland-test-data-")
+atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from overland.model.catalog import Catalog
 from overland.timing.windows import Schedule, stage_schedule
 
 if TYPE_CHECKING:
+    from overland.planner.calibration import Observation
     from overland.sim.capacity import CapacityResult
     from overland.sim.kpis import Report
     from overland.sim.scenario import Scenario, TerminalParams
@@ -85,6 +87,8 @@ def plan(
     samples: int = 0,
     seed: int = 0,
     catalog: Catalog | None = None,
+    observations: Sequence[Observation] | None = None,
+    observed_as_of: date | None = None,
 ):
     """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
 
@@ -93,6 +97,12 @@ def plan(
     ``samples`` > 0 its ``distribution`` holds the Monte Carlo view (arrival quantiles,
     the chances of passing the gate the day you reach it, of a closed day, of arriving
     after dark, each stage's waits), the same for the same ``seed``.
+
+    ``observations`` (what crossing reports saw, see :func:`observations`) calibrate the
+    processing times of the stages they concern for the traveller's mode: the data's
+    time blended with the reports, a report ``observed_as_of`` minus the half-life (180
+    days) old weighing half a new one (default: today). ``Plan.observations`` then says
+    which stages of the plan used them and how many.
     """
     _check_samples(samples, allow_zero=True)
     from overland.planner.search import check_documents
@@ -109,7 +119,57 @@ def plan(
         documents=frozenset(documents) if documents is not None else None,
         carrying=frozenset(carrying),
     )
-    return _planner(catalog).plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
+    calibration = None
+    if observations:
+        calibration = _calibrated(catalog, tuple(observations), observed_as_of or date.today(), travel_mode)
+        catalog = calibration.catalog
+    result = _planner(catalog).plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
+    if calibration is not None and calibration.stages:
+        passed = {stage: i for i, stage in enumerate(dict.fromkeys(e.stage for e in result.events if e.stage))}
+        used = sorted((s for s in calibration.stages if s.stage in passed), key=lambda s: passed[s.stage])
+        result = replace(result, observations=tuple(used))
+    return result
+
+
+_CALIBRATED: dict[tuple, object] = {}
+_CALIBRATED_SIZE = 8
+
+
+def _calibrated(catalog: Catalog, observations: tuple[Observation, ...], as_of: date, mode):
+    """The catalog calibrated with ``observations`` for ``mode``, kept so its planner is built once."""
+    from overland.planner.calibration import calibrate
+
+    key = (id(catalog), hash(observations), as_of, mode)
+    kept = _CALIBRATED.get(key)
+    if kept is not None and kept[0] is catalog and kept[1] == observations:
+        return kept[2]
+    calibration = calibrate(catalog, observations, as_of=as_of, modes=[mode])
+    if len(_CALIBRATED) >= _CALIBRATED_SIZE:
+        stale = _CALIBRATED.pop(next(iter(_CALIBRATED)))
+        _PLANNERS.pop(id(stale[2].catalog), None)
+    _CALIBRATED[key] = (catalog, observations, calibration)
+    return calibration
+
+
+def observations(*, crossing: str | None = None, database_url: str | None = None) -> list[Observation]:
+    """What the reports in the database saw at each stage (hidden reports left out), for :func:`plan`.
+
+    The database is ``database_url``, else ``OVERLAND_DATABASE_URL``, else the SQLite file in
+    the user's data directory; with no such file there are no observations (and nothing is created).
+    """
+    from overland.store.location import database_exists
+
+    if not database_exists(database_url):
+        return []
+    from overland.store.db import open_store
+    from overland.store.reports import observations as stored
+
+    store = open_store(database_url)
+    try:
+        with store.session() as session:
+            return stored(session, crossing=crossing)
+    finally:
+        store.close()
 
 
 MAX_SCAN_DAYS = 31

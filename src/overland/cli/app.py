@@ -76,7 +76,7 @@ def print_json(payload: Any) -> None:
 
 def main() -> None:
     """Entry point: run the app; user errors become one line on stderr and an exit code."""
-    from overland.cli import catalog_cmds, data_cmds, freight_cmds, hours_cmd, plan_cmds  # noqa: F401  (register commands)
+    from overland.cli import admin_cmds, batch_cmd, catalog_cmds, data_cmds, freight_cmds, hours_cmd, plan_cmds, report_cmds, serve_cmd, when_cmd  # noqa: F401  (register commands)
 
     try:
         app()

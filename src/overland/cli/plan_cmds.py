@@ -10,8 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.app import DataOption, app, catalog_from, out, parse_time, print_json
+from overland.cli.app import DataOption, app, catalog_from, err, out, parse_time, print_json
 from overland.errors import InputError
+from overland.io.views import compare_view
 from overland.planner.search import clock_name
 from overland.planner.trip import EventKind, Plan
 from overland.timing.clocks import zone
@@ -85,6 +86,62 @@ def _print_plan(plan: Plan, catalog, documents_note: str) -> None:
             out.print(f"  [dim]{escape(item.note)}[/dim]")
 
 
+def _percent(p: float | None) -> str:
+    return "—" if p is None else f"{p:.0%}"
+
+
+def _hours(h: float | None) -> str:
+    return "beyond the horizon" if h is None else f"{h:.1f} h"
+
+
+def _print_distribution(plan: Plan) -> None:
+    dist = plan.distribution
+    clock = plan.arrive.tzinfo.key
+    arrive = " · ".join(f"{name} {_time(a, clock) if a else 'beyond the horizon'}"
+                        for name, a in zip(("P10", "P50", "P90"), dist.arrive, strict=True))
+    out.print(f"[bold]Monte Carlo[/bold], {dist.samples:,} samples (seed {dist.seed}; the timeline above counts "
+              f"each time at its median): arrive {arrive} {clock_name(clock)}")
+    out.print(f"Door to door: P10 {_hours(dist.hours.p10)} · P50 {_hours(dist.hours.p50)} · P90 {_hours(dist.hours.p90)}")
+    gate = f"through the gate the day you reach it {_percent(dist.p_gate_same_day)} · " if dist.p_gate_same_day is not None else ""
+    out.print(f"Chances: {gate}held over a closed day {_percent(dist.p_closed_day)} · "
+              f"arriving after dark {_percent(dist.p_after_dark)} · no opening within the horizon {_percent(dist.p_no_opening)}")
+    waits = [s for s in dist.stages if s.p_wait > 0]
+    if waits:
+        table = Table(header_style="bold", title="Waits in front of stages", title_justify="left")
+        for column in ("stage", "how often", "P50", "P90"):
+            table.add_column(column, no_wrap=column != "stage")
+        for s in waits:
+            table.add_row(s.stage, _percent(s.p_wait), _hours(s.hours.p50), _hours(s.hours.p90))
+        out.print(table)
+    for item in dist.inputs:
+        out.print(f"[dim]drawn: {item.stage} {item.what}: {escape(item.distribution)} ({item.status})[/dim]")
+
+
+def stored_observations(crossing: str | None) -> list:
+    """The observations of the reports database, or none (with a warning) when it cannot be read.
+
+    SQLAlchemy is imported only when there is a database: a plain ``overland plan`` stays quick.
+    """
+    from overland.errors import OverlandError
+    from overland.facade import observations
+
+    try:
+        return observations(crossing=crossing)
+    except OverlandError as error:
+        err.print(f"[yellow]warning:[/yellow] {escape(str(error))}; planning with the data's times only "
+                  "(--no-observations skips the database)", soft_wrap=True)
+        return []
+
+
+def _print_observations(plan: Plan) -> None:
+    if not plan.observations:
+        return
+    out.print(f"[bold]Observed[/bold] (crossing reports blended with the data, newer ones weighing more; "
+              f"--no-observations to leave them out):")
+    for used in plan.observations:
+        out.print(f"  {escape(used.describe())}")
+
+
 @app.command()
 def plan(
     origin: Annotated[str, typer.Option("--from", help="Place id to leave from, e.g. naryn (see `overland places`).")],
@@ -100,12 +157,18 @@ def plan(
     ] = "all",
     carrying: Annotated[str | None, typer.Option("--carrying", help="Items you carry, e.g. drone.")] = None,
     format: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples of the times (0: none).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo samples.")] = 0,
+    no_observations: Annotated[
+        bool, typer.Option("--no-observations", help="Ignore crossing reports: the data's times only.")
+    ] = False,
     data: DataOption = None,
 ) -> None:
     """When will I get through, door to door, in both clocks; where I sleep; what stops me.
 
-    Exit 0 with a complete plan, 3 when a stage turns the traveller back (the plan up to
-    there is still printed).
+    Stage times learned from crossing reports are used when the reports database has some
+    for the route (see `overland report`); the plan says which. Exit 0 with a complete
+    plan, 3 when a stage turns the traveller back (the plan up to there is still printed).
     """
     from overland.facade import plan as make_plan
     from overland.io.exports import to_geojson, to_gpx, to_ics
@@ -113,8 +176,9 @@ def plan(
     catalog = catalog_from(data)
     moment = parse_time(depart, hint_clock=catalog.clock_of(origin))
     documents = None if has.strip() == "all" else _split(has)
+    seen = [] if no_observations else stored_observations(via)
     result = make_plan(origin, destination, moment, via=via, mode=_mode(vehicle, mode), documents=documents,
-                       carrying=_split(carrying), catalog=catalog)
+                       carrying=_split(carrying), samples=samples, seed=seed, catalog=catalog, observations=seen)
     if format is PlanFormat.json:
         print_json(result.as_json())
     elif format is PlanFormat.ics:
@@ -126,6 +190,9 @@ def plan(
     else:
         note = "documents: all the route asks for (--has to check yours)" if documents is None else f"documents: {has}"
         _print_plan(result, catalog, note)
+        _print_observations(result)
+        if result.distribution is not None:
+            _print_distribution(result)
     if result.blockers:
         raise typer.Exit(BLOCKED_EXIT)
 
@@ -148,21 +215,11 @@ def compare(
     catalog = catalog_from(data)
     moment = parse_time(depart)
     plans = make_compare(origin, destination, moment, mode=_mode(vehicle, mode), catalog=catalog)
-    rows = [
-        {
-            "via": p.via,
-            "direction": p.direction,
-            "arrive": p.arrive.isoformat() if p.arrive else None,
-            "hours": round((p.arrive - p.depart).total_seconds() / 3600, 1) if p.arrive else None,
-            "nights": p.night_count,
-            "waiting_hours": round(p.waiting_hours, 1),
-            "blockers": [b.reason for b in p.blockers],
-        }
-        for p in plans
-    ]
+    view = compare_view(origin, destination, moment, plans)
     if format == "json":
-        print_json({"from": origin, "to": destination, "depart": moment.isoformat(), "options": rows})
+        print_json(view)
         return
+    rows = view["options"]
     table = Table(header_style="bold")
     for column in ("via", "arrive (local)", "door to door", "nights", "waiting", "blockers"):
         table.add_column(column)

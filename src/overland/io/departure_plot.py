@@ -29,8 +29,7 @@ def heatmap(scan: DepartureScan, path: Path, *, title: str | None = None) -> Non
     clock = clock_name(scan.home_clock)
     level = f"P{round(scan.confidence * 100)}"
     fig, ax = plt.subplots(figsize=(max(6.0, len(slots) * 0.22), max(3.0, len(days) * 0.35 + 1.5)))
-    cmap = matplotlib.colormaps["viridis_r"].copy()
-    cmap.set_bad("#d9d9d9")
+    cmap = matplotlib.colormaps["viridis_r"].with_extremes(bad="#d9d9d9")
     image = ax.imshow(grid, aspect="auto", cmap=cmap, interpolation="nearest")
     step = max(1, len(slots) // 12)
     ax.set_xticks(range(0, len(slots), step), [slots[i].strftime("%H:%M") for i in range(0, len(slots), step)],

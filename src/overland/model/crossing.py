@@ -93,8 +93,8 @@ class Document(Provenance):
         return self.modes is None or mode in self.modes
 
 
-ProcessingMinutes = Annotated[float, Field(ge=0)] | Minutes
-"""Minutes a stage takes once open: a number, or a distribution of minutes."""
+MinutesValue = Annotated[float, Field(ge=0)] | Minutes
+"""A number of minutes, or a distribution of minutes."""
 
 
 class OpeningDelay(Strict):
@@ -107,7 +107,7 @@ class OpeningDelay(Strict):
 
     text: str
     opens_at: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
-    minutes: Fact[Minutes]
+    minutes: Fact[MinutesValue]
 
 
 class Stage(Strict):
@@ -128,7 +128,7 @@ class Stage(Strict):
     kind: StageKind
     staffed_by: list[CountryCode] = Field(min_length=1)
     modes: list[Mode] | None = None
-    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[ProcessingMinutes]] = {}
+    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[MinutesValue]] = {}
     opening_delays: list[OpeningDelay] = []
     place: Id | None = None
     distances_km: dict[Id, Fact[Annotated[float, Field(ge=0)]]] = {}
@@ -144,7 +144,7 @@ class Stage(Strict):
         """True when travellers of ``mode`` pass this stage."""
         return self.modes is None or mode in self.modes
 
-    def processing_for(self, mode: Mode) -> Fact[ProcessingMinutes] | None:
+    def processing_for(self, mode: Mode) -> Fact[MinutesValue] | None:
         """The processing time for ``mode`` (its own entry, else ``all``), or None when unknown."""
         return self.processing_minutes.get(mode.value) or self.processing_minutes.get("all")
 

@@ -181,4 +181,4 @@ def _moment(t: float, zone) -> datetime | None:
 
 
 def _span(t: float, leave: float) -> float | None:
-    return (t - leave) / 3600 if np.isfinite(t) else None
+    return float(t - leave) / 3600 if np.isfinite(t) else None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from overland.model.crossing import Mode
 
 if TYPE_CHECKING:
+    from overland.planner.calibration import StageCalibration
     from overland.planner.uncertainty import ArrivalDistribution
 
 
@@ -105,6 +106,7 @@ class Plan:
     blockers: list[Blocker]
     advice: list[Advice]
     distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
+    observations: tuple[StageCalibration, ...] = ()  # stages whose times were learned from crossing reports
 
     @property
     def complete(self) -> bool:
@@ -156,4 +158,5 @@ class Plan:
             "blockers": [asdict(b) for b in self.blockers],
             "advice": [{k: v for k, v in asdict(a).items() if v is not None} for a in self.advice],
             **({"distribution": self.distribution.as_json()} if self.distribution is not None else {}),
+            "observations": [o.as_json() for o in self.observations],
         }

@@ -1,0 +1,148 @@
+"""``overland when``: the best departure in a span, from Monte Carlo arrivals."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, err, out, parse_time, print_json
+from overland.errors import InputError
+from overland.planner.search import clock_name
+from overland.timing.clocks import zone
+
+_EVERY = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
+
+
+def parse_every(text: str) -> int:
+    """Minutes in a step such as ``30m``, ``1h`` or ``1h30m``."""
+    match = _EVERY.match(text.strip())
+    if not text.strip() or match is None or not any(match.groups()):
+        msg = f"--every {text!r}: write a step such as 30m, 1h or 1h30m"
+        raise InputError(msg)
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+
+
+def parse_bound(text: str, clock: str, *, end: bool) -> datetime:
+    """A span bound: a date (its whole day in ``clock``) or an ISO time with its offset."""
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return parse_time(text, hint_clock=clock)
+    return datetime.combine(day, time(23, 59) if end else time(0), tzinfo=zone(clock))
+
+
+def _local(moment: datetime | None, clock: str) -> str:
+    return f"{moment.astimezone(zone(clock)):%a %d %b %H:%M}" if moment is not None else "beyond the horizon"
+
+
+@app.command()
+def when(
+    origin: Annotated[str, typer.Option("--from", help="Place id to leave from, e.g. naryn.")],
+    destination: Annotated[str, typer.Option("--to", help="Place id to reach, e.g. kashgar.")],
+    between: Annotated[
+        tuple[str, str],
+        typer.Option("--between", help="First and last departure: dates (whole days in the origin's clock) or ISO times."),
+    ],
+    every: Annotated[str, typer.Option("--every", help="Step between departures, e.g. 30m or 1h.")] = "30m",
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per departure.")] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the samples.")] = 0,
+    arrive_by: Annotated[
+        str | None, typer.Option("--arrive-by", help="Target arrival, ISO 8601 with offset.")
+    ] = None,
+    confidence: Annotated[
+        float, typer.Option("--confidence", help="How sure to be: the quantile shown and the chance a target needs.")
+    ] = 0.9,
+    via: Annotated[str | None, typer.Option("--via", help="Crossing to use (default: each departure's earliest).")] = None,
+    mode: Annotated[str, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = "own-car",
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the departure heatmap to FILE.png or FILE.svg.")] = None,
+    format: FormatOption = Format.text,
+    data: DataOption = None,
+) -> None:
+    """When to leave: for each departure in the span, the P50 and P90 arrival and the chance
+    of arriving by the target; the best departures and the latest that still makes it."""
+    from overland.facade import when as scan_departures
+    from overland.io.departure_plot import FORMATS, heatmap
+
+    if plot is not None and plot.suffix.lower() not in FORMATS:
+        msg = f"--plot {plot}: the file must end in {' or '.join(sorted(FORMATS))}"
+        raise InputError(msg)
+    catalog = catalog_from(data)
+    clock = catalog.clock_of(origin)
+    start, end = parse_bound(between[0], clock, end=False), parse_bound(between[1], clock, end=True)
+    target = parse_time(arrive_by, hint_clock=catalog.clock_of(destination)) if arrive_by else None
+    result = _with_progress(lambda progress: scan_departures(
+        origin, destination, start, end, every_minutes=parse_every(every), samples=samples, seed=seed,
+        confidence=confidence, arrive_by=target, via=via, mode=mode, catalog=catalog, progress=progress,
+    ))  # fmt: skip
+    if plot is not None:
+        heatmap(result, plot)
+    if format is Format.json:
+        print_json(result.as_json() | ({"plot": str(plot)} if plot else {}))
+        return
+    _print_scan(result, catalog, clock)
+    if plot is not None:
+        out.print(f"heatmap: {plot}")
+
+
+def _print_scan(result, catalog, clock: str) -> None:
+    level = f"P{round(result.confidence * 100)}"
+    head = (f"[bold]{catalog.place(result.origin).name} → {catalog.place(result.destination).name}[/bold] · "
+            f"{result.mode} · {len(result.options)} departures every {result.every_minutes} min · "
+            f"{result.samples:,} samples each (seed {result.seed}) · times in {clock_name(clock)} unless marked")
+    out.print(head)
+    best = result.best
+    arrive_clock = next((o.arrive_p50.tzinfo.key for o in best if o.arrive_p50), clock)
+    vias = {o.via for o in best}
+    table = Table(header_style="bold", title="Best departures", title_justify="left")
+    columns = [f"leave ({clock_name(clock)})", *(["via"] if len(vias) > 1 else []),
+               f"arrive P50 ({clock_name(arrive_clock)})", f"arrive {level}", f"{level} door to door"]
+    if result.arrive_by is not None:
+        columns.append("by the target")
+    for column in columns:
+        table.add_column(column)
+    for option in best:
+        row = [_local(option.depart, clock), *([option.via or "—"] if len(vias) > 1 else []),
+               _local(option.arrive_p50, arrive_clock), _local(option.arrive_at_confidence, arrive_clock),
+               f"{option.hours_at_confidence:.1f} h" if option.hours_at_confidence is not None else "—"]
+        if result.arrive_by is not None:
+            row.append(f"{option.p_meet:.0%}")
+        table.add_row(*row)
+    if len(vias) == 1 and None not in vias:
+        table.caption = f"all via {vias.pop()}"
+        table.caption_justify = "left"
+    out.print(table)
+    blocked = [o for o in result.options if o.blocked]
+    if blocked:
+        out.print(f"[red]{len(blocked)} departure(s) blocked[/red]: {escape(blocked[0].blocked)}")
+    if result.arrive_by is not None:
+        target = f"{result.arrive_by:%a %d %b %H:%M} ({result.arrive_by.isoformat()})"
+        latest = result.latest_meeting
+        if latest is None:
+            out.print(f"[yellow]No departure in the span arrives by {target} with {result.confidence:.0%} "
+                      f"confidence.[/yellow]")
+        else:
+            out.print(f"Latest departure arriving by {target} with at least {result.confidence:.0%}: "
+                      f"[bold]{_local(latest.depart, clock)} {clock_name(clock)}[/bold] ({latest.p_meet:.0%})")
+
+
+def _with_progress(run):
+    """Run ``run(progress)``; on a terminal, with a progress bar on stderr."""
+    if not sys.stderr.isatty():
+        return run(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn("sampling departures"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("scan", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return run(progress)

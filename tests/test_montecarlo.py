@@ -1,0 +1,218 @@
+"""Monte Carlo plans and the departure scan: what a traveller reads off the distribution."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import overland
+from overland.facade import _planner
+from overland.planner.program import minutes_distribution
+from overland.planner.trip import Traveller
+from overland.model.crossing import Mode
+
+CATALOG = overland.load_catalog()
+NARYN_WEDNESDAY = datetime.fromisoformat("2026-11-25T05:00+06:00")  # reaches the gate at 11:45 Beijing time
+
+
+def _at_median(fact):
+    claim = fact.claim
+    value = minutes_distribution(claim.value).median()
+    return type(fact).model_validate([claim.model_dump(by_alias=True, exclude_none=True) | {"value": value, "default": True}])
+
+
+def zero_spread(catalog):
+    """The catalog with every distribution replaced by a constant at its median."""
+    crossings = {}
+    for cid, crossing in catalog.crossings.items():
+        stages = {}
+        for sid, stage in crossing.stages.items():
+            processing = {mode: _at_median(fact) for mode, fact in stage.processing_minutes.items()}
+            delays = [d.model_copy(update={"minutes": _at_median(d.minutes)}) for d in stage.opening_delays]
+            stages[sid] = stage.model_copy(update={"processing_minutes": processing, "opening_delays": delays})
+        crossings[cid] = crossing.model_copy(update={"stages": stages})
+    return replace(catalog, crossings=crossings)
+
+
+ZERO = zero_spread(CATALOG)
+TRIPS = [
+    ("naryn", "kashgar", "torugart"),
+    ("kashgar", "naryn", "torugart"),
+    ("osh", "kashgar", "irkeshtam"),
+    ("kashgar", "osh", "irkeshtam"),
+    ("almaty", "yining", "khorgos"),
+    ("yining", "almaty", "khorgos"),
+]
+departures = st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 6, 30), timezones=st.just(timezone.utc))
+
+
+def test_the_bundled_data_has_spread_where_the_seed_gives_one():
+    plan = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=2000, seed=1)
+    drawn = {(i.stage, i.what) for i in plan.distribution.inputs}
+    assert ("torugart/gate", "opening delay at 14:00") in drawn
+    assert ("torugart/cn-port", "processing") in drawn
+    assert plan.distribution.hours.p10 < plan.distribution.hours.p90
+
+
+@settings(max_examples=25, deadline=None)
+@given(trip=st.sampled_from(TRIPS), depart=departures, mode=st.sampled_from(["own-car", "passenger", "truck"]),
+       spread=st.lists(st.integers(0, 14 * 24 * 60), min_size=1, max_size=12))
+def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mode, spread):
+    origin, destination, via = trip
+    planner = _planner(ZERO)
+    traveller = Traveller(mode=Mode(mode))
+    leaving = [depart + timedelta(minutes=m) for m in spread]
+    route = planner.routes(origin, destination, traveller.mode, via)[0]
+    samples = planner.sample(route, np.array([d.timestamp() for d in leaving]), traveller, np.random.default_rng(0))
+    for n, leave in enumerate(leaving):
+        plan = planner.plan_route(route, leave, traveller)
+        if not plan.complete:
+            continue
+        assert round(samples.arrive[n]) == plan.arrive.timestamp(), (leave, plan.arrive)
+        # Stage by stage, against the deterministic walk before a night is moved back to a bed
+        # (the plan then leaves later on purpose and reaches the same opening).
+        walk = planner._walk(planner.program(route, traveller.mode), 0, leave.timestamp(), traveller, leave.timestamp())
+        assert samples.arrive[n] == walk.t
+        for op, stage in zip(planner.program(route, traveller.mode).checks, samples.stages, strict=True):
+            assert stage.start[n] == walk.starts[op.k], stage.node
+
+
+def test_zero_spread_distribution_is_the_plan_itself():
+    plan = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=500, seed=3, catalog=ZERO)
+    assert plan.distribution.arrive == (plan.arrive, plan.arrive, plan.arrive)
+    assert plan.distribution.p_gate_same_day == 1.0
+    gate = next(s for s in plan.distribution.stages if s.stage == "torugart/gate")
+    assert gate.p_wait == 1.0 and gate.hours.p10 == gate.hours.p90 == pytest.approx(2.25, abs=1 / 60)  # 11:45 → 14:00
+
+
+@settings(max_examples=15, deadline=None)
+@given(trip=st.sampled_from(TRIPS), depart=departures, seed=st.integers(0, 2**32 - 1))
+def test_quantiles_are_ordered(trip, depart, seed):
+    origin, destination, via = trip
+    plan = overland.plan(origin, destination, depart, via=via, samples=300, seed=seed, catalog=CATALOG)
+    if plan.distribution is None:
+        return
+    arrive = [a for a in plan.distribution.arrive if a is not None]
+    assert arrive == sorted(arrive)
+    hours = [h for h in vars(plan.distribution.hours).values() if h is not None]
+    assert hours == sorted(hours)
+    for stage in plan.distribution.stages:
+        waits = [h for h in vars(stage.hours).values() if h is not None]
+        assert waits == sorted(waits) and all(w >= 0 for w in waits)
+
+
+def test_the_same_seed_gives_the_same_output_and_another_seed_does_not(cli):
+    args = ["plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--samples", "3000",
+            "--format", "json"]
+    first = json.loads(cli(*args, "--seed", "7")[1])
+    again = json.loads(cli(*args, "--seed", "7")[1])
+    other = json.loads(cli(*args, "--seed", "8")[1])
+    assert first == again
+    assert first["distribution"] != other["distribution"]
+    assert first["distribution"]["samples"] == 3000 and first["distribution"]["seed"] == 7
+
+
+def test_a_late_opening_with_known_odds_is_recovered(data_copy):
+    """The gate's 14:00 opening delayed past closing with probability 0.3: 70% cross the day they arrive."""
+    path = data_copy / "crossings" / "torugart.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = ("              - {weight: 0.5, value: {kind: constant, value: 0}}\n"
+           "              - {weight: 0.5, value: {kind: uniform, low: 60, high: 120}}\n")
+    assert old in text
+    path.write_text(text.replace(old, "              - {weight: 0.7, value: {kind: constant, value: 0}}\n"
+                                      "              - {weight: 0.3, value: {kind: constant, value: 300}}\n"),
+                    encoding="utf-8")
+    catalog = overland.load_catalog(data_copy)
+    n = 20_000
+    plan = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=n, seed=11, catalog=catalog)
+    p = plan.distribution.p_gate_same_day
+    assert abs(p - 0.7) < 4 * (0.7 * 0.3 / n) ** 0.5, p
+
+
+def test_a_blocked_plan_has_no_distribution(cli):
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
+                       "--has", "passport", "--samples", "100", "--format", "json")
+    assert code == 3
+    assert "distribution" not in json.loads(out)
+
+
+def test_plan_text_shows_the_spread(cli):
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
+                       "--samples", "2000")
+    assert code == 0
+    assert "Monte Carlo, 2,000 samples (seed 0;" in out
+    assert "through the gate the day you reach it" in out
+    assert "torugart/cn-port" in out and "triangular(120, 180, 240) min (derived)" in out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--samples", "-1"], "samples must be between 0 and 1,000,000"),
+])
+def test_bad_sample_counts_are_refused(cli, args, message):
+    code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", *args)
+    assert code == 2 and message in err
+
+
+# -- the departure scan ----------------------------------------------------------------------
+
+WHEN = ["when", "--from", "tash-rabat", "--to", "kashgar", "--between", "2026-11-23", "2026-11-24",
+        "--every", "2h", "--samples", "300"]
+
+
+def test_when_finds_the_latest_departure_that_meets_the_target(cli):
+    code, out, _ = cli(*WHEN, "--arrive-by", "2026-11-26T20:00+08:00", "--format", "json")
+    assert code == 0
+    scan = json.loads(out)
+    assert len(scan["departures"]) == 24  # two whole days every two hours, Kyrgyz time
+    meeting = [d for d in scan["departures"] if d["p_meet"] >= 0.9]
+    assert scan["latest_meeting"]["depart"] == max(d["depart"] for d in meeting)
+    for d in scan["departures"]:
+        if d["arrive_p50"] is not None:
+            assert datetime.fromisoformat(d["arrive_p50"]) <= datetime.fromisoformat(d["arrive_at_confidence"])
+            assert d["hours_p50"] <= d["hours_at_confidence"]
+    best = scan["best"][0]
+    assert best["p_meet"] == max(d["p_meet"] for d in scan["departures"])
+
+
+def test_when_is_reproducible_with_a_seed(cli):
+    first = cli(*WHEN, "--seed", "5", "--format", "json")[1]
+    assert cli(*WHEN, "--seed", "5", "--format", "json")[1] == first
+
+
+def test_when_draws_a_heatmap(cli, tmp_path):
+    png, svg = tmp_path / "scan.png", tmp_path / "scan.svg"
+    assert cli(*WHEN, "--plot", str(png))[0] == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    import matplotlib.image
+
+    image = matplotlib.image.imread(png)
+    assert image.shape[0] > 100 and image.shape[1] > 200
+    assert cli(*WHEN, "--plot", str(svg))[0] == 0
+    root = ET.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    text = svg.read_text(encoding="utf-8")
+    assert "Kyrgyz time" in text  # the clock is named on the axes
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--every", "soon"], "--every 'soon': write a step such as 30m"),
+    (["--plot", "scan.jpg"], "the file must end in .png or .svg"),
+    (["--confidence", "1.5"], "confidence must be between 0 and 1"),
+    (["--arrive-by", "2026-11-26T20:00"], "has no UTC offset"),
+])
+def test_when_explains_bad_input(cli, args, message):
+    code, _, err = cli(*WHEN, *args)
+    assert code == 2, err
+    assert message in err
+
+
+def test_when_refuses_a_span_that_ends_before_it_starts(cli):
+    code, _, err = cli("when", "--from", "naryn", "--to", "kashgar", "--between", "2026-11-24", "2026-11-23")
+    assert code == 2 and "ends" in err and "before it starts" in err
