@@ -53,7 +53,8 @@ def test_the_example_batch_on_a_local_cluster_equals_serial_plans(cli, tmp_path)
     assert f"wrote {out} (8 rows)" in stdout
     rows, meta, columns = read_rows(out)
     assert columns == ["line", "id", "from", "to", "depart", "via", "mode", "has", "carrying", "crossing",
-                       "direction", "arrive", "hours", "nights", "waiting_hours", "blockers", "error"]  # fmt: skip
+                       "direction", "arrive", "hours", "nights", "waiting_hours", "blockers", "arrive_p10",
+                       "arrive_p50", "arrive_p90", "hours_p90", "p_gate_same_day", "error"]  # fmt: skip
     assert meta == {"batch": {"trips": str(EXAMPLE)}}
     trips = read_trips(EXAMPLE)
     assert [row["line"] for row in rows] == [trip["line"] for trip in trips]  # the file's order
@@ -67,6 +68,24 @@ def test_the_example_batch_on_a_local_cluster_equals_serial_plans(cli, tmp_path)
     assert by_id["convoy-1"]["arrive"] == "2026-11-26T16:25:55+08:00" and by_id["convoy-1"]["crossing"] == "torugart"
     assert by_id["walker"]["arrive"] is None and by_id["walker"]["blockers"][0].startswith("torugart/gate: ")
     assert by_id["drone"]["blockers"] == ["torugart/cn-port: you carry a drone: Drones may not be brought into China."]
+
+
+def test_samples_add_the_spread_of_each_trip_as_a_serial_run_with_the_same_seeds(client, tmp_path):
+    trips = read_trips(EXAMPLE)
+    rows = batches.run_batch(trips, client, samples=400, seed=9)
+    for row, trip in zip(rows, trips, strict=True):
+        if row["error"] or row["blockers"]:
+            assert row["arrive_p50"] is None
+            continue
+        has = trip["has"]
+        plan = overland.plan(
+            trip["from"], trip["to"], datetime.fromisoformat(trip["depart"]), via=trip["via"] or None,
+            mode=trip["mode"] or "own-car", documents=None if has in ("", "all") else has.split(";"),
+            samples=400, seed=9 + trip["line"],
+        )  # fmt: skip
+        assert row["arrive_p50"] == plan.distribution.arrive[1].isoformat(), row["id"]
+        assert row["arrive_p10"] <= row["arrive_p50"] <= row["arrive_p90"] or row["arrive_p90"] is None
+        assert row["p_gate_same_day"] == plan.distribution.p_gate_same_day
 
 
 def trips_file(tmp_path: Path, text: str, name: str = "trips.csv") -> Path:

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from overland.cli.app import DataOption, app, catalog_from, err, out
 from overland.cli.dask_options import SchedulerOption, WorkersOption, progress_bar
+from overland.errors import InputError
 
 ERRORS_SHOWN = 20  # rows with an error listed after a batch (all are in the table written)
 
@@ -20,11 +21,18 @@ def batch(
         Path, typer.Argument(metavar="TRIPS.csv", help="CSV with a header: from,to,depart and optionally via,mode,has,carrying,id (see examples/trips.csv).")
     ],
     out_path: Annotated[Path, typer.Option("--out", help="Plans table (Parquet): the inputs, arrive, nights, waiting hours, crossing, blockers, error.")],
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per trip: adds arrive_p10/p50/p90, hours_p90, p_gate_same_day.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the samples (the trip on line L uses seed + L).")] = 0,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
     data: DataOption = None,
 ) -> None:
     """Plan every trip of a CSV file in parallel on Dask; a trip that cannot be planned carries its error."""
+    from overland.facade import MAX_SAMPLES
+
+    if not 0 <= samples <= MAX_SAMPLES:
+        msg = f"--samples must be between 0 and {MAX_SAMPLES:,}, not {samples:,}"
+        raise InputError(msg)
     from overland.distributed.batch import run_batch
     from overland.distributed.cluster import dask_client, describe
     from overland.io.trip_files import read_trips, write_plans
@@ -41,7 +49,7 @@ def batch(
                 def on_rows(rows: list[dict[str, Any]]) -> None:
                     advance(len(rows))
 
-                rows = run_batch(trips, client, data_dir=data_dir, on_rows=on_rows)
+                rows = run_batch(trips, client, data_dir=data_dir, samples=samples, seed=seed, on_rows=on_rows)
     except KeyboardInterrupt:
         err.print(f"interrupted: nothing written to {out_path}")
         raise typer.Exit(130) from None

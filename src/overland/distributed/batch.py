@@ -9,9 +9,10 @@ the planner and its expanded timetables): once per worker and data folder.
 A trip that cannot be planned (an unknown place, a time without its offset, an
 unknown mode or document) gives its row an ``error`` and the batch goes on.
 
-Each trip is planned once, with the data's processing times. (Monte Carlo samples of
-each trip, ``--samples N``, belong here once the planner can draw them: a task would
-then plan one trip N times and add the spread of its arrival to the row.)
+Each trip is planned with the data's processing times (at their medians); with
+``samples`` > 0 the row also gets the Monte Carlo spread of its arrival (P10, P50, P90)
+and the chance of passing the gate the day it is reached. The trip on CSV line L uses
+seed ``seed + L``, so a row does not depend on which worker planned it.
 """
 
 from __future__ import annotations
@@ -86,11 +87,12 @@ def _in(column: str, check: Callable[[], Any]) -> Any:
 def _empty(trip: dict[str, Any]) -> dict[str, Any]:
     return {
         **trip, "crossing": None, "direction": None, "arrive": None, "hours": None, "nights": None,
-        "waiting_hours": None, "blockers": [], "error": None,
+        "waiting_hours": None, "blockers": [], "arrive_p10": None, "arrive_p50": None, "arrive_p90": None,
+        "hours_p90": None, "p_gate_same_day": None, "error": None,
     }  # fmt: skip
 
 
-def plan_trip(trip: dict[str, Any], catalog: Any) -> dict[str, Any]:
+def plan_trip(trip: dict[str, Any], catalog: Any, *, samples: int = 0, seed: int = 0) -> dict[str, Any]:
     """The output row of one trip (its input columns, then the plan's figures or the error)."""
     from overland.facade import _mode, plan
     from overland.planner.search import check_documents
@@ -114,7 +116,8 @@ def plan_trip(trip: dict[str, Any], catalog: Any) -> dict[str, Any]:
         _in("mode", lambda: _mode(mode))
         result = plan(
             origin, destination, depart, via=via, mode=mode, documents=documents,
-            carrying=_split(trip["carrying"]), catalog=catalog,
+            carrying=_split(trip["carrying"]), samples=samples, seed=seed + int(trip.get("line") or 0),
+            catalog=catalog,
         )  # fmt: skip
     except OverlandError as error:
         row["error"] = str(error)
@@ -131,13 +134,20 @@ def plan_trip(trip: dict[str, Any], catalog: Any) -> dict[str, Any]:
         waiting_hours=round(result.waiting_hours, 2),
         blockers=[f"{b.stage}: {b.reason}" for b in result.blockers],
     )
+    spread = result.distribution
+    if spread is not None:
+        row.update(
+            {f"arrive_{k}": a.isoformat() if a else None for k, a in zip(("p10", "p50", "p90"), spread.arrive, strict=True)},
+            hours_p90=round(spread.hours.p90, 2) if spread.hours.p90 is not None else None,
+            p_gate_same_day=spread.p_gate_same_day,
+        )
     return row
 
 
-def plan_chunk(trips: list[dict[str, Any]], data_dir: str | None) -> list[dict[str, Any]]:
+def plan_chunk(trips: list[dict[str, Any]], data_dir: str | None, samples: int = 0, seed: int = 0) -> list[dict[str, Any]]:
     """The worker task: the rows of a chunk of trips, with this worker's catalog."""
     catalog = worker_catalog(data_dir)
-    return [plan_trip(trip, catalog) for trip in trips]
+    return [plan_trip(trip, catalog, samples=samples, seed=seed) for trip in trips]
 
 
 def chunks(trips: list[dict[str, Any]], workers: int) -> list[list[dict[str, Any]]]:
@@ -151,6 +161,8 @@ def run_batch(
     client: Any,
     *,
     data_dir: str | None = None,
+    samples: int = 0,
+    seed: int = 0,
     on_rows: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Plan every trip on the Dask ``client``; the rows in the trips' order.
@@ -165,7 +177,7 @@ def run_batch(
     parts = chunks(trips, workers)
     rows: list[dict[str, Any] | None] = [None] * len(trips)
     starts = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
-    for i, result, error in run_tasks(client, plan_chunk, [(part, data_dir) for part in parts]):
+    for i, result, error in run_tasks(client, plan_chunk, [(part, data_dir, samples, seed) for part in parts]):
         if error is not None:
             result = [{**_empty(trip), "error": describe_error(error)} for trip in parts[i]]
         rows[starts[i] : starts[i] + len(result)] = result

@@ -129,6 +129,11 @@ def plans_schema() -> Any:
             pa.field("nights", pa.int64()),
             pa.field("waiting_hours", pa.float64()),
             pa.field("blockers", pa.list_(text)),
+            pa.field("arrive_p10", text),
+            pa.field("arrive_p50", text),
+            pa.field("arrive_p90", text),
+            pa.field("hours_p90", pa.float64()),
+            pa.field("p_gate_same_day", pa.float64()),
             pa.field("error", text),
         ]
     )
