@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
@@ -155,8 +155,11 @@ class Plan:
                 for e in self.events
             ],
             "warnings": self.warnings,
-            "blockers": [asdict(b) for b in self.blockers],
-            "advice": [{k: v for k, v in asdict(a).items() if v is not None} for a in self.advice],
+            "blockers": [{"stage": b.stage, "reason": b.reason, "source": b.source} for b in self.blockers],
+            "advice": [
+                {"stage": a.stage, "kind": a.kind, "text": a.text, "source": a.source, **({"note": a.note} if a.note else {})}
+                for a in self.advice
+            ],
             **({"distribution": self.distribution.as_json()} if self.distribution is not None else {}),
             "observations": [o.as_json() for o in self.observations],
         }
