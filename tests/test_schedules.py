@@ -111,3 +111,17 @@ def test_kazakh_post_hours_follow_the_clock_change_of_1_march_2024(catalog):
 
     assert first_window_utc("2024-02-28") == "02:30"
     assert first_window_utc("2024-03-06") == "03:30"
+
+
+@pytest.mark.parametrize("code", ["CN", "KG", "KZ"])
+def test_holidays_loaded_country_by_country_equal_the_library_s_own(code):
+    """calendars loads one country module instead of all 250; the days and names are the same."""
+    import holidays
+
+    from overland.timing.calendars import _calendar
+
+    for year in (2024, 2025, 2026, 2027):
+        ours, theirs = _calendar(code, year), holidays.country_holidays(code, years=year, language="en_US")
+        assert dict(ours) == dict(theirs)
+        assert sorted(getattr(ours, "weekend_workdays", ())) == sorted(getattr(theirs, "weekend_workdays", ()))
+        assert ours.weekend == theirs.weekend
