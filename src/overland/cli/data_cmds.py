@@ -39,4 +39,4 @@ def schema(
     target.mkdir(parents=True, exist_ok=True)
     for name, text in json_schemas().items():
         (target / name).write_text(text, encoding="utf-8")
-        out.print(f"wrote {target / name}")
+        out.print(f"wrote {target / name}", soft_wrap=True)

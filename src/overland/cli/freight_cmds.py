@@ -148,7 +148,7 @@ def simulate(
     if assumed:
         out.print(f"[yellow]assumed ({len(assumed)} of {len(loaded.claims())} values):[/yellow] {', '.join(assumed)}")
     for path in written:
-        out.print(f"wrote {path}")
+        out.print(f"wrote {path}", soft_wrap=True)
 
 
 @freight_app.command()

@@ -88,7 +88,7 @@ def when(
         return
     _print_scan(result, catalog, clock)
     if plot is not None:
-        out.print(f"heatmap: {plot}")
+        out.print(f"heatmap: {plot}", soft_wrap=True)
 
 
 def _print_scan(result, catalog, clock: str) -> None:
