@@ -6,34 +6,12 @@
   var state = { places: {}, crossings: {}, sheets: {}, request: null, plan: null, map: null, layers: {} };
   var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var dom = window.overlandDom;
+  var $ = dom.$, el = dom.el, clear = dom.clear, chosen = dom.chosen, valueOf = dom.valueOf, getJson = dom.getJson;
   var KIND_WORDS = {
     depart: "leave", drive: "drive", wait: "wait", process: "at the post", night: "night",
     "vehicle-held": "vehicle held", transfer: "transfer", arrive: "arrive", blocked: "turned back"
   };
-
-  function $(id) { return document.getElementById(id); }
-
-  // el("p", {className: "x"}, "text", child, ...): an element; strings become text nodes.
-  function el(tag, props) {
-    var node = document.createElement(tag);
-    var key;
-    for (key in props || {}) {
-      if (key === "dataset") {
-        Object.keys(props.dataset).forEach(function (k) { node.dataset[k] = props.dataset[k]; });
-      } else {
-        node[key] = props[key];
-      }
-    }
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      if (Array.isArray(child)) { child.forEach(function (c) { node.appendChild(c); }); continue; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 
   // A source or a citation ("sourced: https://..."): its text, with the web addresses in it as links.
   function sourceNode(source) {
@@ -65,15 +43,6 @@
     return span;
   }
 
-  // The claim the tools use: the one marked default, or the only one.
-  function chosen(fact) {
-    if (!Array.isArray(fact) || fact.length === 0) return null;
-    for (var i = 0; i < fact.length; i++) if (fact[i]["default"]) return fact[i];
-    return fact[0];
-  }
-
-  function valueOf(fact) { var c = chosen(fact); return c ? c.value : null; }
-
   // Times arrive as ISO 8601 with the offset of the clock they are shown in: read the wall
   // clock from the text itself, so the browser's own time zone data plays no part.
   function wall(iso) {
@@ -101,18 +70,6 @@
     if (minutes < 60) return minutes + " min";
     var h = Math.floor(minutes / 60), rest = minutes % 60;
     return h + " h" + (rest ? " " + rest + " min" : "");
-  }
-
-  async function getJson(url, options) {
-    var response = await fetch(url, options);
-    var body = null;
-    try { body = await response.json(); } catch (e) { body = null; }
-    if (!response.ok) {
-      var error = new Error(body && body.detail ? body.detail : response.status + " " + response.statusText);
-      error.problem = body;
-      throw error;
-    }
-    return body;
   }
 
   function showError(text) {

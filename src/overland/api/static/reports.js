@@ -11,50 +11,10 @@
                ["passenger", "passenger"], ["foot", "on foot"]];
   var OUTCOMES = [["crossed", "crossed"], ["turned-back", "turned back at a stage"], ["closed", "found it closed"]];
   var state = { crossings: {}, sheets: {} };
-
-  function $(id) { return document.getElementById(id); }
-
-  // el("p", {className: "x"}, "text", child, ...): an element; strings become text nodes.
-  function el(tag, props) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (key) {
-      if (key === "dataset") {
-        Object.keys(props.dataset).forEach(function (k) { node.dataset[k] = props.dataset[k]; });
-      } else {
-        node[key] = props[key];
-      }
-    });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      if (Array.isArray(child)) { child.forEach(function (c) { node.appendChild(c); }); continue; }
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  var dom = window.overlandDom;
+  var $ = dom.$, el = dom.el, clear = dom.clear, chosen = dom.valueOf, getJson = dom.getJson;
 
   function option(value, text) { return el("option", { value: value, textContent: text }); }
-
-  function chosen(fact) {
-    if (!Array.isArray(fact) || !fact.length) return null;
-    for (var i = 0; i < fact.length; i++) if (fact[i]["default"]) return fact[i].value;
-    return fact[0].value;
-  }
-
-  async function getJson(url, options) {
-    var response = await fetch(url, options);
-    var body = null;
-    try { body = await response.json(); } catch (e) { body = null; }
-    if (!response.ok) {
-      var error = new Error(body && body.detail ? body.detail : response.status + " " + response.statusText);
-      error.problem = body;
-      error.status = response.status;
-      throw error;
-    }
-    return body;
-  }
 
   function minutes(value) {
     if (value === null || value === undefined) return "–";

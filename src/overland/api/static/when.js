@@ -4,14 +4,9 @@
 (function () {
   "use strict";
 
-  function $(id) { return document.getElementById(id); }
-  function text(tag, content, cls) {
-    var node = document.createElement(tag);
-    node.textContent = content;
-    if (cls) node.className = cls;
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  var dom = window.overlandDom;
+  var $ = dom.$, clear = dom.clear;
+  function text(tag, content, cls) { return dom.el(tag, cls ? { className: cls } : {}, content); }
   function wall(iso) { return iso ? iso.slice(0, 10) + " " + iso.slice(11, 16) : "beyond the horizon"; }
 
   function colour(value, low, high) {
@@ -99,12 +94,9 @@
     error.hidden = true;
     $("when-button").disabled = true;
     try {
-      var response = await fetch("/api/when", {
+      render(await dom.getJson("/api/when", {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(request())
-      });
-      var body = await response.json();
-      if (!response.ok) throw new Error(body.detail ? (typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail)) : response.statusText);
-      render(body);
+      }));
     } catch (problem) {
       error.textContent = String(problem.message || problem);
       error.hidden = false;
