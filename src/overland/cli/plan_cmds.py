@@ -137,7 +137,7 @@ def _print_observations(plan: Plan) -> None:
     if not plan.observations:
         return
     out.print(f"[bold]Observed[/bold] (crossing reports blended with the data, newer ones weighing more; "
-              f"--no-observations to leave them out):")
+              "--no-observations to leave them out):")
     for used in plan.observations:
         out.print(f"  {escape(used.describe())}")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -12,28 +11,12 @@ from starlette.responses import Response
 from overland import facade
 from overland.api import problems
 from overland.api.deps import JSONBytes, get_catalog
-from overland.api.schemas import MAX_WHEN_DAYS, WhenOut, WhenRequest, check_moment
+from overland.api.routes.plans import aware
+from overland.api.schemas import MAX_WHEN_DAYS, WhenOut, WhenRequest
 from overland.errors import InputError
 from overland.model.catalog import Catalog
-from overland.timing.clocks import zone
 
 router = APIRouter(prefix="/api", tags=["plans"])
-
-
-def _moment(text: str, clock: str | None, name: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        if clock is None:
-            msg = f"{name} {text} has no UTC offset: add it (e.g. +06:00 for Kyrgyz time) or say its clock in 'clock'"
-            raise InputError(msg)
-        try:
-            moment = moment.replace(tzinfo=zone(clock))
-        except ValueError as error:
-            raise InputError(f"clock: {error}") from None
-    try:
-        return check_moment(moment)
-    except ValueError as error:
-        raise InputError(f"{name}: {error}") from None
 
 
 @router.post("/when", response_model=WhenOut, summary="When to leave: the best departures in a span",
@@ -42,8 +25,8 @@ async def when(body: WhenRequest, catalog: Annotated[Catalog, Depends(get_catalo
     """For each departure from `start` to `end` every `every_minutes`: the P50 arrival, the arrival
     at `confidence` and, with `arrive_by`, the chance of arriving by it; the best departures and the
     latest that still arrives by the target with at least that chance. The same `seed`, the same figures."""
-    start, end = _moment(body.start, body.clock, "start"), _moment(body.end, body.clock, "end")
-    target = _moment(body.arrive_by, body.clock, "arrive_by") if body.arrive_by else None
+    start, end = aware(body.start, body.clock, "start"), aware(body.end, body.clock, "end")
+    target = aware(body.arrive_by, body.clock, "arrive_by") if body.arrive_by else None
     if (end - start).total_seconds() > MAX_WHEN_DAYS * 86400:
         msg = f"the span is more than {MAX_WHEN_DAYS} days: ask for a shorter one"
         raise InputError(msg)

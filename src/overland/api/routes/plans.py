@@ -28,25 +28,28 @@ def _invalid(detail: str) -> problems.ProblemError:
     return problems.ProblemError(422, "Invalid input", detail, kind="invalid-input")
 
 
-def depart_of(request: TripRequest, catalog: Catalog) -> datetime:
-    """The departure with its UTC offset: as given, or read in ``clock``."""
-    moment = request.depart_time()
+def aware(text: str, clock: str | None, name: str, *, hint: str = "") -> datetime:
+    """``text`` as an aware time: with its own offset, or read in ``clock`` (a 422 problem otherwise)."""
+    moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        if request.clock is None:
-            hint = ""
-            if request.origin in catalog.places:
-                hint = f" ({request.origin} keeps {catalog.clock_of(request.origin)})"
-            msg = (f"depart {moment.isoformat()} has no UTC offset: add it (e.g. +06:00 for Kyrgyz time) "
+        if clock is None:
+            msg = (f"{name} {moment.isoformat()} has no UTC offset: add it (e.g. +06:00 for Kyrgyz time) "
                    f"or say its clock in 'clock'{hint}")
             raise _invalid(msg)
         try:
-            moment = moment.replace(tzinfo=zone(request.clock))
+            moment = moment.replace(tzinfo=zone(clock))
         except ValueError as error:
             raise _invalid(f"clock: {error}") from None
     try:
         return check_moment(moment)
     except ValueError as error:
-        raise _invalid(f"depart: {error}") from None
+        raise _invalid(f"{name}: {error}") from None
+
+
+def depart_of(request: TripRequest, catalog: Catalog) -> datetime:
+    """The departure with its UTC offset: as given, or read in ``clock``."""
+    hint = f" ({request.origin} keeps {catalog.clock_of(request.origin)})" if request.origin in catalog.places else ""
+    return aware(request.depart, request.clock, "depart", hint=hint)
 
 
 def make_plan(request: PlanRequest, catalog: Catalog) -> Plan:

@@ -312,7 +312,7 @@ def submit(
     more than three days, the stages must be stages of the direction in its order, and the
     crossing may not lie in the future. A token may send `OVERLAND_REPORTS_PER_HOUR` reports an
     hour (20 by default); past that the answer is 429 with `Retry-After`."""
-    from overland.store.reports import add_report, find_token, report_view, retry_after
+    from overland.store.reports import add_report, report_view, retry_after
     from overland.store.schema import Token
 
     now = datetime.now(timezone.utc)
