@@ -136,7 +136,7 @@ def stored_observations(crossing: str | None) -> list:
 def _print_observations(plan: Plan) -> None:
     if not plan.observations:
         return
-    out.print(f"[bold]Observed[/bold] (crossing reports blended with the data, newer ones weighing more; "
+    out.print("[bold]Observed[/bold] (crossing reports blended with the data, newer ones weighing more; "
               "--no-observations to leave them out):")
     for used in plan.observations:
         out.print(f"  {escape(used.describe())}")
