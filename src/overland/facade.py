@@ -192,7 +192,7 @@ def when(
     documents: list[str] | None = None,
     carrying: list[str] = (),
     catalog: Catalog | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ):
     """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
     every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from overland.cli.app import DataOption, app, catalog_from, err, out
-from overland.cli.dask_options import SchedulerOption, WorkersOption, progress_bar
+from overland.cli.app import DataOption, app, catalog_from, err, out, progress_bar
+from overland.cli.dask_options import SchedulerOption, WorkersOption
 from overland.errors import InputError
 
 ERRORS_SHOWN = 20  # rows with an error listed after a batch (all are in the table written)

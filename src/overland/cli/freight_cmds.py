@@ -10,8 +10,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from overland.cli.app import Format, FormatOption, app, err, out, print_json
-from overland.cli.dask_options import SchedulerOption, WorkersOption, progress_bar
+from overland.cli.app import Format, FormatOption, app, err, out, print_json, progress_bar
+from overland.cli.dask_options import SchedulerOption, WorkersOption
 from overland.errors import InputError
 
 freight_app = typer.Typer(

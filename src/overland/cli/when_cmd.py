@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, err, out, parse_time, print_json
+from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, parse_time, print_json, progress_bar
 from overland.errors import InputError
 from overland.planner.search import clock_name
 from overland.timing.clocks import zone
@@ -69,6 +68,7 @@ def when(
     of arriving by the target; the best departures and the latest that still makes it."""
     from overland.facade import when as scan_departures
     from overland.io.departure_plot import FORMATS, heatmap
+    from overland.planner.departures import candidates
 
     if plot is not None and plot.suffix.lower() not in FORMATS:
         msg = f"--plot {plot}: the file must end in {' or '.join(sorted(FORMATS))}"
@@ -77,10 +77,12 @@ def when(
     clock = catalog.clock_of(origin)
     start, end = parse_bound(between[0], clock, end=False), parse_bound(between[1], clock, end=True)
     target = parse_time(arrive_by, hint_clock=catalog.clock_of(destination)) if arrive_by else None
-    result = _with_progress(lambda progress: scan_departures(
-        origin, destination, start, end, every_minutes=parse_every(every), samples=samples, seed=seed,
-        confidence=confidence, arrive_by=target, via=via, mode=mode, catalog=catalog, progress=progress,
-    ))  # fmt: skip
+    step = parse_every(every)
+    with progress_bar(len(candidates(start, end, timedelta(minutes=step))), "sampling departures") as advance:
+        result = scan_departures(
+            origin, destination, start, end, every_minutes=step, samples=samples, seed=seed,
+            confidence=confidence, arrive_by=target, via=via, mode=mode, catalog=catalog, progress=advance,
+        )  # fmt: skip
     if plot is not None:
         heatmap(result, plot)
     if format is Format.json:
@@ -130,19 +132,3 @@ def _print_scan(result, catalog, clock: str) -> None:
         else:
             out.print(f"Latest departure arriving by {target} with at least {result.confidence:.0%}: "
                       f"[bold]{_local(latest.depart, clock)} {clock_name(clock)}[/bold] ({latest.p_meet:.0%})")
-
-
-def _with_progress(run):
-    """Run ``run(progress)``; on a terminal, with a progress bar on stderr."""
-    if not sys.stderr.isatty():
-        return run(None)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn("sampling departures"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  console=err, transient=True) as bar:
-        task = bar.add_task("scan", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        return run(progress)

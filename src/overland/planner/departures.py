@@ -123,9 +123,9 @@ def scan(
     arrive_by: datetime | None = None,
     via: str | None = None,
     every_minutes: int = 30,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> DepartureScan:
-    """Sample every departure in ``departures``; ``progress(done, total)`` is called as departures finish."""
+    """Sample every departure in ``departures``; ``progress(n)`` is told of each ``n`` departures finished."""
     if not departures:
         msg = "no departure to scan: the span is empty"
         raise InputError(msg)
@@ -144,7 +144,8 @@ def scan(
             continue
         route = next(r for r in routes.values() if _same_route(r, plan))
         by_route.setdefault(id(route), []).append(i)
-    done = len(departures) - sum(len(v) for v in by_route.values())
+    if progress is not None:
+        progress(len(departures) - sum(len(v) for v in by_route.values()))  # the blocked ones
     per_chunk = max(1, CHUNK_SAMPLES // samples)
     for key, indices in by_route.items():
         route = routes[key]
@@ -163,9 +164,8 @@ def scan(
                     plans[i].depart, plans[i].via, _moment(p50, zone), _moment(pq, zone),
                     _span(p50, leave[row]), _span(pq, leave[row]), meet,
                 )  # fmt: skip
-            done += len(chunk)
             if progress is not None:
-                progress(done, len(departures))
+                progress(len(chunk))
     return DepartureScan(origin, destination, traveller.mode.value, home, samples, seed, every_minutes,
                          confidence, arrive_by, options)
 
