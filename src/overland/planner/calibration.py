@@ -99,9 +99,6 @@ class Calibration:
     catalog: Catalog
     stages: tuple[StageCalibration, ...]
 
-    def for_stage(self, stage: str, mode: Mode) -> StageCalibration | None:
-        return next((s for s in self.stages if s.stage == stage and s.mode is mode), None)
-
 
 def open_minutes(catalog: Catalog, obs: Observation) -> tuple[float | None, float | None]:
     """The minutes the stage was open (by the data's hours) between ``started`` and ``finished``, and the

@@ -94,8 +94,3 @@ class Darkness:
 def darkness(lat: float, lon: float, clock: str) -> Darkness:
     """The (shared) darkness of a place."""
     return Darkness(lat, lon, clock)
-
-
-def is_dark_between(lat: float, lon: float, clock: str, start: float, end: float) -> bool:
-    """True when the sun is down at (lat, lon) at some moment between ``start`` and ``end`` (UTC seconds)."""
-    return darkness(lat, lon, clock).overlaps(start, end)
