@@ -216,3 +216,12 @@ def test_when_explains_bad_input(cli, args, message):
 def test_when_refuses_a_span_that_ends_before_it_starts(cli):
     code, _, err = cli("when", "--from", "naryn", "--to", "kashgar", "--between", "2026-11-24", "2026-11-23")
     assert code == 2 and "ends" in err and "before it starts" in err
+
+
+def test_when_writes_the_heatmap_into_a_new_folder_or_says_why_it_cannot(cli, tmp_path):
+    assert cli(*WHEN, "--plot", str(tmp_path / "plots" / "scan.png"))[0] == 0
+    assert (tmp_path / "plots" / "scan.png").is_file()
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = cli(*WHEN, "--plot", str(blocker / "scan.png"))
+    assert code == 1 and "cannot write" in err and "Traceback" not in err

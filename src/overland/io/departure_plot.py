@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from overland.errors import DataError
 from overland.planner.departures import DepartureScan
 from overland.planner.search import clock_name
 
@@ -41,5 +42,10 @@ def heatmap(scan: DepartureScan, path: Path, *, title: str | None = None) -> Non
                           f"({scan.samples:,} samples each; grey: blocked or beyond the horizon)", fontsize=9)
     fig.colorbar(image, ax=ax, label=f"hours door to door ({level})")
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path)
+    except OSError as error:
+        raise DataError([f"{path}: cannot write ({error.strerror or error})"]) from None
+    finally:
+        plt.close(fig)
