@@ -20,9 +20,10 @@ import numpy as np
 
 from overland.model.crossing import StageKind
 from overland.planner.program import Check, Drive, Program
+from overland.planner.search import HORIZON_DAYS
 from overland.timing.clocks import zone as zone_of
 
-HORIZON = 60 * 86400.0  # the deterministic planner's horizon (HORIZON_DAYS)
+HORIZON = HORIZON_DAYS * 86400.0  # seconds: the deterministic planner's horizon
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots
     pending = np.flatnonzero(~np.isnan(after))
     day = np.searchsorted(midnights, after[pending], side="right")  # the local day after `after`
     candidate = mornings[np.minimum(day, len(days) - 1)]
-    for _ in range(int(HORIZON // 86400)):
+    for _ in range(HORIZON_DAYS):
         if not pending.size:
             break
         start = _fit(starts, ends, slots, op.delay_dists, candidate, duration[pending], until[pending], rng)
