@@ -192,16 +192,27 @@ class Interval(Strict):
         return self
 
 
+class Traffic(StrEnum):
+    """Whom a closure notice concerns."""
+
+    passengers = "passengers"
+    vehicles = "vehicles"
+    goods = "goods"
+
+
 class Notice(Strict):
     """A dated announcement closing stages; it overrides the calendar.
 
     ``stages`` lists the stage ids it closes; left out, it closes them all.
-    ``closed`` holds the announced span(s) — several when notices were revised.
+    ``concerns`` lists whom it closes the stages to (passengers, vehicles, goods);
+    left out, everyone. ``closed`` holds the announced span(s) — several when
+    notices were revised.
     """
 
     id: Id
     title: str
     stages: list[Id] | None = None
+    concerns: list[Traffic] | None = None
     closed: Fact[Interval]
     note: str | None = None
 

@@ -8,6 +8,7 @@ when sources disagree every claim is kept and exactly one is the default.
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Any, Generic, TypeVar
@@ -43,13 +44,18 @@ class Provenance(Strict):
 
     ``source`` is ``seed:<file name>`` for a seed document in shared/seeds, or a URL
     from shared/facts. ``quote`` is the words of the source, ``as_of`` the date the
-    source shows (free text, e.g. ``2025-11-25`` or ``2018 trip``).
+    source shows (free text, e.g. ``2025-11-25`` or ``2018 trip``). ``valid_from`` and
+    ``valid_until`` (dates, both ends included) bound the period the value holds, when
+    the source says so (a season, a trial regime, a clock change); left out, the value
+    holds without a bound on that side.
     """
 
     status: Status
     source: str | None = None
     quote: str | None = None
     as_of: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
     derived_from: str | None = None
     reason: str | None = None
     note: str | None = None
@@ -65,6 +71,9 @@ class Provenance(Strict):
             if seed is not None and seed not in SEED_FILES:
                 msg = f"unknown seed file {seed!r}; the seeds are {', '.join(SEED_FILES)}"
                 raise ValueError(msg)
+        if self.valid_from is not None and self.valid_until is not None and self.valid_until < self.valid_from:
+            msg = f"valid_until {self.valid_until} is before valid_from {self.valid_from}"
+            raise ValueError(msg)
         if self.status is Status.sourced and self.source is None:
             msg = "a 'sourced' value needs a 'source' (seed:<file> or URL)"
             raise ValueError(msg)
