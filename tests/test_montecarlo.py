@@ -16,6 +16,7 @@ import overland
 from overland.facade import _planner
 from overland.planner.program import minutes_distribution
 from overland.planner.trip import Traveller
+from overland.planner.walk import walk
 from overland.model.crossing import Mode
 
 CATALOG = overland.load_catalog()
@@ -78,10 +79,11 @@ def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mod
         assert round(samples.arrive[n]) == plan.arrive.timestamp(), (leave, plan.arrive)
         # Stage by stage, against the deterministic walk before a night is moved back to a bed
         # (the plan then leaves later on purpose and reaches the same opening).
-        walk = planner._walk(planner.program(route, traveller.mode), 0, leave.timestamp(), traveller, leave.timestamp())
-        assert samples.arrive[n] == walk.t
-        for op, stage in zip(planner.program(route, traveller.mode).checks, samples.stages, strict=True):
-            assert stage.start[n] == walk.starts[op.k], stage.node
+        program = planner.program(route, traveller.mode)
+        walked = walk(program, 0, leave.timestamp(), leave.timestamp(), planner.blockers_of(program, traveller))
+        assert samples.arrive[n] == walked.t
+        for op, stage in zip(program.checks, samples.stages, strict=True):
+            assert stage.start[n] == walked.starts[op.k], stage.node
 
 
 def test_zero_spread_distribution_is_the_plan_itself():

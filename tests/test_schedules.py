@@ -96,7 +96,7 @@ def test_kazakh_holidays_close_the_khorgos_posts():
 
 def test_kazakh_post_hours_follow_the_clock_change_of_1_march_2024(catalog):
     # The 2005 unified hours, 08:30 local, are 02:30 UTC on UTC+6 and 03:30 UTC on UTC+5.
-    from overland.timing.windows import stage_schedule
+    from overland.planner.schedule import stage_schedule
 
     crossing = catalog.crossing("khorgos")
     stage = crossing.stages["kz-post"]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from overland.errors import InputError
 from overland.io.data_files import load_catalog as _load_catalog
 from overland.model.catalog import Catalog
-from overland.timing.windows import Schedule, stage_schedule
+from overland.planner.schedule import Schedule, stage_schedule
 
 if TYPE_CHECKING:
     from overland.planner.calibration import Observation

@@ -13,7 +13,7 @@ from rich.table import Table
 from overland.cli.app import DataOption, app, catalog_from, err, out, parse_time, print_json
 from overland.errors import InputError
 from overland.io.views import compare_view
-from overland.planner.search import clock_name
+from overland.timing.clocks import clock_name
 from overland.planner.trip import EventKind, Plan
 from overland.timing.clocks import zone
 

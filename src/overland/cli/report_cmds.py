@@ -83,7 +83,7 @@ def _stage_flag(text: str) -> dict[str, Any]:
 
 def _prompt_stages(catalog, crossing_id: str, direction_id: str, mode: str, day: date) -> list[dict[str, Any]]:
     from overland.model.crossing import Mode
-    from overland.planner.search import clock_name
+    from overland.timing.clocks import clock_name
     from overland.timing.clocks import offset_label, zone
 
     crossing = catalog.crossing(crossing_id)

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, parse_time, print_json, progress_bar
 from overland.errors import InputError
-from overland.planner.search import clock_name
+from overland.timing.clocks import clock_name
 from overland.timing.clocks import zone
 
 _EVERY = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")

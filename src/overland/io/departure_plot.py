@@ -8,7 +8,7 @@ import numpy as np
 
 from overland.errors import DataError
 from overland.planner.departures import DepartureScan
-from overland.planner.search import clock_name
+from overland.timing.clocks import clock_name
 
 FORMATS = {".png", ".svg"}
 

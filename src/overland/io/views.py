@@ -12,7 +12,7 @@ from typing import Any
 from overland.model.catalog import Catalog
 from overland.model.crossing import Crossing
 from overland.timing.hours import day_spans, format_spans
-from overland.timing.windows import Schedule
+from overland.planner.schedule import Schedule
 
 
 def places_view(catalog: Catalog) -> dict[str, dict[str, Any]]:

@@ -110,7 +110,7 @@ def open_minutes(catalog: Catalog, obs: Observation) -> tuple[float | None, floa
     """
     if obs.started is None or obs.finished is None or obs.finished < obs.started:
         return None, None
-    from overland.timing.windows import stage_schedule
+    from overland.planner.schedule import stage_schedule
 
     crossing, stage_id, _ = catalog.stage(obs.ref)
     schedule = stage_schedule(crossing, stage_id, catalog.countries, obs.started - timedelta(days=1),

@@ -18,9 +18,9 @@ from datetime import datetime, time, timedelta
 
 import numpy as np
 
+from overland.limits import HORIZON_DAYS
 from overland.model.crossing import StageKind
 from overland.planner.program import Check, Drive, Program
-from overland.planner.search import HORIZON_DAYS
 from overland.timing.clocks import zone as zone_of
 
 HORIZON = HORIZON_DAYS * 86400.0  # seconds: the deterministic planner's horizon

@@ -1,7 +1,7 @@
 """Weekly hours in OpenStreetMap ``opening_hours`` syntax, read by opening-hours-py.
 
 Only the weekly pattern comes from here. Public holidays, weekends of whole
-countries and announced closures are applied by :mod:`overland.timing.windows`,
+countries and announced closures are applied by :mod:`overland.planner.schedule`,
 because opening-hours-py's own holiday calendars (``PH``) are wrong for China and
 missing for Kyrgyzstan.
 """

@@ -15,7 +15,7 @@ from overland.api.schemas import CompareOut, PlanOut, PlanRequest, TripRequest, 
 from overland.io.exports import route_points, to_geojson, to_gpx, to_ics
 from overland.io.views import compare_view
 from overland.model.catalog import Catalog
-from overland.planner.search import clock_name
+from overland.timing.clocks import clock_name
 from overland.planner.trip import Plan
 from overland.timing.clocks import zone
 
