@@ -33,8 +33,18 @@ def warm_plan(repeats: int = 2000) -> list[float]:
 
 
 def cold_start(repeats: int = 7) -> list[float]:
-    command = [str(VENV_BIN / "overland"), "plan", "--from", "naryn", "--to", "kashgar",
-               "--depart", "2026-11-25T05:00+06:00", "--format", "json"]
+    command = [
+        str(VENV_BIN / "overland"),
+        "plan",
+        "--from",
+        "naryn",
+        "--to",
+        "kashgar",
+        "--depart",
+        "2026-11-25T05:00+06:00",
+        "--format",
+        "json",
+    ]
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -46,8 +56,10 @@ def cold_start(repeats: int = 7) -> list[float]:
 def main() -> None:
     print(describe())
     warm = warm_plan()
-    print(f"warm plan naryn→kashgar via torugart: median {statistics.median(warm) * 1e6:.0f} µs, "
-          f"p90 {statistics.quantiles(warm, n=10)[-1] * 1e6:.0f} µs over {len(warm)} runs")
+    print(
+        f"warm plan naryn→kashgar via torugart: median {statistics.median(warm) * 1e6:.0f} µs, "
+        f"p90 {statistics.quantiles(warm, n=10)[-1] * 1e6:.0f} µs over {len(warm)} runs"
+    )
     cold = cold_start()
     print(f"`overland plan` cold start: median {statistics.median(cold):.3f} s over {len(cold)} runs")
 

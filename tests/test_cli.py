@@ -8,7 +8,9 @@ import sys
 
 
 def test_hours_of_the_torugart_gate_around_a_weekend(cli):
-    code, out, err = cli("hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "5", "--format", "json")
+    code, out, err = cli(
+        "hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "5", "--format", "json"
+    )
     assert code == 0, err
     result = json.loads(out)
     assert result["stage"] == "torugart/gate"
@@ -27,7 +29,9 @@ def test_hours_of_the_torugart_gate_around_a_weekend(cli):
 
 
 def test_hours_text_shows_both_clocks(cli):
-    code, out, _ = cli("hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "4", "--clock", "Asia/Bishkek")
+    code, out, _ = cli(
+        "hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "4", "--clock", "Asia/Bishkek"
+    )
     assert code == 0
     assert "14:00-18:00" in out and "12:00-16:00" in out  # Beijing and Kyrgyz time
     assert "closed — weekend in China and Kyrgyzstan" in out
@@ -50,8 +54,14 @@ def test_show_lists_the_torugart_chain_in_order_with_sources(cli):
     sheet = json.loads(out)
     route = next(d for d in sheet["directions"] if d["id"] == "kg-cn")["route"]
     assert route == [
-        "kg-outer-checkpoint", "kg-post", "gate", "cn-port",
-        "cn-passport-check-1", "cn-passport-check-2", "cn-immigration-customs", "kashgar-traffic-office",
+        "kg-outer-checkpoint",
+        "kg-post",
+        "gate",
+        "cn-port",
+        "cn-passport-check-1",
+        "cn-passport-check-2",
+        "cn-immigration-customs",
+        "kashgar-traffic-office",
     ]
     gate_hours = sheet["stages"]["gate"]["hours"]
     default = next(c for c in gate_hours if c.get("default"))

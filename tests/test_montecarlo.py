@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -13,11 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import overland
-from overland.facade import _planner
+from overland.model.crossing import Mode
 from overland.planner.program import minutes_distribution
 from overland.planner.trip import Traveller
 from overland.planner.walk import walk
-from overland.model.crossing import Mode
 
 CATALOG = overland.load_catalog()
 NARYN_WEDNESDAY = datetime.fromisoformat("2026-11-25T05:00+06:00")  # reaches the gate at 11:45 Beijing time
@@ -26,7 +25,9 @@ NARYN_WEDNESDAY = datetime.fromisoformat("2026-11-25T05:00+06:00")  # reaches th
 def _at_median(fact):
     claim = fact.claim
     value = minutes_distribution(claim.value).median()
-    return type(fact).model_validate([claim.model_dump(by_alias=True, exclude_none=True) | {"value": value, "default": True}])
+    return type(fact).model_validate(
+        [claim.model_dump(by_alias=True, exclude_none=True) | {"value": value, "default": True}]
+    )
 
 
 def zero_spread(catalog):
@@ -43,6 +44,8 @@ def zero_spread(catalog):
 
 
 ZERO = zero_spread(CATALOG)
+SERVICE = overland.Overland(catalog=CATALOG, use_reports=False)
+ZERO_SERVICE = overland.Overland(catalog=ZERO, use_reports=False)
 TRIPS = [
     ("naryn", "kashgar", "torugart"),
     ("kashgar", "naryn", "torugart"),
@@ -51,7 +54,7 @@ TRIPS = [
     ("almaty", "yining", "khorgos"),
     ("yining", "almaty", "khorgos"),
 ]
-departures = st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 6, 30), timezones=st.just(timezone.utc))
+departures = st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 6, 30), timezones=st.just(UTC))
 
 
 def test_the_bundled_data_has_spread_where_the_seed_gives_one():
@@ -63,11 +66,15 @@ def test_the_bundled_data_has_spread_where_the_seed_gives_one():
 
 
 @settings(max_examples=25, deadline=None)
-@given(trip=st.sampled_from(TRIPS), depart=departures, mode=st.sampled_from(["own-car", "passenger", "truck"]),
-       spread=st.lists(st.integers(0, 14 * 24 * 60), min_size=1, max_size=12))
+@given(
+    trip=st.sampled_from(TRIPS),
+    depart=departures,
+    mode=st.sampled_from(["own-car", "passenger", "truck"]),
+    spread=st.lists(st.integers(0, 14 * 24 * 60), min_size=1, max_size=12),
+)
 def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mode, spread):
     origin, destination, via = trip
-    planner = _planner(ZERO)
+    planner = ZERO_SERVICE.planner
     traveller = Traveller(mode=Mode(mode))
     leaving = [depart + timedelta(minutes=m) for m in spread]
     route = planner.routes(origin, destination, traveller.mode, via)[0]
@@ -87,7 +94,7 @@ def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mod
 
 
 def test_zero_spread_distribution_is_the_plan_itself():
-    plan = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=500, seed=3, catalog=ZERO)
+    plan = ZERO_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=500, seed=3)
     assert plan.distribution.arrive == (plan.arrive, plan.arrive, plan.arrive)
     assert plan.distribution.p_gate_same_day == 1.0
     gate = next(s for s in plan.distribution.stages if s.stage == "torugart/gate")
@@ -98,7 +105,7 @@ def test_zero_spread_distribution_is_the_plan_itself():
 @given(trip=st.sampled_from(TRIPS), depart=departures, seed=st.integers(0, 2**32 - 1))
 def test_quantiles_are_ordered(trip, depart, seed):
     origin, destination, via = trip
-    plan = overland.plan(origin, destination, depart, via=via, samples=300, seed=seed, catalog=CATALOG)
+    plan = SERVICE.plan(origin, destination, depart, via=via, samples=300, seed=seed)
     if plan.distribution is None:
         return
     arrive = [a for a in plan.distribution.arrive if a is not None]
@@ -111,8 +118,19 @@ def test_quantiles_are_ordered(trip, depart, seed):
 
 
 def test_the_same_seed_gives_the_same_output_and_another_seed_does_not(cli):
-    args = ["plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--samples", "3000",
-            "--format", "json"]
+    args = [
+        "plan",
+        "--from",
+        "naryn",
+        "--to",
+        "kashgar",
+        "--depart",
+        "2026-11-25T05:00+06:00",
+        "--samples",
+        "3000",
+        "--format",
+        "json",
+    ]
     first = json.loads(cli(*args, "--seed", "7")[1])
     again = json.loads(cli(*args, "--seed", "7")[1])
     other = json.loads(cli(*args, "--seed", "8")[1])
@@ -125,38 +143,64 @@ def test_a_late_opening_with_known_odds_is_recovered(data_copy):
     """The gate's 14:00 opening delayed past closing with probability 0.3: 70% cross the day they arrive."""
     path = data_copy / "crossings" / "torugart.yaml"
     text = path.read_text(encoding="utf-8")
-    old = ("              - {weight: 0.5, value: {kind: constant, value: 0}}\n"
-           "              - {weight: 0.5, value: {kind: uniform, low: 60, high: 120}}\n")
+    old = (
+        "              - {weight: 0.5, value: {kind: constant, value: 0}}\n"
+        "              - {weight: 0.5, value: {kind: uniform, low: 60, high: 120}}\n"
+    )
     assert old in text
-    path.write_text(text.replace(old, "              - {weight: 0.7, value: {kind: constant, value: 0}}\n"
-                                      "              - {weight: 0.3, value: {kind: constant, value: 300}}\n"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace(
+            old,
+            "              - {weight: 0.7, value: {kind: constant, value: 0}}\n"
+            "              - {weight: 0.3, value: {kind: constant, value: 300}}\n",
+        ),
+        encoding="utf-8",
+    )
     catalog = overland.load_catalog(data_copy)
     n = 20_000
-    plan = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=n, seed=11, catalog=catalog)
+    plan = overland.Overland(catalog=catalog).plan(
+        "naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=n, seed=11
+    )
     p = plan.distribution.p_gate_same_day
     assert abs(p - 0.7) < 4 * (0.7 * 0.3 / n) ** 0.5, p
 
 
 def test_a_blocked_plan_has_no_distribution(cli):
-    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
-                       "--has", "passport", "--samples", "100", "--format", "json")
+    code, out, _ = cli(
+        "plan",
+        "--from",
+        "naryn",
+        "--to",
+        "kashgar",
+        "--depart",
+        "2026-11-25T05:00+06:00",
+        "--has",
+        "passport",
+        "--samples",
+        "100",
+        "--format",
+        "json",
+    )
     assert code == 3
     assert "distribution" not in json.loads(out)
 
 
 def test_plan_text_shows_the_spread(cli):
-    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
-                       "--samples", "2000")
+    code, out, _ = cli(
+        "plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--samples", "2000"
+    )
     assert code == 0
     assert "Monte Carlo, 2,000 samples (seed 0;" in out
     assert "through the gate the day you reach it" in out
     assert "torugart/cn-port" in out and "triangular(120, 180, 240) min (derived)" in out
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--samples", "-1"], "samples must be between 0 and 1,000,000"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--samples", "-1"], "samples must be between 0 and 100,000"),
+    ],
+)
 def test_bad_sample_counts_are_refused(cli, args, message):
     code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", *args)
     assert code == 2 and message in err
@@ -164,8 +208,20 @@ def test_bad_sample_counts_are_refused(cli, args, message):
 
 # -- the departure scan ----------------------------------------------------------------------
 
-WHEN = ["when", "--from", "tash-rabat", "--to", "kashgar", "--between", "2026-11-23", "2026-11-24",
-        "--every", "2h", "--samples", "300"]
+WHEN = [
+    "when",
+    "--from",
+    "tash-rabat",
+    "--to",
+    "kashgar",
+    "--between",
+    "2026-11-23",
+    "2026-11-24",
+    "--every",
+    "2h",
+    "--samples",
+    "300",
+]
 
 
 def test_when_finds_the_latest_departure_that_meets_the_target(cli):
@@ -203,12 +259,15 @@ def test_when_draws_a_heatmap(cli, tmp_path):
     assert "Kyrgyz time" in text  # the clock is named on the axes
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--every", "soon"], "--every 'soon': write a step such as 30m"),
-    (["--plot", "scan.jpg"], "the file must end in .png or .svg"),
-    (["--confidence", "1.5"], "confidence must be between 0 and 1"),
-    (["--arrive-by", "2026-11-26T20:00"], "has no UTC offset"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--every", "soon"], "--every 'soon': write a step such as 30m"),
+        (["--plot", "scan.jpg"], "the file must end in .png or .svg"),
+        (["--confidence", "1.5"], "confidence must be between 0 and 1"),
+        (["--arrive-by", "2026-11-26T20:00"], "has no UTC offset"),
+    ],
+)
 def test_when_explains_bad_input(cli, args, message):
     code, _, err = cli(*WHEN, *args)
     assert code == 2, err

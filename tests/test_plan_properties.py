@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import overland
-from overland.facade import _planner
 from overland.planner.trip import EventKind
 from overland.timing.clocks import zone
 
 CATALOG = overland.load_catalog()
+SERVICE = overland.Overland(catalog=CATALOG, use_reports=False)
 TRIPS = [
     ("naryn", "kashgar", "torugart"),
     ("kashgar", "naryn", "torugart"),
     ("osh", "kashgar", "irkeshtam"),
     ("almaty", "yining", "khorgos"),
 ]
-departures = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 6, 30), timezones=st.just(timezone.utc))
+departures = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 6, 30), timezones=st.just(UTC))
 modes = st.sampled_from(["own-car", "passenger", "truck", "motorbike"])
 
 
 def plan_of(trip, depart, mode):
     origin, destination, via = trip
-    return overland.plan(origin, destination, depart, via=via, mode=mode, catalog=CATALOG)
+    return SERVICE.plan(origin, destination, depart, via=via, mode=mode)
 
 
 @settings(max_examples=40, deadline=None)
@@ -41,7 +41,7 @@ def test_leaving_later_never_arrives_earlier(trip, depart, later, mode):
 @given(trip=st.sampled_from(TRIPS), depart=departures, mode=modes)
 def test_no_stage_works_inside_a_closed_window(trip, depart, mode):
     plan = plan_of(trip, depart, mode)
-    planner = _planner(CATALOG)
+    planner = SERVICE.planner
     for event in plan.events:
         if event.kind is not EventKind.process:
             continue

@@ -21,8 +21,15 @@ import uvicorn
 from overland.api import Settings, create_app
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 if not Path(CHROMIUM).exists():
@@ -83,8 +90,10 @@ def page(browser, base_url):
             errors.append(message.text)
 
     opened.on("console", console)
-    opened.on("request", lambda request: None if request.url.startswith((base_url, "data:", "blob:"))
-              else outside.append(request.url))
+    opened.on(
+        "request",
+        lambda request: None if request.url.startswith((base_url, "data:", "blob:")) else outside.append(request.url),
+    )
     opened.goto(base_url + "/")
     opened.wait_for_selector("body[data-ready=true]", timeout=20_000)
     yield opened

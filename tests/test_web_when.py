@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.test_web_page import base_url, browser, fill_trip, page, shoot  # noqa: F401  (fixtures)
+from tests.test_web_page import base_url, browser, fill_trip, page, shoot
 
 
-def test_when_to_leave_lists_the_best_departures_and_draws_the_heatmap(page):  # noqa: F811
+def test_when_to_leave_lists_the_best_departures_and_draws_the_heatmap(page):
     fill_trip(page, mode="passenger")
     page.select_option("#from", "tash-rabat")
     page.fill("#depart", "2026-11-25T04:00")

@@ -6,11 +6,11 @@ them in its schema and its description, and the batch runner passes them on.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # Times: the calendars (holidays, tzdata) are trusted over this range only.
-EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 TIME_RANGE = "between 1970-01-01 and 2100-01-01"
 
 # The planner looks this many days past a departure for openings.

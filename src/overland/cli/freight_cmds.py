@@ -10,15 +10,22 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from overland.cli.app import Format, FormatOption, app, err, out, print_json, progress_bar
+from overland.cli.common import (
+    Format,
+    FormatOption,
+    err,
+    out,
+    print_json,
+    progress_bar,
+    service,
+)
 from overland.cli.dask_options import SchedulerOption, WorkersOption
 from overland.errors import InputError
 
-freight_app = typer.Typer(
+app = typer.Typer(
     help="Rail freight: a discrete-event model of a break-of-gauge terminal (Khorgos).",
     no_args_is_help=True,
 )
-app.add_typer(freight_app, name="freight")
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="A scenario name (see `overland freight scenarios`) or a path to a scenario YAML file.")
@@ -67,7 +74,7 @@ def _config_line(params: Any) -> str:
     )
 
 
-@freight_app.command()
+@app.command()
 def scenarios() -> None:
     """List the bundled freight scenarios."""
     from overland.io.freight_files import load_scenario, scenario_names
@@ -82,7 +89,7 @@ def scenarios() -> None:
     out.print(table)
 
 
-@freight_app.command()
+@app.command()
 def simulate(
     scenario: ScenarioArg,
     days: Annotated[float, typer.Option("--days", help="Days of statistics (after the warm-up).")] = 365,
@@ -98,14 +105,13 @@ def simulate(
     ] = None,
 ) -> None:
     """Simulate a scenario: throughput, train dwell, queues, crane and track use, the yard."""
-    import overland
     from overland.io import freight_files
     from overland.sim.kpis import KPI_LABELS
 
     loaded = freight_files.load_scenario(scenario)
     report = _with_progress(
         days * replications,
-        lambda progress: overland.simulate(
+        lambda progress: service().freight.simulate(
             loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress
         ),
     )
@@ -151,7 +157,7 @@ def simulate(
         out.print(f"wrote {path}", soft_wrap=True)
 
 
-@freight_app.command()
+@app.command()
 def capacity(
     scenario: ScenarioArg,
     target_mt: Annotated[float, typer.Option("--target-mt", help="Target throughput, million tons a year.")],
@@ -166,7 +172,6 @@ def capacity(
     format: FormatOption = Format.text,
 ) -> None:
     """The fewest cranes, then tracks, that carry the target tonnage within the dwell limit."""
-    import overland
     from overland.io import freight_files
 
     limit_h = parse_duration_hours(max_dwell)
@@ -178,7 +183,7 @@ def capacity(
             verdict = "meets" if trial.meets else "misses"
             err.print(f"  {trial.label}: {verdict} ({statistic} dwell {trial.dwell_h.mean:.1f} h)", highlight=False)
 
-    result = overland.freight_capacity(
+    result = service().freight.capacity(
         loaded, target_tons=target_mt * 1e6, max_dwell_h=limit_h, statistic=statistic,
         days=days, warmup_days=warmup, seed=seed, replications=replications, on_trial=on_trial,
     )  # fmt: skip
@@ -254,7 +259,13 @@ def _with_progress(work_days: float, run: Any) -> Any:
     """Run ``run(progress)``; on a terminal and for long runs, with a progress bar on stderr."""
     if not err.is_terminal or work_days < LONG_RUN_DAYS:
         return run(None)
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("simulating"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
@@ -267,39 +278,72 @@ def _with_progress(work_days: float, run: Any) -> Any:
 SWEEP_TABLE_ROWS = 60  # points shown after a sweep (all are in the table written)
 
 
-@freight_app.command()
+@app.command()
 def sweep(
-    grid_file: Annotated[Path, typer.Argument(metavar="GRID.yaml", help="A sweep grid: a base scenario and the values to vary (see examples/khorgos-sweep.yaml).")],
-    out_path: Annotated[Path, typer.Option("--out", help="Results table (Parquet), one row per point and replication; run again with the same file to resume.")],
-    replications: Annotated[int | None, typer.Option("--replications", help="Runs per point (default: the grid's, else 3).", show_default=False)] = None,
-    days: Annotated[float | None, typer.Option("--days", help="Days of statistics per run (default: the grid's, else 365).", show_default=False)] = None,
-    warmup: Annotated[float | None, typer.Option("--warmup", help="Days simulated before statistics start (default: the grid's, else 7).", show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the random streams (default: the grid's, else 0).", show_default=False)] = None,
+    grid_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GRID.yaml",
+            help="A sweep grid: a base scenario and the values to vary (see examples/khorgos-sweep.yaml).",
+        ),
+    ],
+    out_path: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Results table (Parquet), one row per point and replication; run again with the same file to resume.",
+        ),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", help="Runs per point (default: the grid's, else 3).", show_default=False),
+    ] = None,
+    days: Annotated[
+        float | None,
+        typer.Option("--days", help="Days of statistics per run (default: the grid's, else 365).", show_default=False),
+    ] = None,
+    warmup: Annotated[
+        float | None,
+        typer.Option(
+            "--warmup", help="Days simulated before statistics start (default: the grid's, else 7).", show_default=False
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Seed of the random streams (default: the grid's, else 0).", show_default=False
+        ),
+    ] = None,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="PNG of throughput and P90 dwell against the swept parameters.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="PNG of throughput and P90 dwell against the swept parameters.")
+    ] = None,
 ) -> None:
     """Simulate every point of a parameter grid × replications on Dask (a local cluster, or --scheduler)."""
     from rich.markup import escape
 
     from overland.distributed import sweep as sweeps
     from overland.distributed.cluster import dask_client, describe
-    from overland.distributed.grid import label, value_text
-    from overland.io.sweep_files import load_grid, write_plot
+    from overland.sim.grid import label, value_text
 
     if plot is not None and plot.suffix.lower() != ".png":
         msg = f"--plot {plot}: give a .png file name"
         raise InputError(msg)
-    grid = load_grid(grid_file)
-    settings = grid.run_settings(days=days, warmup_days=warmup, replications=replications, seed=seed)
-    job = sweeps.prepare(grid, settings, out_path)
+    freight = service().freight
+    run = freight.prepare_sweep(
+        grid_file, out_path, days=days, warmup_days=warmup, replications=replications, seed=seed
+    )
+    grid, settings, job = run.grid, run.settings, run.job
     points = len(grid.points())
     reps = f"{settings.replications} replication{'s' if settings.replications != 1 else ''}"
     out.print(
         f"[bold]{grid.scenario_id}[/bold] sweep of {' × '.join(grid.names)}: {points:,} points × {reps} = {job.total:,} runs",
         soft_wrap=True,
     )
-    out.print(f"{settings.days:g} days after a {settings.warmup_days:g}-day warm-up · seed {settings.seed}", soft_wrap=True)
+    out.print(
+        f"{settings.days:g} days after a {settings.warmup_days:g}-day warm-up · seed {settings.seed}", soft_wrap=True
+    )
     pending = job.pending
     if job.already_done:
         out.print(f"{job.already_done:,} runs already in {job.out}; {len(pending):,} to run", soft_wrap=True)
@@ -316,13 +360,20 @@ def sweep(
                         advance(1)
                         if row["error"] and row["point"] not in reported:
                             reported.add(row["point"])
-                            err.print(f"[red]failed:[/red] {row['point']} (replication {row['replication']}): "
-                                      f"{escape(row['error'])}", highlight=False, soft_wrap=True)
+                            err.print(
+                                f"[red]failed:[/red] {row['point']} (replication {row['replication']}): "
+                                f"{escape(row['error'])}",
+                                highlight=False,
+                                soft_wrap=True,
+                            )
 
-                    sweeps.execute(job, client, on_row=on_row)
+                    freight.run_sweep(run, client, on_row=on_row)
         except KeyboardInterrupt:
             done = sum(1 for row in job.rows.values() if not row["error"])
-            err.print(f"interrupted: {done:,} of {job.total:,} runs saved in {job.out}; run the same command again to go on", soft_wrap=True)
+            err.print(
+                f"interrupted: {done:,} of {job.total:,} runs saved in {job.out}; run the same command again to go on",
+                soft_wrap=True,
+            )
             raise typer.Exit(130) from None
     else:
         job.save()
@@ -347,8 +398,7 @@ def sweep(
     note = f"; {len(failed):,} failed, their rows carry the error" if failed else ""
     out.print(f"wrote {job.out} ({len(rows):,} rows{note})", soft_wrap=True)
     if plot is not None:
-        title = f"{grid.scenario_id}: {settings.days:g} days × {settings.replications} runs per point, seed {settings.seed}"
-        out.print(f"wrote {write_plot(rows, grid.names, plot, title=title)}", soft_wrap=True)
+        out.print(f"wrote {freight.write_sweep_plot(run, plot)}", soft_wrap=True)
 
 
 def _scale(value: float | None, factor: float) -> float | None:

@@ -22,15 +22,15 @@ from overland.model.leg import LegsFile
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
 CROSSINGS_DIR = "crossings"
-SCHEMAS = {"places": PlacesFile, "crossing": Crossing, "legs": LegsFile}
+SCHEMAS: dict[str, type[BaseModel]] = {"places": PlacesFile, "crossing": Crossing, "legs": LegsFile}
 
 try:
-    _BaseLoader: type = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - wheels ship libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """Safe loader that keeps dates and times as text (pydantic parses them, offsets intact)."""
 
 
@@ -126,7 +126,9 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Drop pydantic's internal steps (union branches, validators) from an error location."""
-    return tuple(p for p in loc if isinstance(p, int) or ("[" not in p and p not in {"function-after", "function-before"}))
+    return tuple(
+        p for p in loc if isinstance(p, int) or ("[" not in p and p not in {"function-after", "function-before"})
+    )
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -149,7 +151,7 @@ def validate_doc(doc: YamlDoc, model: type[BaseModel]) -> Any:
         lines = []
         for item in error.errors(include_url=False):
             loc = _clean_loc(item["loc"])
-            lines.append(f"{doc.path}:{doc.line_of(loc)}: {_dotted(loc)}: {_describe(item)}")
+            lines.append(f"{doc.path}:{doc.line_of(loc)}: {_dotted(loc)}: {_describe(dict(item))}")
         raise DataError(lines) from None
 
 
@@ -182,7 +184,9 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             problems.extend(error.lines)
             continue
         if crossing.id != path.stem:
-            problems.append(f"{path}:{doc.line_of(('id',))}: id: {crossing.id!r} must match the file name {path.stem!r}")
+            problems.append(
+                f"{path}:{doc.line_of(('id',))}: id: {crossing.id!r} must match the file name {path.stem!r}"
+            )
             continue
         crossings[crossing.id] = crossing
         docs[crossing.id] = doc

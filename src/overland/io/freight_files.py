@@ -171,8 +171,14 @@ def write_plots(report: Report, folder: Path) -> list[Path]:
     if report.warmup_days:
         ax.axvspan(0, report.warmup_days, color="grey", alpha=0.15, label="warm-up")
     waiting_ax = ax.twinx()
-    waiting_ax.plot(days, [row[2] for row in report.yard_series], color="#c0504d", linewidth=0.6, alpha=0.7,
-                    label="trains waiting for a track")
+    waiting_ax.plot(
+        days,
+        [row[2] for row in report.yard_series],
+        color="#c0504d",
+        linewidth=0.6,
+        alpha=0.7,
+        label="trains waiting for a track",
+    )
     waiting_ax.set_ylabel("trains waiting for a track")
     lines = ax.get_legend_handles_labels()
     more = waiting_ax.get_legend_handles_labels()

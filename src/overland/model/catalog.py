@@ -56,9 +56,7 @@ class Catalog:
     def crossing(self, crossing_id: str) -> Crossing:
         """The crossing ``crossing_id``."""
         if crossing_id not in self.crossings:
-            raise UnknownIdError(
-                f"unknown crossing {crossing_id!r}" + suggest(crossing_id, list(self.crossings))
-            )
+            raise UnknownIdError(f"unknown crossing {crossing_id!r}" + suggest(crossing_id, list(self.crossings)))
         return self.crossings[crossing_id]
 
     def stage(self, ref: str) -> tuple[Crossing, str, Stage]:
@@ -121,7 +119,7 @@ def check_references(catalog: Catalog) -> list[Problem]:
             need(origin, ("countries", i), code, countries, "country")
         need(origin, ("border_place",), crossing.border_place, places, "place")
         for stage_id, stage in crossing.stages.items():
-            loc = ("stages", stage_id)
+            loc: tuple[str | int, ...] = ("stages", stage_id)
             if stage.place is not None:
                 need(origin, (*loc, "place"), stage.place, places, "place")
             for i, code in enumerate(stage.staffed_by):
@@ -164,6 +162,11 @@ def check_references(catalog: Catalog) -> list[Problem]:
                             missing.setdefault(pair, []).append(mode.value)
                 for (a, b), modes in missing.items():
                     who = "every traveller" if len(modes) == len(Mode) else ", ".join(modes)
-                    problems.append(Problem(crossing.id, ("directions", i, "route"),
-                                            f"no leg from {a} to {b} in legs.yaml (needed by {who})"))
+                    problems.append(
+                        Problem(
+                            crossing.id,
+                            ("directions", i, "route"),
+                            f"no leg from {a} to {b} in legs.yaml (needed by {who})",
+                        )
+                    )
     return problems

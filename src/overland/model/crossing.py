@@ -5,8 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from overland.errors import InputError
 from overland.model.distributions import Minutes
 from overland.model.place import CountryCode, Id, Zone
 from overland.model.provenance import Fact, Provenance, Strict
@@ -24,6 +31,17 @@ class Mode(StrEnum):
     truck = "truck"
     passenger = "passenger"  # in pre-arranged or public transport
     foot = "foot"
+
+    @classmethod
+    def parse(cls, text: str | Mode) -> Mode:
+        """The mode called ``text``, or an :class:`~overland.errors.InputError` listing the modes."""
+        if isinstance(text, Mode):
+            return text
+        try:
+            return cls(text)
+        except ValueError:
+            msg = f"unknown mode {text!r}: one of {', '.join(m.value for m in cls)}"
+            raise InputError(msg) from None
 
 
 class StageKind(StrEnum):
@@ -128,7 +146,9 @@ class Stage(Strict):
     kind: StageKind
     staffed_by: list[CountryCode] = Field(min_length=1)
     modes: list[Mode] | None = None
-    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[MinutesValue]] = {}
+    processing_minutes: dict[
+        Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[MinutesValue]
+    ] = {}
     opening_delays: list[OpeningDelay] = []
     place: Id | None = None
     distances_km: dict[Id, Fact[Annotated[float, Field(ge=0)]]] = {}
@@ -249,4 +269,3 @@ class Crossing(Strict):
     def direction(self, from_country: str) -> Direction | None:
         """The direction that starts in ``from_country``."""
         return next((d for d in self.directions if d.from_country == from_country), None)
-

@@ -73,11 +73,12 @@ class DepartureScan:
         door to door at the asked confidence."""
         usable = [o for o in self.options if o.hours_at_confidence is not None or (o.p_meet or 0) > 0]
         if self.arrive_by is not None:
-            key = lambda o: (-(o.p_meet or 0), o.hours_at_confidence or float("inf"), -o.depart.timestamp())  # noqa: E731
-        else:
-            key = lambda o: (o.hours_at_confidence, o.depart.timestamp())  # noqa: E731
-            usable = [o for o in usable if o.hours_at_confidence is not None]
-        return sorted(usable, key=key)[:BEST]
+            return sorted(
+                usable,
+                key=lambda o: (-(o.p_meet or 0), o.hours_at_confidence or float("inf"), -o.depart.timestamp()),
+            )[:BEST]
+        usable = [o for o in usable if o.hours_at_confidence is not None]
+        return sorted(usable, key=lambda o: (o.hours_at_confidence or 0.0, o.depart.timestamp()))[:BEST]
 
     @property
     def latest_meeting(self) -> DepartureOption | None:
@@ -139,8 +140,9 @@ def scan(
     for i, plan in enumerate(plans):
         if not plan.complete:
             reason = plan.blockers[0].reason if plan.blockers else "blocked"
-            options[i] = DepartureOption(plan.depart, plan.via, None, None, None, None,
-                                         0.0 if target is not None else None, blocked=reason)
+            options[i] = DepartureOption(
+                plan.depart, plan.via, None, None, None, None, 0.0 if target is not None else None, blocked=reason
+            )
             continue
         route = next(r for r in routes.values() if _same_route(r, plan))
         by_route.setdefault(id(route), []).append(i)
@@ -151,7 +153,7 @@ def scan(
         route = routes[key]
         zone = planner.zone_of(route.steps[-1].node)
         for first in range(0, len(indices), per_chunk):
-            chunk = indices[first:first + per_chunk]
+            chunk = indices[first : first + per_chunk]
             leave = np.array([departures[i].timestamp() for i in chunk])
             drawn = planner.sample(route, np.repeat(leave, samples), traveller, rng)
             arrive = drawn.arrive.reshape(len(chunk), samples)
@@ -166,8 +168,18 @@ def scan(
                 )  # fmt: skip
             if progress is not None:
                 progress(len(chunk))
-    return DepartureScan(origin, destination, traveller.mode.value, home, samples, seed, every_minutes,
-                         confidence, arrive_by, options)
+    return DepartureScan(
+        origin,
+        destination,
+        traveller.mode.value,
+        home,
+        samples,
+        seed,
+        every_minutes,
+        confidence,
+        arrive_by,
+        [o for o in options if o is not None],
+    )
 
 
 def _same_route(route, plan) -> bool:

@@ -101,8 +101,13 @@ def _closed_spans(table, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
     """The stage's whole closed days between ``lo`` and ``hi`` as UTC [start, end) arrays."""
     tz = zone_of(table.clock)
     days = sorted(table.closed_days())
-    spans = [(datetime.combine(d, time(0), tzinfo=tz).timestamp(),
-              datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp()) for d in days]
+    spans = [
+        (
+            datetime.combine(d, time(0), tzinfo=tz).timestamp(),
+            datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp(),
+        )
+        for d in days
+    ]
     spans = [(a, b) for a, b in spans if b > lo and a < hi]
     return np.array([a for a, _ in spans]), np.array([b for _, b in spans])
 
@@ -133,7 +138,7 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator) -> Samp
     closed = np.zeros(t.shape, dtype=bool)
     stages: list[StageSamples] = []
     for op in program.ops:
-        if type(op) is Drive:
+        if isinstance(op, Drive):
             t = t + op.seconds
             continue
         starts, ends, slots = op.table.arrays(lo, hi)
@@ -163,8 +168,10 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator) -> Samp
 
 def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots, rng) -> np.ndarray:
     """Vectorised ``Planner.next_morning``: the first fit on a later local day, not before ``op.resume_at``."""
+    at = op.resume_at
+    assert at is not None  # only a stage that holds the vehicle overnight comes here
     midnights, days = local_days(op.zone, lo, hi + HORIZON)
-    mornings = np.array([datetime.combine(d, op.resume_at, tzinfo=op.zone).timestamp() for d in days])
+    mornings = np.array([datetime.combine(d, at, tzinfo=op.zone).timestamp() for d in days])
     result = np.full(after.shape, np.nan)
     pending = np.flatnonzero(~np.isnan(after))
     day = np.searchsorted(midnights, after[pending], side="right")  # the local day after `after`
@@ -195,8 +202,9 @@ def same_local_day(zone, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.zeros(a.shape, dtype=bool)
     midnights, _ = local_days(zone, float(np.nanmin(a[finite])), float(np.nanmax(b[finite])))
     same = np.zeros(a.shape, dtype=bool)
-    same[finite] = (np.searchsorted(midnights, a[finite], side="right")
-                    == np.searchsorted(midnights, b[finite], side="right"))
+    same[finite] = np.searchsorted(midnights, a[finite], side="right") == np.searchsorted(
+        midnights, b[finite], side="right"
+    )
     return same
 
 
@@ -213,4 +221,3 @@ def in_spans(spans: tuple[np.ndarray, np.ndarray], t: np.ndarray) -> np.ndarray:
     sub[inside] = lows[i[inside]] <= t[finite][inside]
     hit[finite] = sub
     return hit
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import RuleKind
@@ -37,7 +38,7 @@ ADVICE_KINDS = {
 }  # fmt: skip
 BLOCKING_RULES = {RuleKind.vehicle_entry_documents, RuleKind.pre_arranged_transport}
 
-NodeInfo = Callable[[str], tuple[str, "str | None", object]]  # node -> (clock, place id, zone)
+NodeInfo = Callable[[str], tuple[str, "str | None", Any]]  # node -> (clock, place id, zone)
 
 
 def wait_note(op: Check, t: float, start: float, until: float) -> str:
@@ -47,8 +48,10 @@ def wait_note(op: Check, t: float, start: float, until: float) -> str:
     name = clock_name(table.clock)
     current = next(table.windows_from(t, until=until), None)
     if current is not None and current[0] <= t < current[1]:
-        return (f"{op.duration / 3600:g} h of processing does not fit before it closes at "
-                f"{datetime.fromtimestamp(current[1], tz):%H:%M} {name}; next opening {then:%a %d %b %H:%M} {name}")
+        return (
+            f"{op.duration / 3600:g} h of processing does not fit before it closes at "
+            f"{datetime.fromtimestamp(current[1], tz):%H:%M} {name}; next opening {then:%a %d %b %H:%M} {name}"
+        )
     if now.date() == then.date():
         day_start = epoch(datetime.combine(now.date(), time(0), tzinfo=tz))
         opened_today = next(table.windows_from(day_start, until=until), None)
@@ -66,7 +69,9 @@ def wait_note(op: Check, t: float, start: float, until: float) -> str:
     return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
 
 
-def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float) -> list[Event]:
+def events(
+    raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float
+) -> list[Event]:
     """The steps of a walk as events with their notes, each in the clock of its place."""
     checks = {op.k: op for op in program.checks}
     fromtimestamp = datetime.fromtimestamp
@@ -75,19 +80,41 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
         _, place, tz = node(where)
         end_tz = tz if to is None else node(to)[2]
         note = _note(kind, k, where, start, end, detail, to, checks, walked, catalog, node, until)
-        found.append(Event(kind, fromtimestamp(round(start), tz), fromtimestamp(round(end), end_tz),  # type: ignore[arg-type]
-                           place, where if "/" in where else None, note, km, to))
+        found.append(
+            Event(
+                kind,
+                fromtimestamp(round(start), tz),
+                fromtimestamp(round(end), end_tz),
+                place,
+                where if "/" in where else None,
+                note,
+                km,
+                to,
+            )
+        )
     return found
 
 
-def _note(kind: EventKind, k: int, where: str, start: float, end: float, detail: str, to: str | None,
-          checks: dict[int, Check], walked: Walk, catalog: Catalog, node: NodeInfo, until: float) -> str:
+def _note(
+    kind: EventKind,
+    k: int,
+    where: str,
+    start: float,
+    end: float,
+    detail: str,
+    to: str | None,
+    checks: dict[int, Check],
+    walked: Walk,
+    catalog: Catalog,
+    node: NodeInfo,
+    until: float,
+) -> str:
     if kind is EventKind.drive:
         return f"{where} → {to}"
     op = checks.get(k)
     if detail == STAY:
         place = catalog.place(where)
-        leave = datetime.fromtimestamp(round(end), node(where)[2])  # type: ignore[arg-type]
+        leave = datetime.fromtimestamp(round(end), node(where)[2])
         if k == 0:
             note = f"nothing on the way opens earlier: leave {place.name} at {leave:%H:%M}"
         else:
@@ -121,13 +148,21 @@ def _note(kind: EventKind, k: int, where: str, start: float, end: float, detail:
     return op.note
 
 
-def warnings(program: Program, walked: Walk, darkness: Callable[[str], Darkness | None],
-             local: Callable[[float, str], datetime], clock_of: Callable[[str], str]) -> list[str]:
+def warnings(
+    program: Program,
+    walked: Walk,
+    darkness: Callable[[str], Darkness | None],
+    local: Callable[[float, str], datetime],
+    clock_of: Callable[[str], str],
+) -> list[str]:
     """Warnings of a walk: the walk's own, driving after dark, the legs' seasonal warnings."""
     found = list(dict.fromkeys(walked.warnings))
     arrivals = walked.arrivals
-    drives = [(op, arrivals[op.k] - op.seconds, arrivals[op.k])
-              for op in program.ops if type(op) is Drive and op.k in arrivals and op.k > 0]
+    drives = [
+        (op, arrivals[op.k] - op.seconds, arrivals[op.k])
+        for op in program.ops
+        if type(op) is Drive and op.k in arrivals and op.k > 0
+    ]
     stretches: list[list[tuple[Drive, float, float]]] = []
     previous_dark = False
     for drive in drives:
@@ -143,9 +178,11 @@ def warnings(program: Program, walked: Walk, darkness: Callable[[str], Darkness 
     for stretch in stretches:
         (first, start, _), (last, _, end) = stretch[0], stretch[-1]
         km = sum(op.km for op, _, _ in stretch)
-        found.append(f"driving after dark: {first.start} → {last.end}, {km:g} km, "
-                     f"{local(start, first.start):%a %d %b %H:%M}–"
-                     f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}")
+        found.append(
+            f"driving after dark: {first.start} → {last.end}, {km:g} km, "
+            f"{local(start, first.start):%a %d %b %H:%M}–"
+            f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}"
+        )
     seen = set()
     for op, start, _ in drives:
         if not op.leg.warnings:
@@ -166,8 +203,9 @@ def advice(program: Program, reached: tuple[str, ...]) -> list[Advice]:
             continue
         for rule in op.stage.rules:
             if rule.kind in ADVICE_KINDS and rule.applies_to(program.mode):
-                found.append(Advice(stage=op.node, kind=rule.kind.value, text=rule.text,
-                                    source=rule.citation(), note=rule.note))
+                found.append(
+                    Advice(stage=op.node, kind=rule.kind.value, text=rule.text, source=rule.citation(), note=rule.note)
+                )
     return found
 
 

@@ -32,8 +32,11 @@ def sleep_before_waits(program: Program, walked: Walk, catalog: Catalog, rewalk:
         if kind is not EventKind.wait or not is_night(local, node, start, end):
             continue
         target = walked.starts[i]
-        beds = [j for j in range(i) if "/" not in steps[j].node
-                and (j == 0 or catalog.place(steps[j].node).lodging is not None)]
+        beds = [
+            j
+            for j in range(i)
+            if "/" not in steps[j].node and (j == 0 or catalog.place(steps[j].node).lodging is not None)
+        ]
         if not beds:
             return walked
         j = beds[-1]
@@ -55,8 +58,9 @@ def sleep_before_waits(program: Program, walked: Walk, catalog: Catalog, rewalk:
         bed = steps[j].node
         if leave > arrival:
             night = is_night(local, bed, arrival, leave)
-            merged.events.append((EventKind.night if night else EventKind.wait, j, bed, arrival, leave, STAY,
-                                  None, None))
+            merged.events.append(
+                (EventKind.night if night else EventKind.wait, j, bed, arrival, leave, STAY, None, None)
+            )
         merged.events += again.events
         merged.arrivals = {**again.arrivals, **{k: v for k, v in walked.arrivals.items() if k <= j}}
         merged.starts = {**walked.starts, **again.starts}

@@ -121,15 +121,17 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
     elif isinstance(processing.value, int | float):
         note = f"{stage.name} ({processing.value:g} min, {processing.claim.status})"
     else:
-        note = (f"{stage.name} ({duration_dist.median():.0f} min, the median of "
-                f"{processing.value.describe()} min, {processing.claim.status})")
+        note = (
+            f"{stage.name} ({duration_dist.median():.0f} min, the median of "
+            f"{processing.value.describe()} min, {processing.claim.status})"
+        )
     return Check(
         k=k, node=node, crossing=crossing, stage_id=stage_id, stage=stage, table=table,
         processing=processing, duration_dist=duration_dist, duration=duration_dist.median() * 60,
         delay_dists=delay_dists, delays=medians if any(medians) else None,
         next_working_day=any(r.kind is RuleKind.next_working_day and r.applies_to(mode) for r in stage.rules),
         enters=entering and stage.kind in ENTRY_KINDS,
-        held=held, resume_at=time.fromisoformat(held.resume_at.value) if held else None,
+        held=held, resume_at=time.fromisoformat(held.resume_at.value) if held and held.resume_at else None,
         bed=_bed(route, k, catalog, network) if held else None,
         zone=zone(stage.clock.value), note=note,
     )  # fmt: skip
@@ -138,9 +140,16 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
 def _bed(route: Route, k: int, catalog: Catalog, network: Network) -> Bed | None:
     """The next place on the route with lodging, reached by a direct leg from step ``k``."""
     node = route.steps[k].node
-    bed = next((s.node for s in route.steps[k + 1:] if "/" not in s.node and catalog.place(s.node).lodging), None)
+    bed = next((s.node for s in route.steps[k + 1 :] if "/" not in s.node and catalog.place(s.node).lodging), None)
     transfer = network.leg(node, bed) if bed else None
     if bed is None or transfer is None:
         return None
-    return Bed(node=bed, name=catalog.node_name(bed), lodging=catalog.place(bed).lodging.value,
-               ride=transfer.hours_for(Vehicle.car) * 3600, km=transfer.km.value)
+    lodging = catalog.place(bed).lodging
+    assert lodging is not None  # the bed was chosen for its lodging
+    return Bed(
+        node=bed,
+        name=catalog.node_name(bed),
+        lodging=lodging.value,
+        ride=transfer.hours_for(Vehicle.car) * 3600,
+        km=transfer.km.value,
+    )

@@ -70,8 +70,9 @@ class Planner:
         key = (id(route), mode)
         program = self._programs.get(key)
         if program is None:
-            program = self._programs.setdefault(key, compile_route(route, mode, self.catalog, self.network,
-                                                                   self.timetable))
+            program = self._programs.setdefault(
+                key, compile_route(route, mode, self.catalog, self.network, self.timetable)
+            )
         return program
 
     def node(self, node: str) -> tuple[str, str | None, Any]:
@@ -94,7 +95,7 @@ class Planner:
             place_id = self.node(node)[1]
             place = self.catalog.place(place_id) if place_id else None
             sky = None
-            if place is not None and place.coordinates is not None:
+            if place_id is not None and place is not None and place.coordinates is not None:
                 coords = place.coordinates.value
                 sky = darkness(coords.lat, coords.lon, self.catalog.clock_of(place_id))
             return self._skies.setdefault(node, sky)
@@ -113,13 +114,23 @@ class Planner:
         found = self._blockers.get(key)
         if found is None:
             found = self._blockers.setdefault(
-                key, {op.k: b for op in program.checks if (b := narration.stage_blockers(op, traveller))})
+                key, {op.k: b for op in program.checks if (b := narration.stage_blockers(op, traveller))}
+            )
         return found
 
     # -- plans -----------------------------------------------------------------------------
 
-    def plan(self, origin: str, destination: str, depart: datetime, traveller: Traveller,
-             via: str | None = None, *, samples: int = 0, seed: int = 0) -> Plan:
+    def plan(
+        self,
+        origin: str,
+        destination: str,
+        depart: datetime,
+        traveller: Traveller,
+        via: str | None = None,
+        *,
+        samples: int = 0,
+        seed: int = 0,
+    ) -> Plan:
         """The earliest-arriving plan over every route (or through ``via``).
 
         With ``samples`` > 0 the plan carries the Monte Carlo distribution of its route
@@ -130,14 +141,16 @@ class Planner:
         best = min(range(len(plans)), key=lambda i: _rank(plans[i]))
         plan = plans[best]
         if samples > 0 and plan.complete:
-            plan = replace(plan, distribution=self.distribution(routes[best], depart, traveller, samples=samples,
-                                                                seed=seed))
+            plan = replace(
+                plan, distribution=self.distribution(routes[best], depart, traveller, samples=samples, seed=seed)
+            )
         return plan
 
     def compare(self, origin: str, destination: str, depart: datetime, traveller: Traveller) -> list[Plan]:
         """One plan per crossing direction joining the two places, best first."""
-        return sorted((self.plan_route(r, depart, traveller) for r in self.routes(origin, destination, traveller.mode)),
-                      key=_rank)
+        return sorted(
+            (self.plan_route(r, depart, traveller) for r in self.routes(origin, destination, traveller.mode)), key=_rank
+        )
 
     def plan_route(self, route: Route, depart: datetime, traveller: Traveller) -> Plan:
         """The plan along one route."""
@@ -154,13 +167,23 @@ class Planner:
             walked = sleep_before_waits(program, walked, self.catalog, rewalk, self.local)
         until = start + HORIZON_DAYS * 86400
         leave = self.local(start, origin)
-        events = [Event(EventKind.depart, leave, leave, origin, None, f"leave {self.catalog.node_name(origin)}"),
-                  *narration.events(walked.events, program, walked, self.catalog, self.node, until)]
+        events = [
+            Event(EventKind.depart, leave, leave, origin, None, f"leave {self.catalog.node_name(origin)}"),
+            *narration.events(walked.events, program, walked, self.catalog, self.node, until),
+        ]
         arrive = None
         if not walked.blockers:
             arrive = self.local(walked.t, destination)
-            events.append(Event(EventKind.arrive, arrive, arrive, destination, None,
-                                f"arrive in {self.catalog.node_name(destination)}"))
+            events.append(
+                Event(
+                    EventKind.arrive,
+                    arrive,
+                    arrive,
+                    destination,
+                    None,
+                    f"arrive in {self.catalog.node_name(destination)}",
+                )
+            )
         return Plan(
             origin=origin, destination=destination,
             via=route.crossing.id if route.crossing else None,
@@ -187,8 +210,9 @@ class Planner:
 
         return walk_samples(self.program(route, traveller.mode), departures, rng)
 
-    def distribution(self, route: Route, depart: datetime, traveller: Traveller, *, samples: int,
-                     seed: int) -> ArrivalDistribution:
+    def distribution(
+        self, route: Route, depart: datetime, traveller: Traveller, *, samples: int, seed: int
+    ) -> ArrivalDistribution:
         """The Monte Carlo distribution of a plan along ``route`` leaving at ``depart``."""
         import numpy as np
 
@@ -196,8 +220,9 @@ class Planner:
 
         destination = route.steps[-1].node
         drawn = self.sample(route, np.full(samples, _departure(depart)), traveller, np.random.default_rng(seed))
-        return summarise(drawn, seed=seed, destination_zone=self.node(destination)[2],
-                         darkness=self.darkness(destination))
+        return summarise(
+            drawn, seed=seed, destination_zone=self.node(destination)[2], darkness=self.darkness(destination)
+        )
 
 
 def _departure(depart: datetime) -> float:
@@ -218,4 +243,6 @@ def check_documents(catalog: Catalog, names: list[str]) -> None:
     known = sorted({d for c in catalog.crossings.values() for d in c.documents})
     for name in names:
         if name not in known:
-            raise UnknownIdError(f"unknown document {name!r}" + suggest(name, known) + "; `overland show CROSSING` lists them")
+            raise UnknownIdError(
+                f"unknown document {name!r}" + suggest(name, known) + "; `overland show CROSSING` lists them"
+            )

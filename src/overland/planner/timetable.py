@@ -12,13 +12,13 @@ import bisect
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from overland.model.crossing import Crossing
 from overland.model.place import Country
-from overland.timing.clocks import zone
 from overland.planner.schedule import stage_schedule
+from overland.timing.clocks import zone
 
 if TYPE_CHECKING:
     import numpy as np
@@ -34,13 +34,13 @@ def epoch(moment: datetime) -> Seconds:
 
 def _month(t: Seconds) -> int:
     """The month index (year * 12 + month - 1, UTC) of an instant."""
-    moment = datetime.fromtimestamp(t, timezone.utc)
+    moment = datetime.fromtimestamp(t, UTC)
     return moment.year * 12 + moment.month - 1
 
 
 def _month_start(month: int) -> Seconds:
     """The first instant (UTC) of a month index."""
-    return datetime(month // 12, month % 12 + 1, 1, tzinfo=timezone.utc).timestamp()
+    return datetime(month // 12, month % 12 + 1, 1, tzinfo=UTC).timestamp()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +93,8 @@ class StageTimetable:
     # -- expansion -------------------------------------------------------------------
 
     def _expand(self, month: int) -> tuple[list[Seconds], list[Seconds], list[int]]:
-        start = datetime.fromtimestamp(_month_start(month), timezone.utc)
-        end = datetime.fromtimestamp(_month_start(month + 1), timezone.utc)
+        start = datetime.fromtimestamp(_month_start(month), UTC)
+        end = datetime.fromtimestamp(_month_start(month + 1), UTC)
         schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
         self._closures.update({c.day: c.reason for c in schedule.closures})
         starts = [epoch(a) for a, _ in schedule.windows]
@@ -118,8 +118,9 @@ class StageTimetable:
         if starts and old_ends and old_ends[-1] == starts[0]:  # one opening over the boundary
             old_ends[-1] = ends[0]
             starts, ends, slots = starts[1:], ends[1:], slots[1:]
-        return _Windows((*w.starts, *starts), (*old_ends, *ends), (*w.slots, *slots), w.first, month, w.lo,
-                        _month_start(month + 1))
+        return _Windows(
+            (*w.starts, *starts), (*old_ends, *ends), (*w.slots, *slots), w.first, month, w.lo, _month_start(month + 1)
+        )
 
     def _prepend(self, w: _Windows) -> _Windows:
         month = w.first - 1
@@ -129,14 +130,20 @@ class StageTimetable:
             old_starts[0] = starts[-1]
             old_slots[0] = slots[-1]
             starts, ends, slots = starts[:-1], ends[:-1], slots[:-1]
-        return _Windows((*starts, *old_starts), (*ends, *w.ends), (*slots, *old_slots), month, w.last,
-                        _month_start(month), w.hi)
+        return _Windows(
+            (*starts, *old_starts), (*ends, *w.ends), (*slots, *old_slots), month, w.last, _month_start(month), w.hi
+        )
 
     def cover(self, t: Seconds, until: Seconds) -> _Windows:
         """Expand the months from ``t`` to ``until``, and one more while the last window runs into it."""
         first, last = _month(t), _month(until)
         w = self._w
-        if w is not None and w.first <= first and w.last >= last and not (w.ends and w.ends[-1] == w.hi and w.last == last):
+        if (
+            w is not None
+            and w.first <= first
+            and w.last >= last
+            and not (w.ends and w.ends[-1] == w.hi and w.last == last)
+        ):
             return w
         with self._lock:
             w = self._w
@@ -167,8 +174,9 @@ class StageTimetable:
             self._w = self._append(now if now is not None else w)
             return self._w
 
-    def earliest_fit(self, t: Seconds, duration: Seconds, *, until: Seconds,
-                     delays: tuple[Seconds, ...] | None = None) -> Seconds | None:
+    def earliest_fit(
+        self, t: Seconds, duration: Seconds, *, until: Seconds, delays: tuple[Seconds, ...] | None = None
+    ) -> Seconds | None:
         """The earliest start, at or after ``t`` and by ``until``, of a ``duration`` inside one open window.
 
         ``delays`` (seconds, one per opening delay of the stage) make the windows they
@@ -224,16 +232,24 @@ class StageTimetable:
         if kept is None or kept[0] is not w:
             import numpy as np
 
-            kept = (w, (np.asarray(w.starts, dtype=float), np.asarray(w.ends, dtype=float),
-                        np.asarray(w.slots, dtype=np.int64)))
+            kept = (
+                w,
+                (
+                    np.asarray(w.starts, dtype=float),
+                    np.asarray(w.ends, dtype=float),
+                    np.asarray(w.slots, dtype=np.int64),
+                ),
+            )
             self._arrays = kept
         return kept[1]
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
         tz = zone(self.clock)
-        self.cover(datetime.combine(day, time(0), tzinfo=tz).timestamp(),
-                   datetime.combine(day, time(23, 59), tzinfo=tz).timestamp())
+        self.cover(
+            datetime.combine(day, time(0), tzinfo=tz).timestamp(),
+            datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
+        )
         return self._closures.get(day)
 
     def closed_days(self) -> dict[date, str]:

@@ -157,7 +157,13 @@ class Plan:
             "warnings": self.warnings,
             "blockers": [{"stage": b.stage, "reason": b.reason, "source": b.source} for b in self.blockers],
             "advice": [
-                {"stage": a.stage, "kind": a.kind, "text": a.text, "source": a.source, **({"note": a.note} if a.note else {})}
+                {
+                    "stage": a.stage,
+                    "kind": a.kind,
+                    "text": a.text,
+                    "source": a.source,
+                    **({"note": a.note} if a.note else {}),
+                }
                 for a in self.advice
             ],
             **({"distribution": self.distribution.as_json()} if self.distribution is not None else {}),

@@ -48,8 +48,9 @@ class Walk:
     t: float = 0.0
 
 
-def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dict[int, list[Blocker]], *,
-         record: bool = True) -> Walk:
+def walk(
+    program: Program, begin: int, t: float, depart: float, blockers_at: dict[int, list[Blocker]], *, record: bool = True
+) -> Walk:
     """Walk ``program`` from route index ``begin`` at ``t``; ``record=False`` keeps times only.
 
     ``depart`` is the trip's departure (the horizon counts from it); ``blockers_at``
@@ -88,13 +89,20 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
             earliest = max(t, epoch(datetime.combine(entry_day + timedelta(days=1), time(0), tzinfo=op.zone)))
         start = op.table.earliest_fit(earliest, op.duration, until=limit, delays=op.delays)
         if start is None:
-            state.blockers.append(Blocker(stage=op.node, reason=f"no opening within {HORIZON_DAYS} days of departure",
-                                          source=op.stage.hours.claim.citation()))
+            state.blockers.append(
+                Blocker(
+                    stage=op.node,
+                    reason=f"no opening within {HORIZON_DAYS} days of departure",
+                    source=op.stage.hours.claim.citation(),
+                )
+            )
             events.append((EventKind.blocked, k, op.node, t, t, NO_OPENING, None, None))
             state.t = t
             return state
         if start > t and record:
-            events.append((EventKind.wait, k, op.node, t, start, WAIT_AFTER_ENTRY if earliest > t else WAIT, None, None))
+            events.append(
+                (EventKind.wait, k, op.node, t, start, WAIT_AFTER_ENTRY if earliest > t else WAIT, None, None)
+            )
         state.starts[k] = start
         t = start + op.duration
         if record:
@@ -104,8 +112,13 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
         if op.held is not None:
             resumed = _hold_overnight(state, op, t, limit, record=record)
             if resumed is None:
-                state.blockers.append(Blocker(stage=op.node, reason=f"customs does not reopen within {HORIZON_DAYS} days",
-                                              source=op.held.citation()))
+                state.blockers.append(
+                    Blocker(
+                        stage=op.node,
+                        reason=f"customs does not reopen within {HORIZON_DAYS} days",
+                        source=op.held.citation(),
+                    )
+                )
                 state.t = t
                 return state
             t = resumed
@@ -113,8 +126,9 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
     return state
 
 
-def next_morning(op: Check, after: float, duration: float, until: float,
-                 delays: tuple[float, ...] | None = None) -> float | None:
+def next_morning(
+    op: Check, after: float, duration: float, until: float, delays: tuple[float, ...] | None = None
+) -> float | None:
     """The first opening on a later day than ``after``, no earlier than ``op.resume_at`` on its day."""
     tz, at = op.zone, op.resume_at
     assert at is not None

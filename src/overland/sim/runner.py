@@ -38,8 +38,10 @@ def replicate(
         rng = np.random.Generator(np.random.PCG64(child))
         step = None
         if progress is not None:
+
             def step(fraction: float, i: int = i) -> None:
                 progress((i + fraction) / replications)
+
         result = simulate_run(params, rng, days=days, warmup_days=warmup_days, progress=step)
         runs.append(run_kpis(result))
         dwell.extend(dwell_hours(result))

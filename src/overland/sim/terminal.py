@@ -57,7 +57,7 @@ DIRECT, TO_YARD, FROM_YARD = 0, 1, 2
 class Level:
     """A quantity that changes in steps; keeps its time-weighted area and its maximum."""
 
-    __slots__ = ("value", "t", "area", "peak", "t0")
+    __slots__ = ("area", "peak", "t", "t0", "value")
 
     def __init__(self, value: float = 0.0) -> None:
         self.value = value
@@ -89,8 +89,17 @@ class TrainRecord:
     """An inbound loaded train. Times are hours; ``nan`` while not yet reached."""
 
     __slots__ = (
-        "flow", "number", "boxes", "direct", "remaining",
-        "t_arrive", "t_ready", "t_track", "t_first_lift", "t_unloaded", "t_done",
+        "boxes",
+        "direct",
+        "flow",
+        "number",
+        "remaining",
+        "t_arrive",
+        "t_done",
+        "t_first_lift",
+        "t_ready",
+        "t_track",
+        "t_unloaded",
     )
 
     def __init__(self, flow: int, number: int, boxes: int, t_arrive: float) -> None:
@@ -118,7 +127,7 @@ class OutboundRecord:
 class _Job:
     """The lifts one train set on a track still needs, and who works it."""
 
-    __slots__ = ("direct", "to_yard", "from_yard", "working", "first", "flow", "train", "cargo", "done")
+    __slots__ = ("cargo", "direct", "done", "first", "flow", "from_yard", "to_yard", "train", "working")
 
     def __init__(self, flow: int, train: TrainRecord | None, done: simpy.Event) -> None:
         self.direct = self.to_yard = self.from_yard = 0
@@ -514,6 +523,7 @@ class TerminalModel:
                 counts["on_inbound"] -= 1
                 counts["in_yard"] += 1
                 yard.add(end, 1)
+                assert job.train is not None  # a box comes off a train into the yard
                 self._to_yard(job.flow, job.train)
             else:
                 counts["in_yard"] -= 1

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from opening_hours import OpeningHours, ParserError, State
+from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
 
 from overland.timing.clocks import zone
 
@@ -49,9 +49,7 @@ def open_intervals(text: str, clock: str, start: datetime, end: datetime) -> lis
     local_start = start.astimezone(zone(clock))
     local_end = end.astimezone(zone(clock))
     return [
-        (a, b)
-        for a, b, state, _comment in hours.intervals(local_start, local_end)
-        if state == State.OPEN and b > a
+        (a, b) for a, b, state, _comment in hours.intervals(local_start, local_end) if state == State.OPEN and b > a
     ]
 
 
@@ -69,6 +67,8 @@ def format_spans(spans: list[tuple[datetime, datetime]], clock: str) -> str:
     for start, end in spans:
         a, b = start.astimezone(tz), end.astimezone(tz)
         days = (b.date() - a.date()).days
-        b_text = "24:00" if days == 1 and b.time() == time(0) else b.strftime("%H:%M") + (f" (+{days}d)" if days else "")
+        b_text = (
+            "24:00" if days == 1 and b.time() == time(0) else b.strftime("%H:%M") + (f" (+{days}d)" if days else "")
+        )
         parts.append(f"{a:%H:%M}-{b_text}")
     return ", ".join(parts) if parts else "closed"
