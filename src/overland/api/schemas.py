@@ -302,7 +302,7 @@ class DistributionOut(BaseModel):
     seed: int
     arrive: ArrivalQuantilesOut = Field(description="Null quantiles: beyond the 60-day horizon.")
     door_to_door_hours: QuantilesOut
-    p_gate_same_day: float | None = Field(description="Through the gate the day you reach it (null: no gate).")
+    p_gate_same_day: float | None = Field(description="Through the gate on the day the plan passes it (null: no gate).")
     p_held_over_closed_day: float
     p_arrive_after_dark: float
     p_no_opening: float

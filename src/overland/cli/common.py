@@ -16,8 +16,8 @@ from rich.console import Console
 if TYPE_CHECKING:
     from overland.service import Overland
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 DataOption = Annotated[
     Path | None,
@@ -74,3 +74,20 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]
 def split_list(text: str | None) -> list[str]:
     """Items of a comma-separated option, stripped, empty ones left out."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+QuietOption = Annotated[
+    str | None,
+    typer.Option("--quiet-hours", help="Hours spent in a bed, local time, e.g. 22:00-05:00, or none "
+                 "(default: your mode's in data/travellers.yaml).", show_default=False),
+]  # fmt: skip
+MaxDriveOption = Annotated[
+    str | None,
+    typer.Option("--max-drive", help="Hours at the wheel a day, e.g. 9, or none (default: your mode's).",
+                 show_default=False),
+]  # fmt: skip
+DarkRoadsOption = Annotated[
+    bool | None,
+    typer.Option("--dark-roads/--daylight-roads", help="Drive the mountain roads the data warns about after dark "
+                 "(default: your mode's).", show_default=False),
+]  # fmt: skip

@@ -11,7 +11,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.common import DataOption, err, out, print_json, service, split_list
+from overland.cli.common import (
+    DarkRoadsOption,
+    DataOption,
+    MaxDriveOption,
+    QuietOption,
+    err,
+    out,
+    print_json,
+    service,
+    split_list,
+)
 from overland.errors import InputError
 from overland.io.views import compare_view
 from overland.planner.trip import EventKind, Plan
@@ -118,7 +128,7 @@ def _print_distribution(plan: Plan) -> None:
         f"Door to door: P10 {_hours(dist.hours.p10)} · P50 {_hours(dist.hours.p50)} · P90 {_hours(dist.hours.p90)}"
     )
     gate = (
-        f"through the gate the day you reach it {_percent(dist.p_gate_same_day)} · "
+        f"through the gate the day planned {_percent(dist.p_gate_same_day)} · "
         if dist.p_gate_same_day is not None
         else ""
     )
@@ -192,6 +202,9 @@ def plan(
     no_observations: Annotated[
         bool, typer.Option("--no-observations", help="Ignore crossing reports: the data's times only.")
     ] = False,
+    quiet_hours: QuietOption = None,
+    max_drive: MaxDriveOption = None,
+    dark_roads: DarkRoadsOption = None,
     data: DataOption = None,
 ) -> None:
     """When will I get through, door to door, in both clocks; where I sleep; what stops me.
@@ -216,6 +229,9 @@ def plan(
         carrying=split_list(carrying),
         samples=samples,
         seed=seed,
+        quiet_hours=quiet_hours,
+        max_drive_hours=max_drive,
+        dark_roads=dark_roads,
     )
     if format is PlanFormat.json:
         print_json(result.as_json())
@@ -245,6 +261,9 @@ def compare(
     ] = VehicleChoice.own,
     mode: Annotated[str | None, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = None,
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    quiet_hours: QuietOption = None,
+    max_drive: MaxDriveOption = None,
+    dark_roads: DarkRoadsOption = None,
     data: DataOption = None,
 ) -> None:
     """The crossings side by side: arrival, nights, waiting, blockers."""
@@ -252,7 +271,8 @@ def compare(
         raise InputError(f"--format {format!r}: use text or json")
     ov = planning_service(data, use_reports=True)
     moment = parse_time(depart, hint_clock=ov.catalog.clock_of(origin), where=origin)
-    plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode))
+    plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode), quiet_hours=quiet_hours,
+                       max_drive_hours=max_drive, dark_roads=dark_roads)  # fmt: skip
     view = compare_view(origin, destination, moment, plans)
     if format == "json":
         print_json(view)

@@ -18,11 +18,15 @@ from overland.errors import DataError
 from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
 from overland.model.leg import LegsFile
+from overland.model.traveller import TravellersFile
 
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
+TRAVELLERS_FILE = "travellers.yaml"
 CROSSINGS_DIR = "crossings"
-SCHEMAS: dict[str, type[BaseModel]] = {"places": PlacesFile, "crossing": Crossing, "legs": LegsFile}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
+}  # fmt: skip
 
 try:
     _BaseLoader: Any = yaml.CSafeLoader
@@ -198,6 +202,14 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             legs_file = validate_doc(docs["legs"], LegsFile)
         except DataError as error:
             problems.extend(error.lines)
+    travellers: TravellersFile | None = None
+    travellers_path = root / TRAVELLERS_FILE
+    if travellers_path.is_file():
+        try:
+            docs["travellers"] = read_yaml(travellers_path)
+            travellers = validate_doc(docs["travellers"], TravellersFile)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
@@ -207,6 +219,7 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
         places=places_file.places,
         crossings=crossings,
         legs=tuple(legs_file.legs) if legs_file else (),
+        profiles=dict(travellers.profiles) if travellers else {},
     )
     broken = check_references(catalog)
     if broken:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import Field
 
@@ -12,6 +12,7 @@ from overland.model.crossing import Crossing, Mode, Stage
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
 from overland.model.provenance import Strict
+from overland.model.traveller import Profile
 
 
 class PlacesFile(Strict):
@@ -46,6 +47,11 @@ class Catalog:
     places: dict[str, Place]
     crossings: dict[str, Crossing]
     legs: tuple[Leg, ...] = ()
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, mode: Mode) -> Profile | None:
+        """The default day of travellers of ``mode`` (None: the data has no profiles)."""
+        return next((p for p in self.profiles.values() if mode in p.modes), None)
 
     def place(self, place_id: str) -> Place:
         """The place ``place_id``."""

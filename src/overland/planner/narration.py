@@ -16,16 +16,27 @@ from overland.model.crossing import RuleKind
 from overland.planner.program import Check, Drive, Program
 from overland.planner.timetable import epoch
 from overland.planner.trip import Advice, Blocker, Event, EventKind, Traveller
+from overland.planner.nights import LATER
+from overland.planner.rhythm import Rhythm
 from overland.planner.walk import (
     BED_NIGHT,
     BLOCKED,
+    BREAK,
     CLEARED,
+    CLOSED,
+    DARK,
     FROM_BED,
     HELD,
+    NIGHT_DRIVE,
     NO_OPENING,
+    NO_PLAN,
     STAY,
     TO_BED,
+    TOO_LONG,
+    WAIT,
     WAIT_AFTER_ENTRY,
+    WAIT_TO_DRIVE,
+    WHEEL,
     Raw,
     Walk,
 )
@@ -69,83 +80,166 @@ def wait_note(op: Check, t: float, start: float, until: float) -> str:
     return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
 
 
-def events(
-    raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float
-) -> list[Event]:
+def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float,
+           rhythm: Rhythm) -> list[Event]:  # fmt: skip
     """The steps of a walk as events with their notes, each in the clock of its place."""
-    checks = {op.k: op for op in program.checks}
+    words = _Words(program, walked, catalog, node, until, rhythm)
     fromtimestamp = datetime.fromtimestamp
     found = []
     for kind, k, where, start, end, detail, to, km in raws:
         _, place, tz = node(where)
         end_tz = tz if to is None else node(to)[2]
-        note = _note(kind, k, where, start, end, detail, to, checks, walked, catalog, node, until)
-        found.append(
-            Event(
-                kind,
-                fromtimestamp(round(start), tz),
-                fromtimestamp(round(end), end_tz),
-                place,
-                where if "/" in where else None,
-                note,
-                km,
-                to,
-            )
-        )
+        note = words.note(kind, k, where, start, end, detail, to)
+        found.append(Event(kind, fromtimestamp(round(start), tz), fromtimestamp(round(end), end_tz), place,
+                           where if "/" in where else None, note, km, to))  # fmt: skip
     return found
 
 
-def _note(
-    kind: EventKind,
-    k: int,
-    where: str,
-    start: float,
-    end: float,
-    detail: str,
-    to: str | None,
-    checks: dict[int, Check],
-    walked: Walk,
-    catalog: Catalog,
-    node: NodeInfo,
-    until: float,
-) -> str:
-    if kind is EventKind.drive:
-        return f"{where} → {to}"
-    op = checks.get(k)
-    if detail == STAY:
-        place = catalog.place(where)
-        leave = datetime.fromtimestamp(round(end), node(where)[2])
+class _Words:
+    """What each step of one walk says."""
+
+    def __init__(self, program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float,
+                 rhythm: Rhythm) -> None:  # fmt: skip
+        self.program, self.walked, self.catalog, self.node, self.until, self.rhythm = (
+            program, walked, catalog, node, until, rhythm)  # fmt: skip
+        self.checks = {op.k: op for op in program.checks}
+        self.drives = {op.k: op for op in program.ops if isinstance(op, Drive)}
+
+    def local(self, t: float, where: str) -> datetime:
+        return datetime.fromtimestamp(round(t), self.node(where)[2])
+
+    def name(self, where: str) -> str:
+        return self.catalog.node_name(where)
+
+    def note(self, kind: EventKind, k: int, where: str, start: float, end: float, detail: tuple[Any, ...],
+             to: str | None) -> str:  # fmt: skip
+        code = detail[0] if detail else ""
+        if kind is EventKind.drive:
+            return f"{where} → {to}"
+        if code == STAY:
+            return self.stay(kind, k, where, end, detail[1:])
+        if code == NO_PLAN:
+            return self.no_plan(where, detail[1:])
+        if code == WAIT_TO_DRIVE:
+            return self.why_not_yet(k, start, end)
+        if code == BREAK:
+            assert self.rhythm.break_after is not None
+            return (f"a {self.rhythm.break_for / 60:g}-minute break after "
+                    f"{self.rhythm.break_after / 3600:g} h at the wheel")  # fmt: skip
+        op = self.checks.get(k)
+        assert op is not None
+        if kind in (EventKind.wait, EventKind.night) and code in (WAIT, WAIT_AFTER_ENTRY):
+            note = wait_note(op, start, end, self.until)
+            if code == WAIT_AFTER_ENTRY and note.startswith("not open yet"):
+                note = f"works on the next working day after entry; {note}"
+            if kind is EventKind.night:
+                place = self.node(where)[1]
+                note = f"night in {self.catalog.place(place).name if place else where}: {note}"
+            return note
+        if code == CLEARED:
+            return f"{op.name}: vehicle cleared"
+        if code == HELD:
+            assert op.held is not None
+            return op.held.text
+        if code in (TO_BED, FROM_BED, BED_NIGHT):
+            bed = op.bed
+            assert bed is not None
+            if code == TO_BED:
+                return f"taken to {bed.name} to sleep"
+            if code == FROM_BED:
+                return "brought back to pick up the vehicle"
+            return f"night in {bed.name}: your vehicle is held at customs overnight; {bed.lodging}"
+        if code == BLOCKED:
+            return next(b.reason for b in self.walked.blockers if b.stage == op.node)
+        if code == NO_OPENING:
+            return self.walked.blockers[-1].reason
+        return op.note
+
+    def stay(self, kind: EventKind, k: int, where: str, end: float, reasons: tuple[Any, ...]) -> str:
+        place = self.catalog.place(self.node(where)[1] or where)
+        leave = self.local(end, where)
+        head = f"night in {place.name}" if kind is EventKind.night else f"stay at {place.name}"
+        first_of: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for r in reasons:  # a closure tried on several mornings is said once, from the first
+            if r[0] not in (LATER, "to-drive"):
+                first_of.setdefault((r[0], r[1] if len(r) > 1 else None), r)
+        because = list(dict.fromkeys(self.reason(r) for r in first_of.values()))
+        for r in reasons:
+            if r[0] == "to-drive":
+                because.append(self.why_not_yet(r[1], end - 1, end))
+        later = next((r for r in reasons if r[0] == LATER), None)
+        opening = ""
+        if later is not None and len(later) == 4:
+            _, stage_k, reached, opens = later
+            op = self.checks[stage_k]
+            if opens > reached:
+                opening = f"{op.name}: {wait_note(op, reached, opens, self.until)}"
         if k == 0:
-            note = f"nothing on the way opens earlier: leave {place.name} at {leave:%H:%M}"
+            text = f"nothing on the way opens earlier: leave {place.name} at {leave:%a %H:%M}"
+            if because:
+                text += ": " + "; ".join(b for b in because if b)
+            elif opening:
+                text += f" ({opening})"
         else:
-            note = f"stay at {place.name} and leave at {leave:%H:%M}"
+            text = f"{head}, leave {leave:%a %H:%M}"
+            if because:
+                text += ": " + "; ".join(b for b in because if b)
+            elif opening:
+                text += f": nothing ahead opens earlier ({opening})"
+            elif later is not None:
+                text += ": nothing ahead opens earlier"
         if kind is EventKind.night and place.lodging is not None:
-            note += f"; {place.lodging.value}"
-        return note
-    assert op is not None
-    if kind is EventKind.wait:
-        note = wait_note(op, start, end, until)
-        if detail == WAIT_AFTER_ENTRY and note.startswith("not open yet"):
-            note = f"works on the next working day after entry; {note}"
-        return note
-    if detail == CLEARED:
-        return f"{op.stage.name}: vehicle cleared"
-    if detail == HELD:
-        assert op.held is not None
-        return op.held.text
-    if detail in (TO_BED, FROM_BED, BED_NIGHT):
-        bed = op.bed
-        assert bed is not None
-        if detail == TO_BED:
-            return f"taken to {bed.name} to sleep"
-        if detail == FROM_BED:
-            return "brought back to pick up the vehicle"
-        return f"night in {bed.name}: {bed.lodging}"
-    if detail == BLOCKED:
-        return next(b.reason for b in walked.blockers if b.stage == op.node)
-    if detail == NO_OPENING:
-        return walked.blockers[-1].reason
-    return op.note
+            text += f" ({place.lodging.value})"
+        return text
+
+    def reason(self, why: tuple[Any, ...]) -> str:
+        code = why[0]
+        if code == CLOSED:
+            _, k, t, start, worked = why
+            op = self.checks[k]
+            if worked:
+                return f"{op.name} cannot be reached before it closes: {wait_note(op, t, start, self.until)}"
+            return f"{op.name}: {wait_note(op, t, start, self.until)}"
+        if code in (NIGHT_DRIVE, DARK):
+            _, k, t = why
+            op = self.drives[k]
+            if code == DARK:
+                month = self.local(t, op.start).strftime("%B")
+                return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about in "
+                        f"{month}: driven by daylight only")  # fmt: skip
+            assert self.rhythm.quiet is not None
+            return (f"{self.name(op.start)} → {self.name(op.end)} cannot be driven before "
+                    f"{_hhmm(self.rhythm.quiet[0])} (no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])})")
+        if code == WHEEL:
+            _, k, wheel = why
+            assert self.rhythm.max_drive is not None
+            op = self.drives[k]
+            return (f"{wheel / 3600:.1f} h at the wheel already today: {self.name(op.start)} → {self.name(op.end)} "
+                    f"would pass your {self.rhythm.max_drive / 3600:g} h")  # fmt: skip
+        if code == TOO_LONG:
+            _, k = why
+            where = self.drives[k] if k in self.drives else None
+            what = f"{self.name(where.start)} → {self.name(where.end)}" if where else self.checks[k].name
+            return f"{what} takes longer than your day outside the quiet hours"
+        return ""
+
+    def why_not_yet(self, k: int, start: float, end: float) -> str:
+        op = self.drives.get(k)
+        if op is None:
+            return ""
+        leave = self.local(end, op.start)
+        month = self.local(start, op.start).month
+        if month in op.warned and not self.rhythm.dark_warned and op.sky is not None and op.sky.overlaps(start - 1, end):
+            return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about: "
+                    f"leave at {leave:%H:%M}, by daylight")  # fmt: skip
+        if self.rhythm.quiet is not None:
+            return f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}: leave at {leave:%H:%M}"
+        return f"leave at {leave:%H:%M}"
+
+    def no_plan(self, where: str, reasons: tuple[Any, ...]) -> str:
+        because = list(dict.fromkeys(self.reason(r) for r in reasons))
+        return (f"no way on from {self.name(where)} fits your day ({self.rhythm.describe()}): "
+                + "; ".join(b for b in because if b))
 
 
 def warnings(
@@ -202,7 +296,7 @@ def advice(program: Program, reached: tuple[str, ...]) -> list[Advice]:
         if op.node not in reached:
             continue
         for rule in op.stage.rules:
-            if rule.kind in ADVICE_KINDS and rule.applies_to(program.mode):
+            if rule.kind in ADVICE_KINDS and rule.applies_to(program.mode, op.direction):
                 found.append(
                     Advice(stage=op.node, kind=rule.kind.value, text=rule.text, source=rule.citation(), note=rule.note)
                 )
@@ -215,14 +309,19 @@ def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
     found = []
     for doc_id in stage.checks:
         doc = crossing.documents[doc_id]
-        if not doc.applies_to(mode) or traveller.holds(doc_id):
+        if not doc.applies_to(mode, op.direction) or traveller.holds(doc_id):
             continue
         reason = f"{doc.name} ('{doc_id}') is required here"
-        rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode)]
+        rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode, op.direction)]
         for rule in rules:
             reason += f": {rule.text}"
         found.append(Blocker(stage=op.node, reason=reason, source=(rules[0] if rules else doc).citation()))
     for rule in stage.rules:
-        if rule.kind is RuleKind.forbidden_item and rule.item in traveller.carrying and rule.applies_to(mode):
+        if rule.kind is RuleKind.forbidden_item and rule.item in traveller.carrying and rule.applies_to(mode, op.direction):
             found.append(Blocker(stage=op.node, reason=f"you carry a {rule.item}: {rule.text}", source=rule.citation()))
     return found
+
+
+def _hhmm(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"

@@ -23,12 +23,12 @@ from overland.model.catalog import Catalog, suggest
 from overland.model.crossing import Mode
 from overland.planner import narration
 from overland.planner.network import Network, Route
-from overland.planner.nights import sleep_before_waits
+from overland.planner.nights import leave_late
 from overland.planner.program import Program, compile_route
 from overland.planner.timetable import StageTimetable
 from overland.planner.trip import Advice, Blocker, Event, EventKind, Plan, Traveller
-from overland.planner.walk import Walk, walk
-from overland.timing.clocks import zone
+from overland.planner.walk import DAY_SOURCE, Walk, walk
+from overland.timing.clocks import clock_name, clock_of, zone
 from overland.timing.daylight import Darkness, darkness
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class Planner:
         program = self._programs.get(key)
         if program is None:
             program = self._programs.setdefault(
-                key, compile_route(route, mode, self.catalog, self.network, self.timetable)
+                key, compile_route(route, mode, self.catalog, self.network, self.timetable, self.node, self.darkness)
             )
         return program
 
@@ -140,9 +140,12 @@ class Planner:
         plans = [self.plan_route(route, depart, traveller) for route in routes]
         best = min(range(len(plans)), key=lambda i: _rank(plans[i]))
         plan = plans[best]
+        if not plan.complete and plan.blockers[0].source == DAY_SOURCE:
+            plan = replace(plan, suggestions=self._relaxations(routes, depart, traveller))
         if samples > 0 and plan.complete:
             plan = replace(
-                plan, distribution=self.distribution(routes[best], depart, traveller, samples=samples, seed=seed)
+                plan,
+                distribution=self.distribution(routes[best], depart, traveller, samples=samples, seed=seed, planned=plan),
             )
         return plan
 
@@ -160,16 +163,16 @@ class Planner:
         blockers_at = self.blockers_of(program, traveller)
 
         def rewalk(begin: int, t: float, *, record: bool) -> Walk:
-            return walk(program, begin, t, start, blockers_at, record=record)
+            return walk(program, begin, t, start, blockers_at, traveller.rhythm, record=record)
 
         walked = rewalk(0, start, record=True)
         if not walked.blockers:
-            walked = sleep_before_waits(program, walked, self.catalog, rewalk, self.local)
+            walked = leave_late(program, walked, rewalk, self.local, start)
         until = start + HORIZON_DAYS * 86400
         leave = self.local(start, origin)
         events = [
             Event(EventKind.depart, leave, leave, origin, None, f"leave {self.catalog.node_name(origin)}"),
-            *narration.events(walked.events, program, walked, self.catalog, self.node, until),
+            *narration.events(walked.events, program, walked, self.catalog, self.node, until, traveller.rhythm),
         ]
         arrive = None
         if not walked.blockers:
@@ -194,6 +197,28 @@ class Planner:
             blockers=walked.blockers, advice=self._advice_for(program, walked),
         )  # fmt: skip
 
+    def _relaxations(self, routes: list[Route], depart: datetime, traveller: Traveller) -> tuple[str, ...]:
+        """What would let a trip that fits no day go through, and when it would then arrive."""
+        rhythm = traveller.rhythm
+        tries = []
+        if rhythm.quiet is not None:
+            tries.append(("a night at a post or in the car (no quiet hours)", replace(rhythm, quiet=None)))
+        if not rhythm.dark_warned:
+            tries.append(("driving the mountain roads the data warns about after dark",
+                          replace(rhythm, dark_warned=True)))  # fmt: skip
+        if rhythm.max_drive is not None:
+            tries.append(("no limit on the hours at the wheel", replace(rhythm, max_drive=None)))
+        found = []
+        for what, relaxed in tries:
+            again = replace(traveller, rhythm=relaxed)
+            plans = [p for p in (self.plan_route(r, depart, again) for r in routes) if p.complete]
+            if plans:
+                best = min(plans, key=_rank)
+                assert best.arrive is not None
+                found.append(f"with {what} you would arrive {best.arrive:%a %d %b %H:%M} "
+                             f"{clock_name(clock_of(best.arrive))}")  # fmt: skip
+        return tuple(found)
+
     def _advice_for(self, program: Program, walked: Walk) -> list[Advice]:
         reached = tuple(dict.fromkeys(e[2] for e in walked.events if "/" in e[2]))
         key = (id(program), reached)
@@ -208,21 +233,27 @@ class Planner:
         """Monte Carlo samples of ``route`` for an array of departures (UTC seconds)."""
         from overland.planner.montecarlo import walk as walk_samples
 
-        return walk_samples(self.program(route, traveller.mode), departures, rng)
+        return walk_samples(self.program(route, traveller.mode), departures, rng, traveller.rhythm)
 
     def distribution(
-        self, route: Route, depart: datetime, traveller: Traveller, *, samples: int, seed: int
-    ) -> ArrivalDistribution:
-        """The Monte Carlo distribution of a plan along ``route`` leaving at ``depart``."""
+        self, route: Route, depart: datetime, traveller: Traveller, *, samples: int, seed: int,
+        planned: Plan | None = None,
+    ) -> ArrivalDistribution:  # fmt: skip
+        """The Monte Carlo distribution of a plan along ``route`` leaving at ``depart`` (``planned``: its plan,
+        whose day at the gate the chance of passing it as planned is measured against)."""
         import numpy as np
 
         from overland.planner.uncertainty import summarise
 
         destination = route.steps[-1].node
         drawn = self.sample(route, np.full(samples, _departure(depart)), traveller, np.random.default_rng(seed))
-        return summarise(
-            drawn, seed=seed, destination_zone=self.node(destination)[2], darkness=self.darkness(destination)
-        )
+        gate = None
+        if planned is not None:
+            gate = next((e.start.timestamp() for e in planned.events
+                         if e.kind is EventKind.process and e.stage and self.catalog.stage(e.stage)[2].kind.value == "gate"),
+                        None)  # fmt: skip
+        return summarise(drawn, seed=seed, destination_zone=self.node(destination)[2],
+                         darkness=self.darkness(destination), planned_gate=gate)  # fmt: skip
 
 
 def _departure(depart: datetime) -> float:

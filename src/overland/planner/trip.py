@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
 from overland.model.crossing import Mode
+from overland.planner.rhythm import Rhythm
 
 if TYPE_CHECKING:
     from overland.planner.calibration import StageCalibration
@@ -77,12 +78,14 @@ class Traveller:
     """Who travels and with what: the profile the requirements are checked against.
 
     ``documents`` is the set of document ids held, or None for "every document the
-    route asks for" (``--has all``); ``carrying`` lists items such as ``drone``.
+    route asks for" (``--has all``); ``carrying`` lists items such as ``drone``;
+    ``rhythm`` is the traveller's day (quiet hours, daylight, hours at the wheel).
     """
 
     mode: Mode = Mode.own_car
     documents: frozenset[str] | None = None
     carrying: frozenset[str] = field(default_factory=frozenset)
+    rhythm: Rhythm = field(default_factory=Rhythm)
 
     def holds(self, document: str) -> bool:
         """True when the traveller holds ``document``."""
@@ -105,6 +108,7 @@ class Plan:
     warnings: list[str]
     blockers: list[Blocker]
     advice: list[Advice]
+    suggestions: tuple[str, ...] = ()  # when no plan fits the traveller's day: what would, and when it arrives
     distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
     observations: tuple[StageCalibration, ...] = ()  # stages whose times were learned from crossing reports
 
@@ -156,6 +160,7 @@ class Plan:
             ],
             "warnings": self.warnings,
             "blockers": [{"stage": b.stage, "reason": b.reason, "source": b.source} for b in self.blockers],
+            "suggestions": list(self.suggestions),
             "advice": [
                 {
                     "stage": a.stage,

@@ -58,7 +58,7 @@ class ArrivalDistribution:
     seed: int
     arrive: tuple[datetime | None, datetime | None, datetime | None]  # P10, P50, P90 in the destination's clock
     hours: Quantiles  # door to door
-    p_gate_same_day: float | None  # passing the gate on the day you reach it (None: no gate on the route)
+    p_gate_same_day: float | None  # through the gate the day the plan does (None: no gate on the route)
     p_closed_day: float  # held over a weekend, holiday or announced closure
     p_after_dark: float  # arriving after dark
     p_no_opening: float  # no opening within the horizon
@@ -95,8 +95,10 @@ def quantiles(values: np.ndarray, levels=LEVELS) -> list[float | None]:
     return [float(v) if np.isfinite(v) else None for v in found]
 
 
-def summarise(samples: Samples, *, seed: int, destination_zone, darkness=None) -> ArrivalDistribution:
-    """Summarise a Monte Carlo walk. ``darkness`` is the destination's :class:`~overland.timing.daylight.Darkness`."""
+def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: Any = None,
+              planned_gate: float | None = None) -> ArrivalDistribution:  # fmt: skip
+    """Summarise a Monte Carlo walk. ``darkness`` is the destination's :class:`~overland.timing.daylight.Darkness`;
+    ``planned_gate`` when the plan passes the gate (the samples passing it that day are counted)."""
     arrive, depart = samples.arrive, samples.depart
     n = arrive.size
     arrive_q = quantiles(arrive)
@@ -105,7 +107,13 @@ def summarise(samples: Samples, *, seed: int, destination_zone, darkness=None) -
     p_gate = None
     if gate is not None:
         stage = samples.stages[gate]
-        p_gate = float(same_local_day(samples.program.checks[gate].zone, stage.reached, stage.processed).mean())
+        zone = samples.program.checks[gate].zone
+        if planned_gate is not None:
+            planned = np.full(stage.processed.shape, planned_gate)
+            p_gate = float(same_local_day(zone, planned, stage.processed).mean())
+        else:
+            set_out = samples.set_out if samples.set_out is not None else stage.reached
+            p_gate = float(same_local_day(zone, set_out, stage.processed).mean())
     p_dark = 0.0
     finite = arrive[~np.isnan(arrive)]
     if darkness is not None and finite.size:

@@ -25,6 +25,7 @@ from overland.model.crossing import Mode
 from overland.model.report import Observation
 from overland.planner.schedule import Schedule, stage_schedule
 from overland.planner.search import Planner, check_documents
+from overland.planner.rhythm import of_profile
 from overland.planner.trip import Plan, Traveller
 
 if TYPE_CHECKING:
@@ -181,16 +182,42 @@ class Overland:
     # -- places and inputs -----------------------------------------------------------------
 
     def traveller(
-        self, mode: str | Mode = "own-car", documents: Sequence[str] | None = None, carrying: Sequence[str] = ()
+        self,
+        mode: str | Mode = "own-car",
+        documents: Sequence[str] | None = None,
+        carrying: Sequence[str] = (),
+        *,
+        quiet_hours: str | None = None,
+        max_drive_hours: float | str | None = None,
+        dark_roads: bool | None = None,
     ) -> Traveller:
-        """A traveller of ``mode`` holding ``documents`` (None: all the route asks for), carrying ``carrying``."""
+        """A traveller of ``mode`` holding ``documents`` (None: all the route asks for), carrying ``carrying``.
+
+        The traveller's day is the data's profile for the mode (``data/travellers.yaml``), with
+        ``quiet_hours`` (``"22:00-05:00"``, or ``"none"``), ``max_drive_hours`` (a number, or
+        ``"none"``) and ``dark_roads`` (drive the roads the data warns about after dark) in
+        place of the profile's when given.
+        """
         travel_mode = Mode.parse(mode)
         if documents is not None:
             check_documents(self.catalog, list(documents))
+        no_cap = isinstance(max_drive_hours, str) and max_drive_hours.strip().lower() in ("none", "off")
+        if isinstance(max_drive_hours, str) and not no_cap:
+            try:
+                max_drive_hours = float(max_drive_hours.strip().removesuffix("h"))
+            except ValueError:
+                msg = f"hours at the wheel {max_drive_hours!r}: give a number of hours, e.g. 9, or none"
+                raise InputError(msg) from None
+        rhythm = of_profile(
+            self.catalog.profile(travel_mode), quiet=quiet_hours, keep_quiet=quiet_hours is None,
+            max_drive_hours=None if no_cap else max_drive_hours,  # type: ignore[arg-type]
+            keep_max=max_drive_hours is None, dark_roads=dark_roads,
+        )  # fmt: skip
         return Traveller(
             mode=travel_mode,
             documents=frozenset(documents) if documents is not None else None,
             carrying=frozenset(carrying),
+            rhythm=rhythm,
         )
 
     def _check_places(self, *places: str) -> None:
@@ -306,6 +333,9 @@ class Overland:
         samples: int = 0,
         seed: int = 0,
         observations: Sequence[Observation] | None = None,
+        quiet_hours: str | None = None,
+        max_drive_hours: float | str | None = None,
+        dark_roads: bool | None = None,
     ) -> Plan:
         """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
 
@@ -318,7 +348,8 @@ class Overland:
         concern; ``Plan.observations`` says which stages used them and how many.
         """
         self._check_samples(samples, low=0, high=limits.MAX_PLAN_SAMPLES)
-        traveller = self.traveller(mode, documents, carrying)
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
+                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
         self._check_places(origin, destination)
         check_aware(depart, "departure")
         planner, calibration, problem = self._planner_for(traveller.mode, observations)
@@ -331,9 +362,12 @@ class Overland:
             result = replace(result, observations=tuple(used))
         return result
 
-    def compare(self, origin: str, destination: str, depart: datetime, *, mode: str | Mode = "own-car") -> list[Plan]:
+    def compare(self, origin: str, destination: str, depart: datetime, *, mode: str | Mode = "own-car",
+                quiet_hours: str | None = None, max_drive_hours: float | str | None = None,
+                dark_roads: bool | None = None) -> list[Plan]:  # fmt: skip
         """One plan per crossing joining the two places (every document held), best first."""
-        traveller = self.traveller(mode)
+        traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads)  # fmt: skip
         self._check_places(origin, destination)
         check_aware(depart, "departure")
         planner, _, _ = self._planner_for(traveller.mode, None)
@@ -356,6 +390,9 @@ class Overland:
         documents: Sequence[str] | None = None,
         carrying: Sequence[str] = (),
         progress: Callable[[int], None] | None = None,
+        quiet_hours: str | None = None,
+        max_drive_hours: float | str | None = None,
+        dark_roads: bool | None = None,
     ) -> DepartureScan:
         """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
         every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still
@@ -388,7 +425,8 @@ class Overland:
                 "use fewer samples, a shorter span or a longer step"
             )
             raise InputError(msg)
-        traveller = self.traveller(mode, documents, carrying)
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
+                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
         self._check_places(origin, destination)
         planner, _, _ = self._planner_for(traveller.mode, None)
         return scan(
