@@ -23,6 +23,7 @@ SPAN = {
     "every_minutes": 60,
     "samples": 500,
     "arrive_by": "2026-11-25T23:00+08:00",
+    "confidence": 0.5,
 }
 
 
@@ -82,6 +83,8 @@ def test_when_answers_what_the_cli_answers(client, cli):
             "500",
             "--arrive-by",
             SPAN["arrive_by"],
+            "--confidence",
+            "0.5",
             "--format",
             "json",
         )[1]

@@ -87,8 +87,9 @@ def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mod
         # Stage by stage, against the deterministic walk before a night is moved back to a bed
         # (the plan then leaves later on purpose and reaches the same opening).
         program = planner.program(route, traveller.mode)
-        walked = walk(program, 0, leave.timestamp(), leave.timestamp(), planner.blockers_of(program, traveller),
-                      traveller.rhythm)
+        walked = walk(
+            program, 0, leave.timestamp(), leave.timestamp(), planner.blockers_of(program, traveller), traveller.rhythm
+        )
         assert samples.arrive[n] == walked.t
         for op, stage in zip(program.checks, samples.stages, strict=True):
             assert stage.start[n] == walked.starts[op.k], stage.node

@@ -26,7 +26,7 @@ def test_the_command_line_and_the_api_answer_the_same_plan_with_reports_in_the_d
         _, secret = make_token(store)
         for back in range(1, 13):  # a dozen recent reports outweigh the data's prior
             day = (date.today() - timedelta(days=back)).isoformat()
-            sent = client.post("/api/reports", json=gate_report(day, gate_minutes=170),
+            sent = client.post("/api/reports", json=gate_report(day, gate_minutes=75),
                                headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
             assert sent.status_code == 201, sent.text
         from_api = client.post("/api/plan", json=TRIP).json()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -24,7 +24,7 @@ from overland.cli.common import (
 )
 from overland.errors import InputError
 from overland.io.views import compare_view
-from overland.planner.trip import EventKind, Plan
+from overland.planner.trip import Event, EventKind, Plan
 from overland.timing.clocks import clock_name, clock_of, parse_time, zone
 
 if TYPE_CHECKING:
@@ -58,7 +58,32 @@ def _time(moment, clock: str) -> str:
     return f"{local:%a %d %b %H:%M}"
 
 
-def _print_plan(plan: Plan, catalog, documents_note: str) -> None:
+NARROW = 100  # columns: below this the timeline is printed as stacked rows, not a table
+STYLE = {EventKind.wait: "yellow", EventKind.night: "cyan", EventKind.blocked: "red bold",
+         EventKind.vehicle_held: "yellow"}  # fmt: skip
+
+
+def _span(event: Event, clock: str) -> str:
+    """``Tue 01 Dec 08:00–10:02``, the end with its day when it falls on another."""
+    start, end = event.start.astimezone(zone(clock)), event.end.astimezone(zone(clock))
+    text = f"{start:%a %d %b %H:%M}"
+    if end != start:
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {end:%a %d %b %H:%M}"
+    return text
+
+
+def _print_needs(plan: Plan) -> None:
+    if not plan.needs:
+        return
+    out.print("[bold]You need[/bold] (arrange before you go; ids for --has):")
+    for need in plan.needs:
+        mark = "[green]✓[/green]" if need.held else "[red]✗ missing[/red]"
+        ahead = f" · arrange {need.lead_days:g} days ahead" if need.lead_days is not None else ""
+        posts = f"{len(need.stages)} posts" if len(need.stages) > 1 else need.stages[0]
+        out.print(f"  {mark} {escape(need.name)} ({need.document}){ahead} · checked at {escape(posts)}")
+
+
+def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     home = plan.home_clock
     head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
     if plan.via:
@@ -69,33 +94,59 @@ def _print_plan(plan: Plan, catalog, documents_note: str) -> None:
         f"Leave {_time(plan.depart, home)} {clock_name(home)} · arrive {arrive} · "
         f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting"
     )
+    out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
+    _print_needs(plan)
+    if out.width < NARROW:
+        _print_stacked(plan)
+    else:
+        _print_table(plan)
+    _print_after(plan)
+
+
+def _print_table(plan: Plan) -> None:
+    home = plan.home_clock
     table = Table(header_style="bold", show_lines=False)
     table.add_column("local time (where it happens)", no_wrap=True)
     table.add_column(clock_name(home), no_wrap=True)
     table.add_column("event", no_wrap=True)
-    table.add_column("where / note")
+    table.add_column("where / note", min_width=30)
     for event in plan.events:
         clock = clock_of(event.start)
-        when = _time(event.start, clock)
-        if event.end != event.start:
-            when += f"–{event.end.astimezone(zone(clock)):%H:%M}"
         what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
-        style = {
-            EventKind.wait: "yellow",
-            EventKind.night: "cyan",
-            EventKind.blocked: "red bold",
-            EventKind.vehicle_held: "yellow",
-        }.get(event.kind)
+        style = STYLE.get(event.kind)
         if style:
             what = f"[{style}]{what}[/{style}]"
-        where = event.stage or event.place or ""
-        note = event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
-        table.add_row(f"{when} {clock_name(clock)}", _time(event.start, home), what, escape(note))
+        table.add_row(f"{_span(event, clock)} {clock_name(clock)}", _time(event.start, home), what,
+                      escape(_where_note(event)))  # fmt: skip
     out.print(table)
+
+
+def _print_stacked(plan: Plan) -> None:
+    """The timeline for a narrow terminal: a line of time and event, then the note, indented."""
+    home = plan.home_clock
+    for event in plan.events:
+        clock = clock_of(event.start)
+        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        style = STYLE.get(event.kind)
+        if style:
+            what = f"[{style}]{what}[/{style}]"
+        also = "" if clock == home else f" [dim]({_time(event.start, home)} {clock_name(home)})[/dim]"
+        out.print(f"{_span(event, clock)} {clock_name(clock)}{also} · {what}")
+        out.print(f"    {escape(_where_note(event))}")
+
+
+def _where_note(event: Event) -> str:
+    where = event.stage or event.place or ""
+    return event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
+
+
+def _print_after(plan: Plan) -> None:
     for blocker in plan.blockers:
         out.print(
             f"[red bold]Blocked[/red bold] at {blocker.stage}: {escape(blocker.reason)} [dim]\\[{escape(blocker.source)}][/dim]"
         )
+    for suggestion in plan.suggestions:
+        out.print(f"[cyan]What would work:[/cyan] {escape(suggestion)}")
     for warning in plan.warnings:
         out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     for item in plan.advice:
@@ -217,6 +268,7 @@ def plan(
 
     ov = planning_service(data, use_reports=not no_observations)
     catalog = ov.catalog
+    origin, destination, via = ov.trip_ends(origin, destination, via)
     moment = parse_time(depart, hint_clock=catalog.clock_of(origin), where=origin)
     documents = None if has.strip() == "all" else split_list(has)
     result = ov.plan(
@@ -270,6 +322,7 @@ def compare(
     if format not in {"text", "json"}:
         raise InputError(f"--format {format!r}: use text or json")
     ov = planning_service(data, use_reports=True)
+    origin, destination, _ = ov.trip_ends(origin, destination)
     moment = parse_time(depart, hint_clock=ov.catalog.clock_of(origin), where=origin)
     plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode), quiet_hours=quiet_hours,
                        max_drive_hours=max_drive, dark_roads=dark_roads)  # fmt: skip

@@ -85,6 +85,7 @@ def when(
         raise InputError(msg)
     ov = planning_service(data, use_reports=True)
     catalog = ov.catalog
+    origin, destination, via = ov.trip_ends(origin, destination, via)
     clock = catalog.clock_of(origin)
     start, end = parse_bound(between[0], clock, end=False), parse_bound(between[1], clock, end=True)
     target = parse_time(arrive_by, hint_clock=catalog.clock_of(destination)) if arrive_by else None
@@ -121,7 +122,7 @@ def _print_scan(result, catalog, clock: str) -> None:
         f"leave ({clock_name(clock)})",
         *(["via"] if len(vias) > 1 else []),
         f"arrive P50 ({clock_name(arrive_clock)})",
-        f"arrive {level}",
+        f"arrive {level} ({clock_name(arrive_clock)})",
         f"{level} door to door",
     ]
     if result.arrive_by is not None:
@@ -143,6 +144,15 @@ def _print_scan(result, catalog, clock: str) -> None:
         table.caption = f"all via {vias.pop()}"
         table.caption_justify = "left"
     out.print(table)
+    out.print(
+        f"By day ({clock_name(arrive_clock)} arrivals, {result.confidence:.0%} sure): {escape(result.verdict())}",
+        soft_wrap=False,
+    )
+    if result.outside_hours:
+        out.print(
+            f"[dim]{result.outside_hours} departure(s) in your quiet hours left out "
+            "(--quiet-hours none to include them)[/dim]"
+        )
     blocked = [o for o in result.options if o.blocked]
     if blocked:
         out.print(f"[red]{len(blocked)} departure(s) blocked[/red]: {escape(blocked[0].blocked)}")

@@ -53,6 +53,27 @@ class Catalog:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""
         return next((p for p in self.profiles.values() if mode in p.modes), None)
 
+    def place_id(self, text: str) -> str:
+        """The id of the place ``text`` names: its id in any case, or any of its names in any script
+        (``Bishkek``, ``Бишкек``, ``喀什``, ``tash rabat``)."""
+        if text in self.places:
+            return text
+        wanted = _folded(text)
+        for place_id, place in self.places.items():
+            if _folded(place_id) == wanted or any(_folded(f.value) == wanted for f in place.names.values()):
+                return place_id
+        raise UnknownIdError(f"unknown place {text!r}" + suggest(text.lower(), list(self.places)))
+
+    def crossing_id(self, text: str) -> str:
+        """The id of the crossing ``text`` names: its id in any case, or any of its names."""
+        if text in self.crossings:
+            return text
+        wanted = _folded(text)
+        for crossing_id, crossing in self.crossings.items():
+            if _folded(crossing_id) == wanted or any(_folded(f.value) == wanted for f in crossing.names.values()):
+                return crossing_id
+        raise UnknownIdError(f"unknown crossing {text!r}" + suggest(text.lower(), list(self.crossings)))
+
     def place(self, place_id: str) -> Place:
         """The place ``place_id``."""
         if place_id not in self.places:
@@ -103,6 +124,11 @@ class Catalog:
         return self.countries[code].clock.value
 
 
+def _folded(text: str) -> str:
+    """``text`` for comparing names: case folded, spaces and hyphens alike, outer spaces gone."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
 def check_references(catalog: Catalog) -> list[Problem]:
     """Every id a record names must exist: places, countries, stages, documents."""
     problems: list[Problem] = []
@@ -130,10 +156,10 @@ def check_references(catalog: Catalog) -> list[Problem]:
                 need(origin, (*loc, "place"), stage.place, places, "place")
             for i, code in enumerate(stage.staffed_by):
                 need(origin, (*loc, "staffed_by", i), code, countries, "country")
-            for field in ("weekends_of", "holidays_of"):
-                for j, claim in enumerate(getattr(stage, field).root):
+            for which in ("weekends_of", "holidays_of"):
+                for j, claim in enumerate(getattr(stage, which).root):
                     for i, code in enumerate(claim.value):
-                        need(origin, (*loc, field, j, "value", i), code, countries, "country")
+                        need(origin, (*loc, which, j, "value", i), code, countries, "country")
             for target in stage.distances_km:
                 need(origin, (*loc, "distances_km", target), target, targets, "place or stage")
             for i, doc in enumerate(stage.checks):

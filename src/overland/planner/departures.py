@@ -109,7 +109,7 @@ class DepartureScan:
                 parts.append(f"leaving {names} no plan arrives")
             else:
                 assert isinstance(arrive, datetime)
-                parts.append(f"leave {names}: arrive by {arrive:%a %d %b %H:%M} ({self.confidence:.0%} sure)")
+                parts.append(f"leave {names}: arrive by {arrive:%a %d %b %H:%M}")
         return "; ".join(parts)
 
     @property
@@ -168,8 +168,10 @@ def scan(
     allowed = [d for d in departures if _may_leave(traveller, d)]
     outside = len(departures) - len(allowed)
     if not allowed:
-        msg = (f"every departure in the span falls in your quiet hours ({traveller.rhythm.describe()}): "
-               "scan other hours, or give --quiet-hours none")
+        msg = (
+            f"every departure in the span falls in your quiet hours ({traveller.rhythm.describe()}): "
+            "scan other hours, or give --quiet-hours none"
+        )
         raise InputError(msg)
     if progress is not None and outside:
         progress(outside)
@@ -241,12 +243,15 @@ def _may_leave(traveller: Traveller, depart: datetime) -> bool:
 def _days(days: list[date]) -> list[str]:
     """Day names, a run of three or more days as ``Wed-Fri``."""
     names, run = [], [days[0]]
-    for day in days[1:] + [None]:  # type: ignore[list-item]
+    for day in [*days[1:], None]:
         if day is not None and (day - run[-1]).days == 1:
             run.append(day)
             continue
-        names.append(f"{run[0]:%a %d %b}" if len(run) == 1 else (
-            f"{run[0]:%a %d} or {run[-1]:%a %d %b}" if len(run) == 2 else f"{run[0]:%a %d}-{run[-1]:%a %d %b}"))
+        names.append(
+            f"{run[0]:%a %d %b}"
+            if len(run) == 1
+            else (f"{run[0]:%a %d} or {run[-1]:%a %d %b}" if len(run) == 2 else f"{run[0]:%a %d}-{run[-1]:%a %d %b}")
+        )
         if day is not None:
             run = [day]
     return names

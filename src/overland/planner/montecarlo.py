@@ -256,7 +256,9 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
                     again = _drive_fit_array(op, rested, rhythm)
                     start = np.where(due, again, start)
                     since_break = np.where(due, 0.0, since_break)
-                    bad = due & (np.isnan(start) | covers_night_array(op.zone, rested, np.nan_to_num(start, nan=np.inf)))
+                    bad = due & (
+                        np.isnan(start) | covers_night_array(op.zone, rested, np.nan_to_num(start, nan=np.inf))
+                    )
                     fail(bad, True)
             if at_bed:
                 left = np.where(alive, start, left)

@@ -13,11 +13,11 @@ from typing import Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import RuleKind
-from overland.planner.program import Check, Drive, Program
-from overland.planner.timetable import epoch
-from overland.planner.trip import Advice, Blocker, Event, EventKind, Traveller
 from overland.planner.nights import LATER
+from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import Rhythm
+from overland.planner.timetable import epoch
+from overland.planner.trip import Advice, Blocker, Event, EventKind, Need, Traveller
 from overland.planner.walk import (
     BED_NIGHT,
     BLOCKED,
@@ -202,19 +202,21 @@ class _Words:
             return f"{op.name}: {wait_note(op, t, start, self.until)}"
         if code in (NIGHT_DRIVE, DARK):
             _, k, t = why
-            op = self.drives[k]
+            drive = self.drives[k]
             if code == DARK:
-                month = self.local(t, op.start).strftime("%B")
-                return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about in "
+                month = self.local(t, drive.start).strftime("%B")
+                return (f"{self.name(drive.start)} → {self.name(drive.end)} is a mountain road the data warns about in "
                         f"{month}: driven by daylight only")  # fmt: skip
             assert self.rhythm.quiet is not None
-            return (f"{self.name(op.start)} → {self.name(op.end)} cannot be driven before "
-                    f"{_hhmm(self.rhythm.quiet[0])} (no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])})")
+            return (
+                f"{self.name(drive.start)} → {self.name(drive.end)} cannot be driven before "
+                f"{_hhmm(self.rhythm.quiet[0])} (no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])})"
+            )
         if code == WHEEL:
             _, k, wheel = why
             assert self.rhythm.max_drive is not None
-            op = self.drives[k]
-            return (f"{wheel / 3600:.1f} h at the wheel already today: {self.name(op.start)} → {self.name(op.end)} "
+            drive = self.drives[k]
+            return (f"{wheel / 3600:.1f} h at the wheel already today: {self.name(drive.start)} → {self.name(drive.end)} "
                     f"would pass your {self.rhythm.max_drive / 3600:g} h")  # fmt: skip
         if code == TOO_LONG:
             _, k = why
@@ -229,7 +231,12 @@ class _Words:
             return ""
         leave = self.local(end, op.start)
         month = self.local(start, op.start).month
-        if month in op.warned and not self.rhythm.dark_warned and op.sky is not None and op.sky.overlaps(start - 1, end):
+        if (
+            month in op.warned
+            and not self.rhythm.dark_warned
+            and op.sky is not None
+            and op.sky.overlaps(start - 1, end)
+        ):
             return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about: "
                     f"leave at {leave:%H:%M}, by daylight")  # fmt: skip
         if self.rhythm.quiet is not None:
@@ -238,8 +245,9 @@ class _Words:
 
     def no_plan(self, where: str, reasons: tuple[Any, ...]) -> str:
         because = list(dict.fromkeys(self.reason(r) for r in reasons))
-        return (f"no way on from {self.name(where)} fits your day ({self.rhythm.describe()}): "
-                + "; ".join(b for b in because if b))
+        return f"no way on from {self.name(where)} fits your day ({self.rhythm.describe()}): " + "; ".join(
+            b for b in because if b
+        )
 
 
 def warnings(
@@ -317,7 +325,11 @@ def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
             reason += f": {rule.text}"
         found.append(Blocker(stage=op.node, reason=reason, source=(rules[0] if rules else doc).citation()))
     for rule in stage.rules:
-        if rule.kind is RuleKind.forbidden_item and rule.item in traveller.carrying and rule.applies_to(mode, op.direction):
+        if (
+            rule.kind is RuleKind.forbidden_item
+            and rule.item in traveller.carrying
+            and rule.applies_to(mode, op.direction)
+        ):
             found.append(Blocker(stage=op.node, reason=f"you carry a {rule.item}: {rule.text}", source=rule.citation()))
     return found
 
@@ -325,3 +337,28 @@ def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
 def _hhmm(seconds: float) -> str:
     minutes = int(seconds // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:
+    """The documents and arrangements the route asks of ``traveller``, in the order they are checked."""
+    found: dict[str, list[Any]] = {}
+    for op in program.checks:
+        for doc_id in op.stage.checks:
+            doc = op.crossing.documents[doc_id]
+            if not doc.applies_to(traveller.mode, op.direction):
+                continue
+            entry = found.setdefault(doc_id, [doc, []])
+            entry[1].append(op.node)
+    return tuple(
+        Need(
+            document=doc_id,
+            name=doc.name,
+            text=doc.text,
+            stages=tuple(stages),
+            lead_days=doc.lead_days.value if doc.lead_days else None,
+            lead_source=doc.lead_days.claim.citation() if doc.lead_days else None,
+            source=doc.citation(),
+            held=traveller.holds(doc_id),
+        )
+        for doc_id, (doc, stages) in found.items()
+    )

@@ -72,12 +72,16 @@ def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
 
 def _left(walked: Walk, bed: int, arrived: float) -> float:
     """When the traveller got going from ``bed``: the start of the first drive or processing after the stays there."""
-    for kind, k, _node, start, end, detail, *_ in walked.events:
+    for kind, k, _node, start, _end, detail, *_ in walked.events:
         if kind is EventKind.drive and k == bed + 1:
             return start
         if kind is EventKind.process and k == bed:
             return start
-        if kind in (EventKind.night, EventKind.wait) and k in (bed, bed + 1) and detail[:1] in ((STAY,), (WAIT_TO_DRIVE,)):
+        if (
+            kind in (EventKind.night, EventKind.wait)
+            and k in (bed, bed + 1)
+            and detail[:1] in ((STAY,), (WAIT_TO_DRIVE,))
+        ):
             continue
     return arrived
 
@@ -124,7 +128,8 @@ def _stays(walked: Walk, beds: set[int], local: Local) -> Walk:
     while i < len(events):
         kind, k, node, start, end, detail, *rest = events[i]
         staying = (kind in (EventKind.night, EventKind.wait) and detail[:1] == (STAY,)) or (
-            kind is EventKind.wait and detail[:1] == (WAIT_TO_DRIVE,) and detail[1])
+            kind is EventKind.wait and detail[:1] == (WAIT_TO_DRIVE,) and detail[1]
+        )
         if not staying:
             if kind is EventKind.wait and k in beds and "/" in node and is_night(local, node, start, end):
                 out.append((EventKind.night, k, node, start, end, detail, *rest))

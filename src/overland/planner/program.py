@@ -122,8 +122,15 @@ class Program:
         return found
 
 
-def compile_route(route: Route, mode: Mode, catalog: Catalog, network: Network, timetable: Callable[[str], Any],
-                  node: Callable[[str], tuple[str, str | None, Any]], sky: Callable[[str], Darkness | None]) -> Program:
+def compile_route(
+    route: Route,
+    mode: Mode,
+    catalog: Catalog,
+    network: Network,
+    timetable: Callable[[str], Any],
+    node: Callable[[str], tuple[str, str | None, Any]],
+    sky: Callable[[str], Darkness | None],
+) -> Program:
     """Compile ``route`` for ``mode``; ``timetable(ref)`` gives a stage's timetable, ``node(n)`` a node's
     (clock, place, zone) and ``sky(n)`` when it is dark there."""
     vehicle = Vehicle.of(mode)

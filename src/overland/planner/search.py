@@ -26,7 +26,7 @@ from overland.planner.network import Network, Route
 from overland.planner.nights import leave_late
 from overland.planner.program import Program, compile_route
 from overland.planner.timetable import StageTimetable
-from overland.planner.trip import Advice, Blocker, Event, EventKind, Plan, Traveller
+from overland.planner.trip import Advice, Blocker, Event, EventKind, Need, Plan, Traveller
 from overland.planner.walk import DAY_SOURCE, Walk, walk
 from overland.timing.clocks import clock_name, clock_of, zone
 from overland.timing.daylight import Darkness, darkness
@@ -48,6 +48,7 @@ class Planner:
         self._programs: dict[tuple[int, Mode], Program] = {}
         self._blockers: dict[tuple[int, Traveller], dict[int, list[Blocker]]] = {}
         self._advice: dict[tuple[int, tuple[str, ...]], list[Advice]] = {}
+        self._needs: dict[tuple[int, Traveller], tuple[Need, ...]] = {}
         self._nodes: dict[str, tuple[str, str | None, Any]] = {}  # node -> (clock, place, zone)
         self._skies: dict[str, Darkness | None] = {}
 
@@ -145,7 +146,9 @@ class Planner:
         if samples > 0 and plan.complete:
             plan = replace(
                 plan,
-                distribution=self.distribution(routes[best], depart, traveller, samples=samples, seed=seed, planned=plan),
+                distribution=self.distribution(
+                    routes[best], depart, traveller, samples=samples, seed=seed, planned=plan
+                ),
             )
         return plan
 
@@ -195,6 +198,7 @@ class Planner:
             depart=leave, arrive=arrive, events=events,
             warnings=narration.warnings(program, walked, self.darkness, self.local, lambda n: self.node(n)[0]),
             blockers=walked.blockers, advice=self._advice_for(program, walked),
+            needs=self._needs_for(program, traveller),
         )  # fmt: skip
 
     def _relaxations(self, routes: list[Route], depart: datetime, traveller: Traveller) -> tuple[str, ...]:
@@ -218,6 +222,13 @@ class Planner:
                 found.append(f"with {what} you would arrive {best.arrive:%a %d %b %H:%M} "
                              f"{clock_name(clock_of(best.arrive))}")  # fmt: skip
         return tuple(found)
+
+    def _needs_for(self, program: Program, traveller: Traveller) -> tuple[Need, ...]:
+        key = (id(program), traveller)
+        found = self._needs.get(key)
+        if found is None:
+            found = self._needs.setdefault(key, narration.needs(program, traveller))
+        return found
 
     def _advice_for(self, program: Program, walked: Walk) -> list[Advice]:
         reached = tuple(dict.fromkeys(e[2] for e in walked.events if "/" in e[2]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from overland.model.crossing import Mode
 from overland.planner.rhythm import Rhythm
@@ -63,6 +63,26 @@ class Blocker:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """A document or arrangement the route asks of the traveller, where it is checked, how far ahead to arrange it."""
+
+    document: str  # the document's id (for --has)
+    name: str
+    text: str | None
+    stages: tuple[str, ...]  # crossing/stage where it is checked, in order
+    lead_days: float | None  # arrange it this many days before the trip (None: the data does not say)
+    lead_source: str | None  # how the lead time is known
+    source: str  # how the need is known
+    held: bool  # the traveller holds it (by --has; True when every document is assumed held)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document, "name": self.name, "text": self.text, "stages": list(self.stages),
+            "lead_days": self.lead_days, "lead_source": self.lead_source, "source": self.source, "held": self.held,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Advice:
     """Something to know or do at a stage, with where it comes from."""
 
@@ -108,6 +128,7 @@ class Plan:
     warnings: list[str]
     blockers: list[Blocker]
     advice: list[Advice]
+    needs: tuple[Need, ...] = ()  # what the route asks of the traveller, up front
     suggestions: tuple[str, ...] = ()  # when no plan fits the traveller's day: what would, and when it arrives
     distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
     observations: tuple[StageCalibration, ...] = ()  # stages whose times were learned from crossing reports
@@ -138,6 +159,8 @@ class Plan:
         return {
             "from": self.origin,
             "to": self.destination,
+            "needs": [n.as_json() for n in self.needs],
+            "missing": [n.document for n in self.needs if not n.held],
             "via": self.via,
             "direction": self.direction,
             "mode": self.traveller.mode.value,

@@ -23,9 +23,9 @@ from overland.errors import InputError, OverlandError
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
 from overland.model.report import Observation
+from overland.planner.rhythm import of_profile
 from overland.planner.schedule import Schedule, stage_schedule
 from overland.planner.search import Planner, check_documents
-from overland.planner.rhythm import of_profile
 from overland.planner.trip import Plan, Traveller
 
 if TYPE_CHECKING:
@@ -220,9 +220,25 @@ class Overland:
             rhythm=rhythm,
         )
 
-    def _check_places(self, *places: str) -> None:
-        for place in places:
-            self.catalog.place(place)
+    def trip_ends(self, origin: str, destination: str, via: str | None = None) -> tuple[str, str, str | None]:
+        """The ids of the places and crossing a person named (any case, any script); a trip from a place
+        to itself is refused."""
+        origin, destination = self.catalog.place_id(origin), self.catalog.place_id(destination)
+        if origin == destination:
+            msg = (
+                f"from and to are the same place ({origin}): give the place you leave from and the one "
+                "you want to reach"
+            )
+            raise InputError(msg)
+        return origin, destination, self.catalog.crossing_id(via) if via is not None else None
+
+    def _in_the_past(self, depart: datetime) -> str | None:
+        """A warning when ``depart`` lies in the past by the service's clock."""
+        now = self.now()
+        if depart < now - timedelta(minutes=1):
+            return (f"the departure {depart:%a %d %b %Y %H:%M} is in the past (it is now {now.astimezone(depart.tzinfo):%a %d %b %Y %H:%M}"
+                    " in that clock): the plan shows what would have happened")  # fmt: skip
+        return None
 
     @staticmethod
     def _check_samples(samples: int, *, low: int, high: int) -> None:
@@ -350,12 +366,14 @@ class Overland:
         self._check_samples(samples, low=0, high=limits.MAX_PLAN_SAMPLES)
         traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
                                    max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        self._check_places(origin, destination)
+        origin, destination, via = self.trip_ends(origin, destination, via)
         check_aware(depart, "departure")
         planner, calibration, problem = self._planner_for(traveller.mode, observations)
         result = planner.plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
-        if problem is not None:
-            result = replace(result, warnings=[*result.warnings, problem])
+        late = self._in_the_past(depart)
+        notes = [n for n in (late, problem) if n is not None]
+        if notes:
+            result = replace(result, warnings=[*notes, *result.warnings])
         if calibration is not None and calibration.stages:
             passed = {stage: i for i, stage in enumerate(dict.fromkeys(e.stage for e in result.events if e.stage))}
             used = sorted((s for s in calibration.stages if s.stage in passed), key=lambda s: passed[s.stage])
@@ -368,7 +386,7 @@ class Overland:
         """One plan per crossing joining the two places (every document held), best first."""
         traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
                                    dark_roads=dark_roads)  # fmt: skip
-        self._check_places(origin, destination)
+        origin, destination, _ = self.trip_ends(origin, destination)
         check_aware(depart, "departure")
         planner, _, _ = self._planner_for(traveller.mode, None)
         return planner.compare(origin, destination, depart, traveller)
@@ -427,7 +445,7 @@ class Overland:
             raise InputError(msg)
         traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
                                    max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        self._check_places(origin, destination)
+        origin, destination, via = self.trip_ends(origin, destination, via)
         planner, _, _ = self._planner_for(traveller.mode, None)
         return scan(
             planner,

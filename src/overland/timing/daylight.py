@@ -31,9 +31,7 @@ class Darkness:
 
     def __init__(self, lat: float, lon: float, clock: str) -> None:
         self.zone = zone(clock)
-        self._night = OpeningHours(
-            "sunset-sunrise", timezone=self.zone, coords=(lat, lon), auto_country=False
-        )
+        self._night = OpeningHours("sunset-sunrise", timezone=self.zone, coords=(lat, lon), auto_country=False)
         # (starts, ends, first local midnight covered, local midnight after the last day covered)
         self._state: tuple[tuple[float, ...], tuple[float, ...], datetime, datetime] | None = None
         self._arrays: tuple[object, tuple[np.ndarray, np.ndarray]] | None = None

@@ -61,14 +61,15 @@ def day_spans(text: str, clock: str, day: date) -> list[tuple[datetime, datetime
 
 
 def format_spans(spans: list[tuple[datetime, datetime]], clock: str) -> str:
-    """Spans as ``HH:MM-HH:MM, ...`` in ``clock`` (``24:00`` for a midnight end, ``+1d`` past it)."""
+    """Spans as ``HH:MM-HH:MM, ...`` in ``clock`` (``24:00`` for a midnight end); a span that runs over
+    midnight in that clock names its days (``Mon 22:00-Tue 21:00``)."""
     tz = zone(clock)
     parts = []
     for start, end in spans:
         a, b = start.astimezone(tz), end.astimezone(tz)
         days = (b.date() - a.date()).days
-        b_text = (
-            "24:00" if days == 1 and b.time() == time(0) else b.strftime("%H:%M") + (f" (+{days}d)" if days else "")
-        )
-        parts.append(f"{a:%H:%M}-{b_text}")
+        if days == 0 or (days == 1 and b.time() == time(0)):
+            parts.append(f"{a:%H:%M}-{'24:00' if days else f'{b:%H:%M}'}")
+        else:
+            parts.append(f"{a:%a %H:%M}-{b:%a %H:%M}")
     return ", ".join(parts) if parts else "closed"

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from overland.api import problems
 from overland.api.deps import JSONBytes, ServiceDep
 from overland.api.schemas import CompareOut, PlanOut, PlanRequest, TripRequest
-from overland.errors import InputError
+from overland.errors import InputError, UnknownIdError
 from overland.io.exports import route_points, to_geojson, to_gpx, to_ics
 from overland.io.views import compare_view
 from overland.model.catalog import Catalog
@@ -35,8 +35,12 @@ def aware(
 
 def depart_of(request: TripRequest, catalog: Catalog) -> datetime:
     """The departure with its UTC offset: as given, or read in ``clock``."""
-    hint = catalog.clock_of(request.origin) if request.origin in catalog.places else None
-    return aware(request.depart, request.clock, "depart", hint_clock=hint, where=request.origin)
+    try:
+        origin: str | None = catalog.place_id(request.origin)
+    except UnknownIdError:
+        origin = None  # the plan says so, with suggestions
+    hint = catalog.clock_of(origin) if origin is not None else None
+    return aware(request.depart, request.clock, "depart", hint_clock=hint, where=origin)
 
 
 def make_plan(request: PlanRequest, service: Overland) -> Plan:
