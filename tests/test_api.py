@@ -159,14 +159,13 @@ def test_plan_is_the_command_line_plan_with_both_clocks_and_a_route(client, cli)
         else:
             assert plan[key] == value, key
     assert plan["complete"] is True
-    # Friday's way through (the port's three-hour check) cannot end before night: the gate is crossed on Monday.
-    assert plan["arrive"] == "2026-12-01T16:25:55+08:00"
+    assert plan["arrive"] == "2026-11-30T16:25:55+08:00"  # the car is held at customs over the weekend
     assert (plan["home_clock"], plan["home_clock_name"]) == ("Asia/Bishkek", "Kyrgyz time")
 
     wait = next(e for e in plan["events"] if e["kind"] == "wait" and e["stage"] == "torugart/gate")
     assert wait["note"] == "closed for the midday break until 14:00 Beijing time"
-    assert (wait["end"], wait["clock_name"]) == ("2026-11-30T14:00:00+08:00", "Beijing time")
-    assert wait["end_home"] == "2026-11-30T12:00:00+06:00"
+    assert (wait["end"], wait["clock_name"]) == ("2026-11-27T14:00:00+08:00", "Beijing time")
+    assert wait["end_home"] == "2026-11-27T12:00:00+06:00"
     assert wait["name"] == "Gate at Torugart Pass (the border line)"
 
     route = plan["route"]

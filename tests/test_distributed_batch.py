@@ -65,7 +65,7 @@ def test_the_example_batch_on_a_local_cluster_equals_serial_plans(cli, tmp_path)
             continue
         assert {k: row[k] for k in expected_row(trip)} == expected_row(trip), row["id"]
     by_id = {row["id"]: row for row in rows}
-    assert by_id["convoy-1"]["arrive"] == "2026-11-27T16:25:55+08:00" and by_id["convoy-1"]["crossing"] == "torugart"
+    assert by_id["convoy-1"]["arrive"] == "2026-11-26T16:25:55+08:00" and by_id["convoy-1"]["crossing"] == "torugart"
     assert by_id["walker"]["arrive"] is None and by_id["walker"]["blockers"][0].startswith("torugart/gate: ")
     assert by_id["drone"]["blockers"] == ["torugart/cn-port: you carry a drone: Drones may not be brought into China."]
 

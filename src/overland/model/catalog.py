@@ -106,6 +106,17 @@ class Catalog:
         crossing, _, stage = self.stage(node)
         return self.places.get(stage.place or crossing.border_place)
 
+    def bed_place(self, place_id: str | None) -> Place | None:
+        """Where a traveller stopping at ``place_id`` sleeps: the place itself when it has lodging, else
+        the place it names as ``beds_nearby`` when that one has (None: nowhere)."""
+        place = self.places.get(place_id) if place_id else None
+        if place is None:
+            return None
+        if place.lodging is not None:
+            return place
+        near = self.places.get(place.beds_nearby.value) if place.beds_nearby else None
+        return near if near is not None and near.lodging is not None else None
+
     def node_name(self, node: str) -> str:
         """A readable name of a node."""
         if "/" not in node:
@@ -141,6 +152,8 @@ def check_references(catalog: Catalog) -> list[Problem]:
 
     for place_id, place in catalog.places.items():
         need("places", ("places", place_id, "country"), place.country, countries, "country")
+        if place.beds_nearby is not None:
+            need("places", ("places", place_id, "beds_nearby"), place.beds_nearby.value, places, "place")
 
     for crossing in catalog.crossings.values():
         origin = crossing.id

@@ -293,7 +293,11 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         if at_bed:
             left = np.where(alive, start, left)
         closed |= alive & _overlaps(shut, arrived, start)
-        waited_long = alive & (start - arrived >= 3600)
+        if at_bed:  # an office in the town the traveller slept in: away from the bed from its opening on
+            reached = start.copy()
+            waited_long = np.zeros(n, dtype=bool)
+        else:
+            waited_long = alive & (start - arrived >= 3600)
         waited_worked = ~in_spans(shut, arrived)
         rest = alive & (start - arrived >= REST)
         wheel = np.where(rest, 0.0, wheel)
@@ -381,9 +385,23 @@ def next_morning_array(rhythm: Rhythm, zone: Any, t: np.ndarray) -> np.ndarray:
     return np.where(local < after, after, after + DAY) - o
 
 
+def _fit_awake_both_array(rhythm: Rhythm, op: Drive, t: np.ndarray) -> np.ndarray:
+    """Vectorised ``walk._fit_awake_both``: outside the quiet hours of both of the leg's clocks."""
+    start = fit_awake_array(rhythm, op.zone, t, op.seconds)
+    if op.end_zone is op.zone:
+        return start
+    for _ in range(4):
+        there = fit_awake_array(rhythm, op.end_zone, start, op.seconds)
+        moved = ~np.isnan(there) & (there != start)
+        if not moved.any():
+            return np.where(np.isnan(there), np.nan, start)
+        start = np.where(moved, fit_awake_array(rhythm, op.zone, there, op.seconds), there)
+    return start
+
+
 def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
     """Vectorised ``walk._drive_fit``: outside the quiet hours, and by daylight on a warned leg."""
-    start = fit_awake_array(rhythm, op.zone, t, op.seconds)
+    start = _fit_awake_both_array(rhythm, op, t)
     if rhythm.dark_warned or op.sky is None or not op.warned:
         return start
     finite = start[~np.isnan(start)]
@@ -405,7 +423,7 @@ def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
             break
         lit = start.copy()
         lit[conflict] = dark_ends[i[conflict]]
-        start = np.where(conflict, fit_awake_array(rhythm, op.zone, lit, op.seconds), start)
+        start = np.where(conflict, _fit_awake_both_array(rhythm, op, lit), start)
     return start
 
 

@@ -69,15 +69,22 @@ def wait_note(op: Check, t: float, start: float, until: float) -> str:
         if opened_today is not None and opened_today[1] <= t:
             return f"closed for the midday break until {then:%H:%M} {name}"
         return f"not open yet: opens at {then:%H:%M} {name}"
+    reasons = closed_days(op, t, start)
+    note = f"closed until {then:%a %d %b %H:%M} {name}"
+    return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
+
+
+def closed_days(op: Check, t: float, start: float) -> list[str]:
+    """Why ``op`` is shut on each whole day between ``t`` and ``start`` (weekend, holiday, notice)."""
+    now, then = datetime.fromtimestamp(t, op.zone).date(), datetime.fromtimestamp(start, op.zone).date()
     reasons = []
-    day = now.date()
-    while day < then.date():
-        reason = table.closure_reason(day)
+    day = now
+    while day < then:
+        reason = op.table.closure_reason(day)
         if reason:
             reasons.append(reason)
         day += timedelta(days=1)
-    note = f"closed until {then:%a %d %b %H:%M} {name}"
-    return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
+    return reasons
 
 
 def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float,
@@ -133,8 +140,8 @@ class _Words:
             if code == WAIT_AFTER_ENTRY and note.startswith("not open yet"):
                 note = f"works on the next working day after entry; {note}"
             if kind is EventKind.night:
-                place = self.node(where)[1]
-                note = f"night in {self.catalog.place(place).name if place else where}: {note}"
+                town = self.catalog.bed_place(self.node(where)[1])
+                note = f"night in {town.name if town else where}: {note}"
             return note
         if code == CLEARED:
             return f"{op.name}: vehicle cleared"
@@ -148,7 +155,14 @@ class _Words:
                 return f"taken to {bed.name} to sleep"
             if code == FROM_BED:
                 return "brought back to pick up the vehicle"
-            return f"night in {bed.name}: your vehicle is held at customs overnight; {bed.lodging}"
+            held = "your vehicle is held at customs overnight"
+            reasons = closed_days(op, start - bed.ride, end + bed.ride)
+            if reasons:
+                resume = datetime.fromtimestamp(end + bed.ride, op.zone)
+                held += (
+                    f" and customs reopen {resume:%a %d %b %H:%M} {clock_name(op.table.clock)} — {'; '.join(reasons)}"
+                )
+            return f"night in {bed.name}: {held}; {bed.lodging}"
         if code == BLOCKED:
             return next(b.reason for b in self.walked.blockers if b.stage == op.node)
         if code == NO_OPENING:
@@ -156,7 +170,7 @@ class _Words:
         return op.note
 
     def stay(self, kind: EventKind, k: int, where: str, end: float, reasons: tuple[Any, ...]) -> str:
-        place = self.catalog.place(self.node(where)[1] or where)
+        place = self.catalog.bed_place(self.node(where)[1] or where) or self.catalog.place(self.node(where)[1] or where)
         leave = self.local(end, where)
         head = f"night in {place.name}" if kind is EventKind.night else f"stay at {place.name}"
         first_of: dict[tuple[Any, ...], tuple[Any, ...]] = {}

@@ -52,6 +52,7 @@ class Drive:
     zone: tzinfo
     warned: frozenset[int]
     sky: Darkness | None
+    end_zone: tzinfo  # the clock where it ends (over a border, another one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +143,7 @@ def compile_route(
             start = steps[k - 1].node
             warned = frozenset(month for warning in leg.warnings for month in warning.months)
             ops.append(Drive(k, start, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg, node(start)[2],
-                             warned, sky(start) if warned else None))  # fmt: skip
+                             warned, sky(start) if warned else None, node(step.node)[2]))  # fmt: skip
         if "/" in step.node:
             ops.append(_check(route, k, mode, catalog, network, timetable(step.node)))
     beds = tuple(k for k, step in enumerate(steps[:-1]) if k == 0 or _has_beds(catalog, node(step.node)[1]))
@@ -150,7 +151,7 @@ def compile_route(
 
 
 def _has_beds(catalog: Catalog, place: str | None) -> bool:
-    return place is not None and place in catalog.places and catalog.places[place].lodging is not None
+    return catalog.bed_place(place) is not None
 
 
 def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table) -> Check:

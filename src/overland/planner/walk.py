@@ -173,7 +173,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
                 if waited is not None and waited[2] - waited[1] >= 3600:  # the post held them up: it is the cause
                     leg.why = (CLOSED, *waited)
                 else:
-                    leg.why = (DARK if start != day.fit_awake(rhythm, here, t, op.seconds) else NIGHT_DRIVE, k, t)
+                    leg.why = (DARK if start != _fit_awake_both(rhythm, op, t) else NIGHT_DRIVE, k, t)
                 leg.t = t
                 return leg
             if rhythm.break_after is not None and since_break + op.seconds > rhythm.break_after and since_break > 0:
@@ -221,7 +221,9 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             return leg
         if start - t >= day.REST:  # a night in front of the post (no quiet hours kept): a rest all the same
             wheel = since_break = 0.0
-        if start > t:
+        if at_bed:  # an office in the town the traveller slept in: away from the bed from its opening on
+            reached, waited = start, None
+        elif start > t:
             waited = (k, t, start, op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None)
         if start > t and record:
             detail = WAIT_AFTER_ENTRY if earliest > t else WAIT
@@ -250,9 +252,24 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
     return leg
 
 
+def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float) -> float | None:
+    """The earliest start at or after ``t`` of ``op`` outside the quiet hours of both its clocks."""
+    start = day.fit_awake(rhythm, op.zone, t, op.seconds)
+    if op.end_zone is op.zone:
+        return start
+    for _ in range(4):
+        if start is None:
+            return None
+        there = day.fit_awake(rhythm, op.end_zone, start, op.seconds)
+        if there is None or there == start:
+            return there
+        start = day.fit_awake(rhythm, op.zone, there, op.seconds)
+    return start
+
+
 def _drive_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
     """The earliest start at or after ``t`` of ``op`` outside the quiet hours, and by daylight when warned."""
-    start = day.fit_awake(rhythm, op.zone, t, op.seconds)
+    start = _fit_awake_both(rhythm, op, t)
     if start is None or rhythm.dark_warned or op.sky is None or not op.warned:
         return start
     for _ in range(HORIZON_DAYS):
@@ -260,7 +277,7 @@ def _drive_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
         if month not in op.warned:
             return start
         lit = day.fit_daylight(op.sky.cover(start, start + 3 * 86400), start, op.seconds)
-        again = day.fit_awake(rhythm, op.zone, lit, op.seconds)
+        again = _fit_awake_both(rhythm, op, lit)
         if again is None:
             return None
         if again == start:
