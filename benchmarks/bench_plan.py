@@ -23,11 +23,12 @@ VENV_BIN = Path(sys.executable).parent
 def warm_plan(repeats: int = 2000) -> list[float]:
     catalog = overland.load_catalog()
     depart = datetime.fromisoformat("2026-11-25T05:00+06:00")
-    overland.plan("naryn", "kashgar", depart, via="torugart", catalog=catalog)  # expand the timetables once
+    service = overland.Overland(catalog=catalog, use_reports=False)
+    service.plan("naryn", "kashgar", depart, via="torugart")  # expand the timetables once
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
-        overland.plan("naryn", "kashgar", depart, via="torugart", catalog=catalog)
+        service.plan("naryn", "kashgar", depart, via="torugart")
         samples.append(time.perf_counter() - start)
     return samples
 

@@ -148,7 +148,7 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm:
     gate = gate_of(program)
     gate_k = program.checks[gate].k if gate is not None else None
     set_out = np.full(t.shape, np.nan)
-    for bed, ops in program.segments():
+    for bed, ops in program.segments:
         zone = program.zones[bed]
         todo = np.flatnonzero(~np.isnan(t))
         every_day = np.zeros(t.shape, dtype=int)

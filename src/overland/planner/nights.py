@@ -47,9 +47,9 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
         target = walked.starts[after]
         if left <= arrived and bed != 0:
             continue  # passed through without stopping
-        latest = _latest(rewalk, bed, left, target, after)
+        latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target))
         if latest > left:
-            again = rewalk(bed, latest, record=True)
+            again = again or rewalk(bed, latest, record=True)
             if again.blockers or again.starts.get(after) != target:
                 continue
             why = (LATER, after, walked.arrivals.get(after, target), target)
@@ -86,12 +86,31 @@ def _left(walked: Walk, bed: int, arrived: float) -> float:
     return arrived
 
 
-def _latest(rewalk: Rewalk, bed: int, low: float, target: float, after: int) -> float:
-    """The latest departure from ``bed`` in [low, target] whose walk starts stage ``after`` at ``target``."""
+def _latest(
+    rewalk: Rewalk, bed: int, low: float, target: float, after: int, reached: float
+) -> tuple[float, Walk | None]:
+    """The latest departure from ``bed`` in [low, target] whose walk starts stage ``after`` at ``target``.
+
+    First tried: leaving later by the wait at the stage (``reached`` is when the walk from
+    ``low`` got there). When that walk gets the same start with less than a minute of slack
+    on the way (the rest is driving or processing), no later minute can, and the
+    walk (recorded) is returned with the time. Otherwise a bisection on times only.
+    """
+    guess = low + (target - reached)
+    guess -= guess % RESOLUTION
     high = target
-    trial = rewalk(bed, high, record=False)
-    if not trial.blockers and trial.starts.get(after) == target:
-        return high - high % RESOLUTION if high - high % RESOLUTION >= low else low
+    if low < guess < target:
+        trial = rewalk(bed, guess, record=True)
+        if not trial.blockers and trial.starts.get(after) == target:
+            if _busy(trial, guess, target) > target - guess - RESOLUTION:
+                return guess, trial  # a minute later reaches the stage after ``target``
+            low = guess
+        else:
+            high = guess
+    if high == target:
+        trial = rewalk(bed, high, record=False)
+        if not trial.blockers and trial.starts.get(after) == target:
+            return (high - high % RESOLUTION if high - high % RESOLUTION >= low else low), None
     while high - low > RESOLUTION:
         middle = (low + high) / 2
         trial = rewalk(bed, middle, record=False)
@@ -100,7 +119,17 @@ def _latest(rewalk: Rewalk, bed: int, low: float, target: float, after: int) -> 
         else:
             high = middle
     leave = low - low % RESOLUTION
-    return leave if leave >= low - RESOLUTION and rewalk(bed, leave, record=False).starts.get(after) == target else low
+    ok = leave >= low - RESOLUTION and rewalk(bed, leave, record=False).starts.get(after) == target
+    return (leave if ok else low), None
+
+
+def _busy(walked: Walk, leave: float, target: float) -> float:
+    """Seconds between ``leave`` and ``target`` the recorded walk spends driving or processing."""
+    return sum(
+        min(end, target) - max(start, leave)
+        for kind, _k, _node, start, end, *_ in walked.events
+        if kind in (EventKind.drive, EventKind.process) and end > leave and start < target
+    )
 
 
 def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave: float,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, tzinfo
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from overland.model.catalog import Catalog
@@ -102,11 +103,12 @@ class Program:
     beds: tuple[int, ...]  # route steps where the traveller may sleep: the origin, places with lodging
     zones: tuple[tzinfo, ...]  # the clock of each route step
 
-    @property
+    @cached_property
     def checks(self) -> list[Check]:
         return [op for op in self.ops if isinstance(op, Check)]
 
-    def segments(self) -> list[tuple[int, tuple[Drive | Check, ...]]]:
+    @cached_property
+    def segments(self) -> tuple[tuple[int, tuple[Drive | Check, ...]], ...]:
         """The route cut at the beds: (the bed's step, the operations up to the next bed or the end).
 
         A segment starts with the check at its bed when the bed is a stage (an office in a town),
@@ -120,7 +122,7 @@ class Program:
                 if (isinstance(op, Drive) and bed < op.k <= following) or (isinstance(op, Check) and bed <= op.k < following)
             )  # fmt: skip
             found.append((bed, ops))
-        return found
+        return tuple(found)
 
 
 def compile_route(

@@ -11,9 +11,8 @@ traveller, and many at once with numpy) use them.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from overland.errors import InputError
@@ -40,14 +39,11 @@ class Rhythm:
     max_drive: float | None = 9 * 3600.0
     break_after: float | None = None
     break_for: float = 0.0
+    awake_length: float = field(init=False, repr=False, compare=False)  # seconds of each day outside the quiet hours
 
-    @property
-    def awake_length(self) -> float:
-        """Seconds of each day outside the quiet hours."""
-        if self.quiet is None:
-            return DAY
-        start, end = self.quiet
-        return (start - end) % DAY or DAY
+    def __post_init__(self) -> None:
+        length = DAY if self.quiet is None else (self.quiet[0] - self.quiet[1]) % DAY or DAY
+        object.__setattr__(self, "awake_length", length)
 
     def describe(self) -> str:
         """``no travel 22:00-05:00, warned roads by daylight, at most 9 h at the wheel a day``."""
@@ -115,17 +111,21 @@ def _hhmm(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-@lru_cache(maxsize=4096)
-def _offset(zone: tzinfo, day: int) -> float:
-    """The UTC offset (seconds) of ``zone`` on UTC day ``day`` (days since the epoch), at noon."""
-    moment = datetime.fromtimestamp(day * DAY + DAY / 2, UTC)
-    offset = zone.utcoffset(moment)
-    return offset.total_seconds() if offset is not None else 0.0
+_OFFSETS: dict[tuple[tzinfo, int], float] = {}  # (zone, UTC day) -> offset: a few zones, days within a trip's reach
 
 
 def offset(zone: tzinfo, t: float) -> float:
-    """The UTC offset of ``zone`` at ``t`` (UTC seconds), in seconds (zones here change offset rarely)."""
-    return _offset(zone, int(t // DAY))
+    """The UTC offset of ``zone`` at ``t`` (UTC seconds), in seconds: the offset at noon UTC of that day
+    (the zones here change offset rarely, never at noon)."""
+    key = (zone, int(t // DAY))
+    found = _OFFSETS.get(key)
+    if found is None:
+        if len(_OFFSETS) > 65536:
+            _OFFSETS.clear()
+        moment = datetime.fromtimestamp(key[1] * DAY + DAY / 2, UTC)
+        delta = zone.utcoffset(moment)
+        found = _OFFSETS[key] = delta.total_seconds() if delta is not None else 0.0
+    return found
 
 
 def awake_window(rhythm: Rhythm, zone: tzinfo, t: float) -> tuple[float, float]:

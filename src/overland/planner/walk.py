@@ -102,7 +102,7 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
     limit = depart + HORIZON_DAYS * 86400
     wheel = since_break = 0.0
     entered: float | None = None
-    for bed, ops in program.segments():
+    for bed, ops in program.segments:
         if bed < begin:
             continue
         zone = program.zones[bed]

@@ -23,7 +23,7 @@ from overland.errors import InputError, OverlandError
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
 from overland.model.report import Observation
-from overland.planner.rhythm import of_profile
+from overland.planner.rhythm import Rhythm, of_profile
 from overland.planner.schedule import Schedule, stage_schedule
 from overland.planner.search import Planner, check_documents
 from overland.planner.trip import Plan, Traveller
@@ -102,6 +102,7 @@ class Overland:
         self._store: Store | None = store
         self._reports: Reports | None = None
         self._freight: Freight | None = None
+        self._rhythms: dict[tuple[Any, ...], Rhythm] = {}  # the traveller's day by mode and overrides
 
     def __repr__(self) -> str:
         where = self.data_dir or "the bundled data"
@@ -208,11 +209,16 @@ class Overland:
             except ValueError:
                 msg = f"hours at the wheel {max_drive_hours!r}: give a number of hours, e.g. 9, or none"
                 raise InputError(msg) from None
-        rhythm = of_profile(
-            self.catalog.profile(travel_mode), quiet=quiet_hours, keep_quiet=quiet_hours is None,
-            max_drive_hours=None if no_cap else max_drive_hours,  # type: ignore[arg-type]
-            keep_max=max_drive_hours is None, dark_roads=dark_roads,
-        )  # fmt: skip
+        key = (travel_mode, quiet_hours, max_drive_hours, no_cap, dark_roads)
+        rhythm = self._rhythms.get(key)
+        if rhythm is None:
+            rhythm = of_profile(
+                self.catalog.profile(travel_mode), quiet=quiet_hours, keep_quiet=quiet_hours is None,
+                max_drive_hours=None if no_cap else max_drive_hours,  # type: ignore[arg-type]
+                keep_max=max_drive_hours is None, dark_roads=dark_roads,
+            )  # fmt: skip
+            if len(self._rhythms) < 256:
+                self._rhythms[key] = rhythm
         return Traveller(
             mode=travel_mode,
             documents=frozenset(documents) if documents is not None else None,

@@ -32,8 +32,9 @@ class Darkness:
     def __init__(self, lat: float, lon: float, clock: str) -> None:
         self.zone = zone(clock)
         self._night = OpeningHours("sunset-sunrise", timezone=self.zone, coords=(lat, lon), auto_country=False)
-        # (starts, ends, first local midnight covered, local midnight after the last day covered)
-        self._state: tuple[tuple[float, ...], tuple[float, ...], datetime, datetime] | None = None
+        # (starts, ends, first local midnight covered, local midnight after the last day covered,
+        #  the same two midnights in UTC seconds)
+        self._state: tuple[tuple[float, ...], tuple[float, ...], datetime, datetime, float, float] | None = None
         self._arrays: tuple[object, tuple[np.ndarray, np.ndarray]] | None = None
         self._lock = threading.Lock()
 
@@ -61,13 +62,13 @@ class Darkness:
     def cover(self, start: float, end: float) -> tuple[tuple[float, ...], tuple[float, ...]]:
         """Expand the spans to cover ``start`` to ``end`` (UTC seconds); the spans (starts, ends)."""
         state = self._state
-        if state is not None and state[2].timestamp() <= start and end < state[3].timestamp():
+        if state is not None and state[4] <= start and end < state[5]:
             return state[0], state[1]
         with self._lock:
             if self._state is None:
                 first = datetime.combine(datetime.fromtimestamp(start, self.zone).date(), time(0), tzinfo=self.zone)
-                self._state = ((), (), first, first)
-            old_starts, old_ends, lo, hi = self._state
+                self._state = ((), (), first, first, first.timestamp(), first.timestamp())
+            old_starts, old_ends, lo, hi, _, _ = self._state
             starts, ends = list(old_starts), list(old_ends)
             while start < lo.timestamp():
                 before = datetime.combine(lo.date() - timedelta(days=BLOCK_DAYS), time(0), tzinfo=self.zone)
@@ -85,7 +86,7 @@ class Darkness:
                 starts += more_starts
                 ends += more_ends
                 hi = after
-            self._state = (tuple(starts), tuple(ends), lo, hi)
+            self._state = (tuple(starts), tuple(ends), lo, hi, lo.timestamp(), hi.timestamp())
             return self._state[0], self._state[1]
 
     def overlaps(self, start: float, end: float) -> bool:
