@@ -346,7 +346,7 @@ def test_serve_starts_the_server(tmp_path):
                 assert time.monotonic() < deadline, "the server did not start within 30 s"
                 time.sleep(0.2)
         assert response.status_code == 200
-        assert [row["id"] for row in response.json()] == ["dostuk", "irkeshtam", "karkara", "khorgos", "khunjerab", "korday", "kulma", "kyzyl-art", "torugart"]
+        assert [row["id"] for row in response.json()] == ["alashankou", "bakhty", "dostuk", "irkeshtam", "karkara", "khorgos", "khunjerab", "korday", "kulma", "kyzyl-art", "torugart"]
     finally:
         server.terminate()
         _, err = server.communicate(timeout=10)
