@@ -27,7 +27,9 @@ with warnings.catch_warnings():  # starlette suggests httpx2 over httpx; the cli
 REPO = Path(__file__).resolve().parent.parent
 PROBLEM = "application/problem+json"
 TRIP = {"from": "naryn", "to": "kashgar", "depart": "2026-11-27T07:00+06:00"}
-WALKER = {**TRIP, "mode": "passenger", "documents": ["passport", "chinese-visa"]}
+# Through Torugart: with the Bishkek-Osh road in the data a passenger's earliest route from Naryn
+# to Kashgar is now through Irkeshtam, which needs no pre-arranged transport.
+WALKER = {**TRIP, "via": "torugart", "mode": "passenger", "documents": ["passport", "chinese-visa"]}
 
 
 @pytest.fixture(scope="module")
@@ -357,7 +359,19 @@ def test_serve_starts_the_server(tmp_path):
                 assert time.monotonic() < deadline, "the server did not start within 30 s"
                 time.sleep(0.2)
         assert response.status_code == 200
-        assert [row["id"] for row in response.json()] == ["irkeshtam", "khorgos", "torugart"]
+        assert [row["id"] for row in response.json()] == [
+            "alashankou",
+            "bakhty",
+            "dostuk",
+            "irkeshtam",
+            "karkara",
+            "khorgos",
+            "khunjerab",
+            "korday",
+            "kulma",
+            "kyzyl-art",
+            "torugart",
+        ]
     finally:
         server.terminate()
         _, err = server.communicate(timeout=10)

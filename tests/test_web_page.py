@@ -163,6 +163,8 @@ def test_a_checkpoint_popup_gives_hours_in_both_clocks_and_sources(page):
 
 def test_a_passenger_without_transport_sees_the_blocker_and_can_export(page):
     fill_trip(page, mode="passenger")
+    # Through Torugart: a passenger's earliest route is now through Irkeshtam (Bishkek-Osh road).
+    page.select_option("#via", "torugart")
     page.uncheck("#all-documents")
     for box in page.locator("#documents input").all():
         box.set_checked(box.get_attribute("value") in ("passport", "chinese-visa"))

@@ -242,6 +242,10 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
             too_long = np.isnan(start) & alive
             hopeless |= too_long
             fail(too_long, False)
+            if at_bed:  # a night in the bed before this drive: a new day
+                slept = alive & covers_night_array(op.zone, t, np.where(np.isnan(start), t, start))
+                wheel = np.where(slept, 0.0, wheel)
+                since_break = np.where(slept, 0.0, since_break)
             if rhythm.max_drive is not None:
                 over = alive & (wheel + op.seconds > rhythm.max_drive)
                 hopeless |= over & (wheel == 0)

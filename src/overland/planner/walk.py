@@ -166,6 +166,8 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             if start is None:
                 leg.why, leg.t = (TOO_LONG, k), t
                 return leg
+            if at_bed and day.covers_night(here, t, start):  # a night in the bed before this drive: a new day
+                wheel = since_break = 0.0
             if rhythm.max_drive is not None and wheel + op.seconds > rhythm.max_drive:
                 leg.why, leg.t = (WHEEL, k, wheel), t
                 return leg

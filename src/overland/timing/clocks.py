@@ -78,6 +78,10 @@ CLOCK_NAMES = {
     "Asia/Shanghai": "Beijing time",
     "Asia/Bishkek": "Kyrgyz time",
     "Asia/Almaty": "Kazakh time",
+    "Asia/Urumqi": "Xinjiang time",
+    "Asia/Dushanbe": "Tajik time",
+    "Asia/Tashkent": "Uzbek time",
+    "Asia/Karachi": "Pakistan time",
 }
 
 
