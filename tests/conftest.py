@@ -33,6 +33,9 @@ os.environ.pop("OVERLAND_DATA", None)
 os.environ.pop("OVERLAND_DATABASE_URL", None)
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="overland-test-data-")
 atexit.register(shutil.rmtree, os.environ["XDG_DATA_HOME"], ignore_errors=True)
+# Parsed data files: a cache of the test run's own, never the user's.
+os.environ["OVERLAND_CACHE_DIR"] = tempfile.mkdtemp(prefix="overland-test-cache-")
+atexit.register(shutil.rmtree, os.environ["OVERLAND_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

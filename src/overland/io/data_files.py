@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from overland.errors import DataError
+from overland.io.parse_cache import parsed
 from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
 from overland.model.leg import LegsFile
@@ -72,11 +73,19 @@ class YamlDoc:
 
 
 def read_yaml(path: Path) -> YamlDoc:
-    """Parse ``path``; malformed YAML and duplicate keys raise :class:`DataError`."""
+    """Parse ``path`` (or take its parsed form from the cache, by content); malformed YAML and
+    duplicate keys raise :class:`DataError`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except OSError as error:
         raise DataError([f"{path}: cannot read ({error.strerror})"]) from None
+    data, lines = parsed(content, lambda: _parse(path, content))
+    return YamlDoc(path, data, lines)
+
+
+def _parse(path: Path, content: bytes) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    try:
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
         raise DataError([f"{path}: not UTF-8 text"]) from None
     loader = _Loader(text)
@@ -98,7 +107,7 @@ def read_yaml(path: Path) -> YamlDoc:
         data = loader.construct_document(node)
     finally:
         loader.dispose()
-    return YamlDoc(path, data, lines)
+    return data, lines
 
 
 def _map_lines(node: yaml.Node, loc: tuple[str | int, ...], lines: dict, problems: list[str], path: Path) -> None:
