@@ -58,7 +58,7 @@ def _time(moment, clock: str) -> str:
     return f"{local:%a %d %b %H:%M}"
 
 
-NARROW = 100  # columns: below this the timeline is printed as stacked rows, not a table
+NOTE_WIDTH = 40  # columns the note needs in the table; with less the timeline is printed as stacked rows
 STYLE = {EventKind.wait: "yellow", EventKind.night: "cyan", EventKind.blocked: "red bold",
          EventKind.vehicle_held: "yellow"}  # fmt: skip
 
@@ -96,11 +96,20 @@ def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     )
     out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
     _print_needs(plan)
-    if out.width < NARROW:
-        _print_stacked(plan)
-    else:
+    if _fits_table(plan):
         _print_table(plan)
+    else:
+        _print_stacked(plan)
     _print_after(plan)
+
+
+def _fits_table(plan: Plan) -> bool:
+    """True when the terminal leaves the table's note column ``NOTE_WIDTH`` columns."""
+    widest = max(
+        (len(f"{_span(e, clock_of(e.start))} {clock_name(clock_of(e.start))}") for e in plan.events), default=0
+    )
+    home, event, frame = len("Wed 02 Dec 05:00"), len("vehicle-held"), 4 * 3 + 1
+    return out.width >= widest + home + event + frame + NOTE_WIDTH
 
 
 def _print_table(plan: Plan) -> None:
@@ -109,7 +118,7 @@ def _print_table(plan: Plan) -> None:
     table.add_column("local time (where it happens)", no_wrap=True)
     table.add_column(clock_name(home), no_wrap=True)
     table.add_column("event", no_wrap=True)
-    table.add_column("where / note", min_width=30)
+    table.add_column("where / note", min_width=NOTE_WIDTH)
     for event in plan.events:
         clock = clock_of(event.start)
         what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"

@@ -179,8 +179,10 @@ class _Words:
                 first_of.setdefault((r[0], r[1] if len(r) > 1 else None), r)
         because = list(dict.fromkeys(self.reason(r) for r in first_of.values()))
         for r in reasons:
-            if r[0] == "to-drive":
-                because.append(self.why_not_yet(r[1], end - 1, end))
+            if r[0] == "to-drive":  # ("to-drive", k of the drive, when it may start) or the stay's end
+                at = r[2] if len(r) > 2 else end
+                because.append(self.why_not_yet(r[1], at - 1, at))
+        because = [b for b in dict.fromkeys(because) if b]
         later = next((r for r in reasons if r[0] == LATER), None)
         opening = ""
         if later is not None and len(later) == 4:
@@ -188,20 +190,17 @@ class _Words:
             op = self.checks[stage_k]
             if opens > reached:
                 opening = f"{op.name}: {wait_note(op, reached, opens, self.until)}"
-        if k == 0:
+        if k == 0 and later is not None:
             text = f"nothing on the way opens earlier: leave {place.name} at {leave:%a %H:%M}"
+            text += f" ({opening})" if opening else ""
             if because:
-                text += ": " + "; ".join(b for b in because if b)
-            elif opening:
-                text += f" ({opening})"
+                text += ": " + "; ".join(because)
         else:
             text = f"{head}, leave {leave:%a %H:%M}"
+            if later is not None:
+                text += ": nothing ahead opens earlier" + (f" ({opening})" if opening else "")
             if because:
-                text += ": " + "; ".join(b for b in because if b)
-            elif opening:
-                text += f": nothing ahead opens earlier ({opening})"
-            elif later is not None:
-                text += ": nothing ahead opens earlier"
+                text += ("; " if later is not None else ": ") + "; ".join(because)
         if kind is EventKind.night and place.lodging is not None:
             text += f" ({place.lodging.value})"
         return text

@@ -48,13 +48,15 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
         if left <= arrived and bed != 0:
             continue  # passed through without stopping
         latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target))
-        if latest > left:
+        if latest - left >= RESOLUTION:  # less than a minute later: the walk's own reason for leaving then stands
             again = again or rewalk(bed, latest, record=True)
             if again.blockers or again.starts.get(after) != target:
                 continue
             why = (LATER, after, walked.arrivals.get(after, target), target)
             skipped = [r for e in walked.events if bed < e[1] < after and e[0] in (EventKind.night, EventKind.wait)
                        and e[5][:1] == (STAY,) for r in e[5][1:] if r[0] != LATER]  # fmt: skip
+            skipped += [("to-drive", e[1], e[4]) for e in walked.events if e[1] == bed + 1 and e[0] is EventKind.wait
+                        and e[5][:1] == (WAIT_TO_DRIVE,) and e[5][1]]  # fmt: skip
             walked = _merge(walked, again, bed, steps[bed].node, arrived, latest, (*skipped, why))
     return _stays(walked, set(program.beds), local)
 
@@ -166,7 +168,7 @@ def _stays(walked: Walk, beds: set[int], local: Local) -> Walk:
                 out.append(events[i])
             i += 1
             continue
-        reasons: list[Any] = list(detail[1:]) if detail[0] == STAY else [("to-drive", k)]
+        reasons: list[Any] = list(detail[1:]) if detail[0] == STAY else [("to-drive", k, end)]
         first = start
         if detail[0] == WAIT_TO_DRIVE:
             k = k - 1  # the wait before the drive reaching step k is a stay at the bed before it
@@ -178,7 +180,7 @@ def _stays(walked: Walk, beds: set[int], local: Local) -> Walk:
             if detail2[0] == STAY:
                 reasons += list(detail2[1:])
             elif detail2[0] == WAIT_TO_DRIVE and detail2[1]:
-                reasons.append(("to-drive", k2))
+                reasons.append(("to-drive", k2, end2))
             else:
                 break
             end = end2
