@@ -104,9 +104,12 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(cli, tmp_path):
 
 
 def test_capacity_finds_a_configuration_for_a_modest_target(cli):
+    # The yard top-up of the time this test was written (boxes chosen when a set is placed),
+    # under which three cranes miss the limit; the default is tested below.
     code, out, err = cli(
         "freight", "capacity", "khorgos-2021", "--target-mt", "12", "--max-dwell", "1d",
         "--days", "20", "--replications", "1", "--format", "json",
+        "--crane-policy", "first-train-each-lift", "--top-up", "placement",
     )  # fmt: skip
     assert code == 0, err
     result = json.loads(out)

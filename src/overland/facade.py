@@ -295,6 +295,8 @@ def simulate(
     replications: int = 1,
     warmup_days: float = 7,
     progress: Callable[[float], None] | None = None,
+    crane_policy: str | None = None,
+    top_up: str | None = None,
 ) -> Report:
     """Simulate a freight terminal scenario: figures per replication and their mean and 95 % interval.
 
@@ -302,6 +304,9 @@ def simulate(
     scenario file, a loaded :class:`~overland.sim.scenario.Scenario` or plain
     :class:`~overland.sim.scenario.TerminalParams`. Statistics cover ``days`` days
     after ``warmup_days``; replication ``i`` uses the ``i``-th child of ``seed``.
+    ``crane_policy`` and ``top_up`` name variants of :mod:`overland.sim.policies`
+    (default: the scenario's crane policy, else a crane stays with its train; boxes
+    from the yard join a set while it is on its track).
 
     >>> import overland
     >>> report = overland.simulate("khorgos-2021", days=30, seed=1)
@@ -309,13 +314,25 @@ def simulate(
     True
     """
     _check_run(days, warmup_days, replications)
+    _check_policies(crane_policy, top_up)
     from overland.sim.runner import replicate
 
     name, params = _scenario(scenario)
     return replicate(
         params, scenario=name, days=days, warmup_days=warmup_days, seed=seed,
-        replications=replications, progress=progress,
+        replications=replications, progress=progress, crane_policy=crane_policy, top_up=top_up,
     )  # fmt: skip
+
+
+def _check_policies(crane_policy: str | None, top_up: str | None) -> None:
+    from overland.sim.policies import CRANE_POLICIES, TOP_UPS
+
+    if crane_policy is not None and crane_policy not in CRANE_POLICIES:
+        msg = f"unknown crane policy {crane_policy!r}: one of {', '.join(CRANE_POLICIES)}"
+        raise InputError(msg)
+    if top_up is not None and top_up not in TOP_UPS:
+        msg = f"unknown yard top-up {top_up!r}: one of {', '.join(TOP_UPS)}"
+        raise InputError(msg)
 
 
 def freight_capacity(
@@ -329,12 +346,15 @@ def freight_capacity(
     seed: int = 0,
     replications: int = 3,
     on_trial: Callable | None = None,
+    crane_policy: str | None = None,
+    top_up: str | None = None,
 ) -> CapacityResult:
     """The fewest cranes, then tracks, that carry ``target_tons`` a year within ``max_dwell_h``.
 
     Every configuration is simulated with the same seeds (see :mod:`overland.sim.capacity`).
     """
     _check_run(days, warmup_days, replications)
+    _check_policies(crane_policy, top_up)
     if not target_tons > 0:
         msg = f"the target must be more than 0 tons a year, not {target_tons:g}"
         raise InputError(msg)
@@ -351,8 +371,9 @@ def freight_capacity(
 
     def evaluate(config: TerminalParams) -> Report:
         return replicate(
-            config, scenario=name, days=days, warmup_days=warmup_days, seed=seed, replications=replications
-        )
+            config, scenario=name, days=days, warmup_days=warmup_days, seed=seed, replications=replications,
+            crane_policy=crane_policy, top_up=top_up,
+        )  # fmt: skip
 
     return find_capacity(
         params, target_tons=target_tons, max_dwell_h=max_dwell_h, evaluate=evaluate,

@@ -25,6 +25,24 @@ ScenarioArg = Annotated[
 ]
 SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the random streams.")]
 WarmupOption = Annotated[float, typer.Option("--warmup", min=0, help="Days simulated before statistics start.")]
+CranePolicyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--crane-policy",
+        help="How cranes share trains: stay-with-train (default), first-train-each-lift (the behaviour "
+        "before 2026-11), spread.",
+        show_default=False,
+    ),
+]
+TopUpOption = Annotated[
+    str | None,
+    typer.Option(
+        "--top-up",
+        help="When a set takes boxes from the yard: on-track (default: while it is on its track) or "
+        "placement (only when placed, the behaviour before 2026-11).",
+        show_default=False,
+    ),
+]
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|min|minutes?|d|days?)?\s*$")
 _DURATION_HOURS = {"h": 1, "hour": 1, "hours": 1, "min": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
@@ -96,6 +114,8 @@ def simulate(
     csv_dir: Annotated[
         Path | None, typer.Option("--csv", help="Folder for CSV files: the summary, each replication, the yard.")
     ] = None,
+    crane_policy: CranePolicyOption = None,
+    top_up: TopUpOption = None,
 ) -> None:
     """Simulate a scenario: throughput, train dwell, queues, crane and track use, the yard."""
     import overland
@@ -106,7 +126,8 @@ def simulate(
     report = _with_progress(
         days * replications,
         lambda progress: overland.simulate(
-            loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress
+            loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress,
+            crane_policy=crane_policy, top_up=top_up,
         ),
     )
     written: list[Path] = []
@@ -164,6 +185,8 @@ def capacity(
     replications: Annotated[int, typer.Option("--replications", help="Runs per configuration.")] = 3,
     warmup: WarmupOption = 7,
     format: FormatOption = Format.text,
+    crane_policy: CranePolicyOption = None,
+    top_up: TopUpOption = None,
 ) -> None:
     """The fewest cranes, then tracks, that carry the target tonnage within the dwell limit."""
     import overland
@@ -181,6 +204,7 @@ def capacity(
     result = overland.freight_capacity(
         loaded, target_tons=target_mt * 1e6, max_dwell_h=limit_h, statistic=statistic,
         days=days, warmup_days=warmup, seed=seed, replications=replications, on_trial=on_trial,
+        crane_policy=crane_policy, top_up=top_up,
     )  # fmt: skip
     rows = [
         {
