@@ -23,7 +23,7 @@ from overland.timing.windows import Schedule, stage_schedule
 
 if TYPE_CHECKING:
     from overland.planner.calibration import Observation
-    from overland.sim.capacity import CapacityResult
+    from overland.sim.capacity import CapacityResult, RateResult
     from overland.sim.kpis import Report
     from overland.sim.scenario import Scenario, TerminalParams
 
@@ -378,4 +378,52 @@ def freight_capacity(
     return find_capacity(
         params, target_tons=target_tons, max_dwell_h=max_dwell_h, evaluate=evaluate,
         statistic=statistic, on_trial=on_trial,
+    )  # fmt: skip
+
+
+def freight_rate(
+    scenario: str | Path | Scenario | TerminalParams,
+    *,
+    max_dwell_h: float = 24,
+    statistic: str = "p90",
+    days: float = 90,
+    warmup_days: float = 7,
+    seed: int = 0,
+    replications: int = 3,
+    points: int = 10,
+    crane_policy: str | None = None,
+    top_up: str | None = None,
+    on_run: Callable[[], None] | None = None,
+) -> RateResult:
+    """How many trains a day the terminal sustains with the dwell statistic within ``max_dwell_h``.
+
+    The arrivals of every flow are scaled together; each rate is simulated with the
+    same replications (see :func:`overland.sim.capacity.sustainable_rate`). ``on_run``
+    is told of every run (at most ``(points + 4) * replications``).
+    """
+    _check_run(days, warmup_days, replications)
+    _check_policies(crane_policy, top_up)
+    if not max_dwell_h > 0:
+        msg = f"the dwell limit must be more than 0 hours, not {max_dwell_h:g}"
+        raise InputError(msg)
+    if not 2 <= points <= 100:
+        msg = f"points must be between 2 and 100, not {points}"
+        raise InputError(msg)
+    from overland.sim.capacity import STATISTICS, sustainable_rate
+    from overland.sim.runner import replication_kpis
+
+    if statistic not in STATISTICS:
+        msg = f"dwell statistic must be one of {', '.join(STATISTICS)}, not {statistic!r}"
+        raise InputError(msg)
+    _, params = _scenario(scenario)
+
+    def run(config: TerminalParams, replication: int) -> dict[str, float]:
+        return replication_kpis(
+            config, replication, seed=seed, days=days, warmup_days=warmup_days,
+            crane_policy=crane_policy, top_up=top_up,
+        )  # fmt: skip
+
+    return sustainable_rate(
+        params, max_dwell_h=max_dwell_h, run=run, replications=replications, statistic=statistic,
+        points=points, on_run=on_run,
     )  # fmt: skip

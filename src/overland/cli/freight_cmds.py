@@ -175,37 +175,218 @@ def simulate(
 @freight_app.command()
 def capacity(
     scenario: ScenarioArg,
-    target_mt: Annotated[float, typer.Option("--target-mt", help="Target throughput, million tons a year.")],
+    target_mt: Annotated[
+        float | None,
+        typer.Option(
+            "--target-mt",
+            help="Size the terminal for this many million tons a year: the fewest cranes, then tracks. "
+            "Without it: how many trains a day the scenario's terminal takes.",
+            show_default=False,
+        ),
+    ] = None,
     max_dwell: Annotated[str, typer.Option("--max-dwell", help="Dwell limit, e.g. 24h, 90min, 1.5d.")] = "24h",
     statistic: Annotated[
         str, typer.Option("--statistic", help="Which dwell must stay within the limit: mean, p50, p90 or max.")
     ] = "p90",
-    days: Annotated[float, typer.Option("--days", help="Days of statistics per configuration.")] = 90,
+    days: Annotated[float, typer.Option("--days", help="Days of statistics per run.")] = 90,
     seed: SeedOption = 0,
-    replications: Annotated[int, typer.Option("--replications", help="Runs per configuration.")] = 3,
+    replications: Annotated[int, typer.Option("--replications", help="Runs per configuration or rate.")] = 3,
     warmup: WarmupOption = 7,
     format: FormatOption = Format.text,
     crane_policy: CranePolicyOption = None,
     top_up: TopUpOption = None,
+    points: Annotated[
+        int, typer.Option("--points", help="Arrival rates on the curve (without --target-mt).")
+    ] = 10,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="PNG of the dwell against trains a day, the capacity marked (without --target-mt)."),
+    ] = None,
 ) -> None:
-    """The fewest cranes, then tracks, that carry the target tonnage within the dwell limit."""
-    import overland
+    """How many trains a day the terminal takes; with --target-mt, the fewest cranes and tracks for a target."""
     from overland.io import freight_files
 
+    if plot is not None and plot.suffix.lower() != ".png":
+        msg = f"--plot {plot}: give a .png file name"
+        raise InputError(msg)
+    if plot is not None and target_mt is not None:
+        msg = "--plot draws the curve of trains a day: leave out --target-mt"
+        raise InputError(msg)
     limit_h = parse_duration_hours(max_dwell)
     loaded = freight_files.load_scenario(scenario)
+    if target_mt is None:
+        _rate(loaded, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up, points, plot)
+    else:
+        _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up)
+
+
+def _rate(loaded, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up, points, plot):
+    """``freight capacity`` without a target: the largest sustainable arrival rate and its curve."""
+    from overland.facade import freight_rate
+    from overland.io import freight_files
+
+    total = (points + 4) * replications
+    with progress_bar(total, "simulating rates") as advance:
+        result = freight_rate(
+            loaded, max_dwell_h=limit_h, statistic=statistic, days=days, warmup_days=warmup, seed=seed,
+            replications=replications, points=points, crane_policy=crane_policy, top_up=top_up,
+            on_run=lambda: advance(1),
+        )  # fmt: skip
+    written = []
+    if plot is not None:
+        written.append(freight_files.write_rate_plot(result, plot, title=f"{loaded.id}: {loaded.name}"))
+    cap = result.capacity
+    stat = statistic.upper() if statistic.startswith("p") else statistic
+    notes = _rate_notes(result, stat, limit_h)
+    if format is Format.json:
+        print_json(
+            {
+                "scenario": loaded.id,
+                "statistic": statistic,
+                "max_dwell_h": limit_h,
+                "days": days,
+                "replications": replications,
+                "seed": seed,
+                "capacity": {
+                    "trains_per_day": round(cap.mean, 3),
+                    "ci95": round(cap.ci95, 3) if cap.ci95 is not None else None,
+                    "per_replication": [round(x, 3) for x in result.per_replication],
+                    "teu_per_year": round(result.teu_per_year(cap.mean)),
+                    "mt_per_year": round(result.tons_per_year(cap.mean) / 1e6, 3),
+                    "at_least": result.at_least,
+                },
+                "offered_trains_per_day": round(result.offered_per_day, 3),
+                "nominal_trains_per_day": round(result.nominal_per_day, 3),
+                "nominal_binding": result.binding,
+                "curve": [
+                    {
+                        "trains_per_day": round(p.trains_per_day, 3),
+                        "unloaded_per_day": _round(p.carried_per_day, 3),
+                        f"dwell_{statistic}_h": _round(p.dwell_h.mean, 2),
+                        "dwell_ci95_h": _round(p.dwell_h.ci95, 2),
+                        "yard_wait_share": _round(p.yard_wait_share, 3),
+                        "crane_utilisation": _round(p.crane_utilisation, 3),
+                        "track_utilisation": {g: _round(v, 3) for g, v in p.track_utilisation.items()},
+                        "holds": p.holds,
+                    }
+                    for p in result.curve
+                ],
+                "notes": notes,
+                "files": [str(p) for p in written],
+            }
+        )
+    else:
+        out.print(f"[bold]{loaded.id}[/bold] — {loaded.name}")
+        out.print(f"How many trains a day? {stat} dwell within {limit_h:g} h, queues stable")
+        reps = f"{replications} replication{'s' if replications != 1 else ''}"
+        out.print(f"{days:g} days after a {warmup:g}-day warm-up × {reps} per rate · seed {seed}")
+        out.print(_config_line(loaded.params()))
+        table = Table(header_style="bold")
+        for column in ("trains/day", "unloaded", f"{stat} h", "in yard", "cranes", "tracks", "holds"):
+            table.add_column(column, justify="right")
+        for p in result.curve:
+            tracks = "/".join(f"{v:.0%}" for v in p.track_utilisation.values())
+            table.add_row(
+                f"{p.trains_per_day:.1f}", f"{p.carried_per_day:.1f}", _number(p.dwell_h.mean, "h"),
+                f"{p.yard_wait_share:.0%}" if p.yard_wait_share == p.yard_wait_share else "–",
+                f"{p.crane_utilisation:.0%}", tracks, f"{p.holds}/{p.replications}",
+            )  # fmt: skip
+        out.print(table)
+        out.print("in yard: share of the dwell spent in the yard · tracks: 1435/1520 mm busy")
+        for line in notes:
+            out.print(line, soft_wrap=False)
+        for path in written:
+            out.print(f"wrote {path}", soft_wrap=True)
+    if result.never_holds:
+        best = min((p for p in result.curve if p.dwell_h.mean == p.dwell_h.mean), key=lambda p: p.dwell_h.mean,
+                   default=None)  # fmt: skip
+        shortest = f" (shortest {best.dwell_h.mean:.1f} h at {best.trains_per_day:.1f} a day)" if best else ""
+        msg = f"no rate tried keeps the {stat} dwell within {limit_h:g} h{shortest}"
+        raise InputError(msg)
+
+
+def _rate_notes(result: Any, stat: str, limit_h: float) -> list[str]:
+    """The answer in sentences: the capacity, what binds, how it compares, why the dwell falls."""
+    cap = result.capacity
+    lines = []
+    if result.never_holds:
+        return lines
+    half = f" ± {cap.ci95:.1f}" if cap.ci95 is not None else ""
+    reps = ", ".join(f"{x:.1f}" for x in result.per_replication)
+    interval = f"95 % interval; runs: {reps}" if cap.ci95 is not None else "one replication: no interval"
+    prefix = "at least " if result.at_least else ""
+    lines.append(f"capacity: {prefix}{cap.mean:.1f}{half} trains a day ({interval})")
+    lines.append(
+        f"  = {result.teu_per_year(cap.mean) / 1000:,.0f}k TEU, {result.tons_per_year(cap.mean) / 1e6:.1f} Mt a year "
+        f"({result.teu_per_train:.0f} TEU a train, {result.tons_per_teu:g} t a TEU)"
+    )
+    point = result.at_capacity()
+    if point is not None:
+        uses = {"cranes": point.crane_utilisation}
+        uses.update({f"{'1435' if g == 'standard' else '1520'} mm tracks": v for g, v in point.track_utilisation.items()})
+        binding = max(uses, key=uses.__getitem__)
+        tracks = "/".join(f"{v:.0%}" for v in point.track_utilisation.values())
+        lines.append(
+            f"at {point.trains_per_day:.1f} a day the {binding} bind "
+            f"(busy: cranes {point.crane_utilisation:.0%}, tracks {tracks})"
+        )
+    share = result.offered_per_day / cap.mean if cap.mean > 0 else math.inf
+    lines.append(f"the scenario brings {result.offered_per_day:.1f} trains a day: {share:.0%} of capacity")
+    if result.low_rate_fails:
+        low = [p for p in result.curve if p.trains_per_day in result.low_rate_fails]
+        high = [p for p in result.curve if p.trains_per_day <= cap.mean and p not in low]
+        first, last = low[0], (high[-1] if high else low[-1])
+        lines.append(
+            f"at {max(result.low_rate_fails):.1f} trains a day or fewer the {stat} dwell exceeds {limit_h:g} h:\n"
+            f"  boxes left in the yard wait longer for a train going their way\n"
+            f"  ({first.yard_wait_share:.0%} of the dwell at {first.trains_per_day:.1f} a day, "
+            f"{last.yard_wait_share:.0%} at {last.trains_per_day:.1f})"
+        )
+    else:
+        falling = [p for p in result.curve if p.trains_per_day <= cap.mean]
+        if len(falling) >= 2 and falling[-1].dwell_h.mean < falling[0].dwell_h.mean:
+            first, last = falling[0], falling[-1]
+            lines.append(
+                f"the dwell falls from {first.dwell_h.mean:.1f} to {last.dwell_h.mean:.1f} h as traffic rises:\n"
+                f"  boxes in the yard wait less for a train going their way\n"
+                f"  ({first.yard_wait_share:.0%} of the dwell, then {last.yard_wait_share:.0%})"
+            )
+    return lines
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    if value is None or value != value or math.isinf(value):
+        return None
+    return round(value, digits)
+
+
+def _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up):
+    """``freight capacity --target-mt``: the fewest cranes, then tracks, for the target."""
+    import overland
+
     show = err.is_terminal and format is Format.text
+    status = None
+    if show:
+        status = err.status("simulating the first configuration", spinner="dots")
+        status.start()
 
     def on_trial(trial: Any) -> None:
         if show:
             verdict = "meets" if trial.meets else "misses"
             err.print(f"  {trial.label}: {verdict} ({statistic} dwell {trial.dwell_h.mean:.1f} h)", highlight=False)
+            status.update(f"simulating the next configuration ({len(seen) + 1} done)")
+        seen.append(trial)
 
-    result = overland.freight_capacity(
-        loaded, target_tons=target_mt * 1e6, max_dwell_h=limit_h, statistic=statistic,
-        days=days, warmup_days=warmup, seed=seed, replications=replications, on_trial=on_trial,
-        crane_policy=crane_policy, top_up=top_up,
-    )  # fmt: skip
+    seen: list[Any] = []
+    try:
+        result = overland.freight_capacity(
+            loaded, target_tons=target_mt * 1e6, max_dwell_h=limit_h, statistic=statistic,
+            days=days, warmup_days=warmup, seed=seed, replications=replications, on_trial=on_trial,
+            crane_policy=crane_policy, top_up=top_up,
+        )  # fmt: skip
+    finally:
+        if status is not None:
+            status.stop()
     rows = [
         {
             "cranes": t.cranes,
@@ -220,6 +401,11 @@ def capacity(
             "meets": t.meets,
         }
         for t in result.trials
+    ]
+    worse = [
+        f"more cranes or tracks made the {statistic} dwell worse: {a.dwell_h.mean:.1f} h with {a.label}, "
+        f"{b.dwell_h.mean:.1f} h with {b.label}; the answer may not be the smallest"
+        for a, b in result.worse
     ]
     best = result.best
     if format is Format.json:
@@ -238,6 +424,8 @@ def capacity(
                     else None
                 ),
                 "reason": result.limit_reason,
+                "monotone": not result.worse,
+                "notes": worse,
                 "trials": rows,
             }
         )
@@ -257,6 +445,8 @@ def capacity(
         out.print(table)
         if best:
             out.print(f"smallest: [bold]{best.label}[/bold]")
+        for line in worse:
+            out.print(f"[yellow]note:[/yellow] {line}")
     if best is None:
         raise InputError(result.limit_reason or "no configuration meets the target")
 

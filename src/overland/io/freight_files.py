@@ -135,52 +135,114 @@ def write_csv(report: Report, folder: Path) -> list[Path]:
     return written
 
 
-def write_plots(report: Report, folder: Path) -> list[Path]:
-    """The dwell histogram and the yard occupancy over time, as PNG files."""
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def daily_band(series: list[tuple[float, float, float]], column: int) -> list[tuple[int, float, float, float]]:
+    """``(day, low, mean, high)`` of one column of an hourly series (1: TEU in the yard, 2: trains waiting)."""
+    days: dict[int, list[float]] = {}
+    for row in series:
+        days.setdefault(int(row[0]), []).append(row[column])
+    return [(day, min(v), sum(v) / len(v), max(v)) for day, v in sorted(days.items())]
+
+
+def write_plots(report: Report, folder: Path) -> list[Path]:
+    """The dwell histogram and the yard day by day (a band from the day's least to its most), as PNG files."""
+    plt = _pyplot()
     _make_folder(folder)
     stem = report.scenario
     paths = []
 
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
+    fig, ax = plt.subplots(figsize=(8, 4.8), dpi=100, layout="constrained")
     dwell = report.dwell_hours
     if dwell:
         ax.hist(dwell, bins=min(60, max(10, len(dwell) // 20)), color="#4a7ab5", edgecolor="white")
         for key, style in (("dwell_p50_h", "--"), ("dwell_p90_h", ":")):
             value = report.summary[key].mean
             ax.axvline(value, color="black", linestyle=style, label=f"{key[6:9].upper()} {value:.1f} h")
-        ax.legend()
+        fig.legend(loc="outside lower center", ncols=2, frameon=False)
     ax.set_xlabel("train dwell, arrival to departure of its last box (h)")
     ax.set_ylabel("trains")
-    ax.set_title(f"{stem}: train dwell ({len(dwell)} trains, {report.replications} replication(s))")
-    fig.tight_layout()
+    ax.set_title(f"{stem}: train dwell ({len(dwell):,} trains, {_replications(report.replications)})")
     path = folder / f"{stem}-dwell.png"
     fig.savefig(path)
     plt.close(fig)
     paths.append(path)
 
-    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=100)
-    days = [row[0] for row in report.yard_series]
-    ax.plot(days, [row[1] for row in report.yard_series], color="#4a7ab5", linewidth=0.8, label="yard (TEU)")
-    ax.set_xlabel("day")
-    ax.set_ylabel("TEU in the yard")
+    yard = daily_band(report.yard_series, 1)
+    waiting = daily_band(report.yard_series, 2)
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(9, 5.5), dpi=100, sharex=True, height_ratios=(3, 2), layout="constrained"
+    )
+    days = [d + 0.5 for d, *_ in yard]
+    top.fill_between(days, [r[1] for r in yard], [r[3] for r in yard], color="#4a7ab5", alpha=0.3, linewidth=0,
+                     label="yard, least to most in the day")  # fmt: skip
+    top.plot(days, [r[2] for r in yard], color="#4a7ab5", linewidth=1.2, label="yard, daily mean")
+    top.set_ylabel("TEU in the yard")
+    bottom.fill_between(days, [r[1] for r in waiting], [r[3] for r in waiting], color="#c0504d", alpha=0.3,
+                        linewidth=0, label="trains waiting for a track, least to most")  # fmt: skip
+    bottom.plot(days, [r[2] for r in waiting], color="#c0504d", linewidth=1.2, label="trains waiting, daily mean")
+    bottom.set_ylabel("trains waiting")
+    bottom.set_xlabel("day")
     if report.warmup_days:
-        ax.axvspan(0, report.warmup_days, color="grey", alpha=0.15, label="warm-up")
-    waiting_ax = ax.twinx()
-    waiting_ax.plot(days, [row[2] for row in report.yard_series], color="#c0504d", linewidth=0.6, alpha=0.7,
-                    label="trains waiting for a track")
-    waiting_ax.set_ylabel("trains waiting for a track")
-    lines = ax.get_legend_handles_labels()
-    more = waiting_ax.get_legend_handles_labels()
-    ax.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left")
-    ax.set_title(f"{stem}: yard occupancy (replication 1)")
-    fig.tight_layout()
+        for ax in (top, bottom):
+            ax.axvspan(0, report.warmup_days, color="grey", alpha=0.15, label="warm-up" if ax is top else None)
+    top.set_title(f"{stem}: the yard and the queue day by day (replication 1)")
+    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize="small")
     path = folder / f"{stem}-occupancy.png"
     fig.savefig(path)
     plt.close(fig)
     paths.append(path)
     return paths
+
+
+def _replications(n: int) -> str:
+    return "one replication" if n == 1 else f"{n} replications"
+
+
+def write_rate_plot(result: Any, path: Path, *, title: str) -> Path:
+    """The curve of a sustainable-rate search: the dwell statistic against trains a day, the capacity marked."""
+    plt = _pyplot()
+    _make_folder(path.parent)
+    curve = result.curve
+    rates = [p.trains_per_day for p in curve]
+    stat = result.statistic.upper() if result.statistic.startswith("p") else result.statistic
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(9, 6.5), dpi=100, sharex=True, height_ratios=(3, 2), layout="constrained"
+    )
+    dwell = [p.dwell_h.mean for p in curve]
+    errors = [p.dwell_h.ci95 or 0.0 for p in curve]
+    top.errorbar(rates, dwell, yerr=errors, color="#4a7ab5", marker="o", capsize=3, label=f"{stat} dwell (95 % interval)")
+    top.axhline(result.max_dwell_h, color="black", linestyle="--", linewidth=1, label=f"limit {result.max_dwell_h:g} h")
+    cap = result.capacity
+    if not result.never_holds:
+        if cap.ci95:
+            for ax in (top, bottom):
+                ax.axvspan(cap.low, cap.high, color="#e8a33d", alpha=0.25, linewidth=0)
+        for ax in (top, bottom):
+            ax.axvline(cap.mean, color="#e8a33d", linewidth=2,
+                       label=f"capacity {cap.mean:.1f} trains/day" if ax is top else None)  # fmt: skip
+    top.axvline(result.offered_per_day, color="grey", linestyle=":", label=f"scenario {result.offered_per_day:.1f}/day")
+    top.set_yscale("log")
+    top.set_ylabel(f"train dwell, {stat} (h, log scale)")
+    bottom.plot(rates, [p.crane_utilisation for p in curve], marker=".", color="#4a7ab5", label="cranes busy")
+    for gauge, colour in (("standard", "#c0504d"), ("broad", "#8064a2")):
+        mm = "1435" if gauge == "standard" else "1520"
+        bottom.plot(rates, [p.track_utilisation[gauge] for p in curve], marker=".", color=colour,
+                    label=f"{mm} mm tracks busy")  # fmt: skip
+    bottom.plot(rates, [p.yard_wait_share for p in curve], marker=".", color="#9bbb59", linestyle="--",
+                label="share of dwell in the yard")  # fmt: skip
+    bottom.set_ylim(0, 1.05)
+    bottom.set_ylabel("share")
+    bottom.set_xlabel("trains arriving a day")
+    top.set_title(title)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize="small")
+    fig.savefig(path)
+    plt.close(fig)
+    return path

@@ -75,3 +75,28 @@ def replicate(
         params=params,
         policy=policy,
     )
+
+
+def replication_rng(seed: int, replication: int):
+    """The generator of replication ``replication`` (0-based) of ``seed``: the same as :func:`replicate` uses."""
+    import numpy as np
+
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(replication,))))
+
+
+def replication_kpis(
+    params: TerminalParams,
+    replication: int,
+    *,
+    seed: int,
+    days: float,
+    warmup_days: float,
+    crane_policy: str | None = None,
+    top_up: str | None = None,
+) -> dict[str, float]:
+    """The figures of one replication (as :func:`replicate` would give for it)."""
+    rng = replication_rng(seed, replication)
+    result = simulate_run(
+        params, rng, days=days, warmup_days=warmup_days, crane_policy=crane_policy, top_up=top_up
+    )
+    return run_kpis(result)
