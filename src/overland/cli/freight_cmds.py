@@ -87,17 +87,23 @@ def _config_line(params: Any) -> str:
 
 @freight_app.command()
 def scenarios() -> None:
-    """List the bundled freight scenarios."""
+    """List the bundled freight scenarios: cranes, tracks (1435+1520 mm), trains arriving a day."""
     from overland.io.freight_files import load_scenario, scenario_names
+    from overland.sim.scenario import Gauge
 
     table = Table(header_style="bold")
-    for column in ("scenario", "name", "configuration", "assumed values"):
-        table.add_column(column)
+    for column in ("scenario", "name", "terminal", "trains/day", "assumed"):
+        table.add_column(column, justify="right" if column == "trains/day" else "left", no_wrap=column != "name")
     for name in scenario_names():
         scenario = load_scenario(name)
+        params = scenario.params()
+        terminal = (
+            f"{params.cranes} cranes, {params.tracks[Gauge.standard]}+{params.tracks[Gauge.broad]} tracks"
+        )
         fraction = f"{len(scenario.assumed())} of {len(scenario.claims())}"
-        table.add_row(name, scenario.name, _config_line(scenario.params()), fraction)
+        table.add_row(name, scenario.name, terminal, f"{params.trains_per_day():.1f}", fraction)
     out.print(table)
+    out.print("tracks: 1435+1520 mm · trains/day: arriving · assumed: values no source states")
 
 
 @freight_app.command()
@@ -314,8 +320,10 @@ def _rate_notes(result: Any, stat: str, limit_h: float) -> list[str]:
     half = f" ± {cap.ci95:.1f}" if cap.ci95 is not None else ""
     reps = ", ".join(f"{x:.1f}" for x in result.per_replication)
     interval = f"95 % interval; runs: {reps}" if cap.ci95 is not None else "one replication: no interval"
-    prefix = "at least " if result.at_least else ""
-    lines.append(f"capacity: {prefix}{cap.mean:.1f}{half} trains a day ({interval})")
+    if result.at_least:
+        lines.append(f"capacity: at least {cap.mean:.1f} trains a day (the highest rate tried held)")
+    else:
+        lines.append(f"capacity: {cap.mean:.1f}{half} trains a day ({interval})")
     lines.append(
         f"  = {result.teu_per_year(cap.mean) / 1000:,.0f}k TEU, {result.tons_per_year(cap.mean) / 1e6:.1f} Mt a year "
         f"({result.teu_per_train:.0f} TEU a train, {result.tons_per_teu:g} t a TEU)"

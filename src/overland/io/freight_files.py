@@ -53,9 +53,40 @@ def load_scenario(ref: str | Path, data_dir: Path | None = None) -> Scenario:
         return _read(path, check_name=False)
     names = scenario_names(data_dir)
     if ref not in names:
-        msg = f"unknown scenario {ref!r}" + suggest(ref, names)
+        msg = f"unknown scenario {ref!r}" + suggest_name(ref, names)
         raise UnknownIdError(msg)
     return _read(scenario_dir(data_dir) / f"{ref}.yaml", check_name=True)
+
+
+def suggest_name(word: str, names: list[str]) -> str:
+    """' (did you mean X or Y?)': the close names, a swap of two neighbours first (khorgos-2012 → khorgos-2021).
+
+    Scenario names differ mostly in a year, so many are equally close by
+    :func:`difflib.get_close_matches`; an edit distance that counts swapping two
+    neighbouring characters as half an edit puts the likeliest typo first.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, names, n=len(names), cutoff=0.5)
+    if not close:
+        return suggest(word, names)
+    ranked = sorted(close, key=lambda name: (_typo_distance(word, name), close.index(name)))
+    return f" (did you mean {' or '.join(ranked[:3])}?)"
+
+
+def _typo_distance(a: str, b: str) -> float:
+    """Edits from ``a`` to ``b``: insertions, deletions, substitutions 1, a swap of neighbours 0.5."""
+    previous2: list[float] = []
+    previous = [float(j) for j in range(len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        row = [float(i)] + [0.0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0.0 if a[i - 1] == b[j - 1] else 1.0
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous2[j - 2] + 0.5)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def _read(path: Path, *, check_name: bool) -> Scenario:

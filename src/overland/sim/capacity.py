@@ -250,7 +250,8 @@ def nominal_trains_per_day(params: TerminalParams) -> tuple[float, str]:
     Cranes: their lift hours a day (within the working hours, less repairs) over the lift
     hours an inbound train needs (boxes bound for the yard are lifted twice). Tracks: each
     gauge's tracks over the hours a train holds one (placement, its lifts with as many
-    cranes as a train may have, release). Queueing makes the real capacity lower.
+    cranes as a train may have, and for the emptied train its release). Queueing makes the
+    real capacity lower.
     """
     availability = crane_availability(params)
     lift_h = params.crane_move.mean() * params.crane_move.factor
@@ -267,10 +268,10 @@ def nominal_trains_per_day(params: TerminalParams) -> tuple[float, str]:
         weight = rate / total
         boxes = flow.boxes.mean()
         lift_hours += weight * boxes * (share * lift_h + (1 - share) * 2 * yard_lift_h)
-        on_track = placement + release + boxes * (share * lift_h + (1 - share) * yard_lift_h) / per_crane
-        track_hours[flow.arrival_gauge] += weight * on_track
+        lifting = placement + boxes * (share * lift_h + (1 - share) * yard_lift_h) / per_crane
+        track_hours[flow.arrival_gauge] += weight * (lifting + release)  # the emptied train is released
         if share > 0:
-            track_hours[flow.departure_gauge] += weight * on_track
+            track_hours[flow.departure_gauge] += weight * lifting  # the loaded set leaves at its last lift
     bounds = {"cranes": params.cranes * availability * 24 / lift_hours}
     for g in GAUGES_ORDER:
         if track_hours[g] > 0:

@@ -10,7 +10,7 @@ What happens to a loaded train (model time in hours, day 0 starts at time 0):
    wagons are assumed always at hand; a train none of whose boxes go direct needs
    only its own track). Tracks are served first come, first served,
    and taken 1435 mm first, then 1520 mm, so no two trains can each hold what the
-   other waits for. Placing the sets takes ``placement``.
+   other waits for. Placing the sets on their tracks takes ``placement``.
 3. Cranes (a pool; up to ``max_cranes_per_train`` work one train at once, chosen by
    the crane policy of :mod:`overland.sim.policies`) lift its boxes: first those
    bound straight across, then those bound for the yard; the empty set is filled up
@@ -19,10 +19,11 @@ What happens to a loaded train (model time in hours, day 0 starts at time 0):
    :mod:`overland.sim.calendar` allows (working hours, closures). A crane fails after a
    random time (counted on the calendar, idle or not); it is repaired from the moment
    it fails, but a failure during a lift shows only when the lift ends.
-4. When the last lift is done and the sets are released (``release``), both trains free
-   their tracks: the empty wagons leave (not modelled further); the loaded train of
-   the other gauge is held for border and customs (``departure_hold``), off the
-   transshipment tracks, and departs (not while the border is closed).
+4. When the last lift is done the loaded train of the other gauge leaves its track and
+   is held for border and customs (``departure_hold``), off the transshipment tracks,
+   then departs (not while the border is closed). The emptied train holds its own
+   track for ``release`` more (inspection, pulling the wagons out and returning them)
+   and leaves (not modelled further).
 5. When a full train-load (``outbound_boxes``) of one direction waits in the yard, a
    train set of the other gauge is formed for it: it takes a track, cranes load it
    from the yard, and it departs like the others.
@@ -371,18 +372,38 @@ class TerminalModel:
         train.t_first_lift = job.first
         train.t_unloaded = env.now
         self.backlog -= 1
-        if self.release is not None:
+        record = None
+        if direct:
+            record = OutboundRecord(train.flow, False, direct + len(job.cargo), train.t_track, env.now)
+            rec.formed(record)
+        if self.release is None:
+            for g, request in held:
+                self.tracks[g].release(request)
+                rec.tracks_busy[g].add(env.now, -1)
+            train.t_released = env.now
             self._log(f"{name} unloaded")
-            yield env.timeout(self.release())
-        for g, request in held:
-            self.tracks[g].release(request)
-            rec.tracks_busy[g].add(env.now, -1)
-        train.t_released = env.now
-        self._log(f"{name} released" if self.release is not None else f"{name} unloaded")
-        if not direct:
+            if record is not None:
+                yield from self._send_off(train, record, job.cargo, name)
             return
-        record = OutboundRecord(train.flow, False, direct + len(job.cargo), train.t_track, train.t_unloaded)
-        rec.formed(record)
+        # The loaded set leaves its track at once; the emptied train holds its own for ``release``.
+        self._log(f"{name} unloaded")
+        for g, request in held:
+            if g is not gauge:
+                self.tracks[g].release(request)
+                rec.tracks_busy[g].add(env.now, -1)
+        if record is not None:
+            env.process(self._send_off(train, record, job.cargo, name))
+        yield env.timeout(self.release())
+        for g, request in held:
+            if g is gauge:
+                self.tracks[g].release(request)
+                rec.tracks_busy[g].add(env.now, -1)
+        train.t_released = env.now
+        self._log(f"{name} released")
+
+    def _send_off(self, train: TrainRecord, record: OutboundRecord, cargo: list[TrainRecord], name: str):
+        """The set loaded from ``train`` is held for border and customs checks, then departs."""
+        env = self.env
         hold = self.departure_hold[train.flow]()
         if hold > 0:
             yield env.timeout(hold)
@@ -390,7 +411,7 @@ class TerminalModel:
         if closed > 0:
             yield env.timeout(closed)
         train.t_direct_left = env.now
-        rec.departed(record, [(train, direct)] + [(t, 1) for t in job.cargo], env.now)
+        self.rec.departed(record, [(train, train.direct)] + [(t, 1) for t in cargo], env.now)
         self._log(f"{name} departs")
 
     def _yard_train(self, flow_index: int, cargo: list[TrainRecord]):
@@ -420,8 +441,6 @@ class TerminalModel:
         self._add_job(job)
         yield job.done
         record.t_loaded = env.now
-        if self.release is not None:
-            yield env.timeout(self.release())
         self.tracks[gauge].release(track)
         rec.tracks_busy[gauge].add(env.now, -1)
         self._log(f"{name} loaded")
