@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -24,6 +26,7 @@ from overland.timing.windows import Schedule, stage_schedule
 if TYPE_CHECKING:
     from overland.planner.calibration import Observation
     from overland.sim.capacity import CapacityResult, RateResult
+    from overland.sim.corridor import CorridorReport
     from overland.sim.kpis import Report
     from overland.sim.scenario import Scenario, TerminalParams
 
@@ -426,4 +429,77 @@ def freight_rate(
     return sustainable_rate(
         params, max_dwell_h=max_dwell_h, run=run, replications=replications, statistic=statistic,
         points=points, on_run=on_run,
+    )  # fmt: skip
+
+
+def freight_corridor(
+    corridor: str | Path,
+    *,
+    start: date | None = None,
+    days: float = 45,
+    warmup_days: float = 7,
+    close: Sequence[str] = (),
+    routing: str | None = None,
+    flexible_share: float | None = None,
+    detour_h: float | None = None,
+    replications: int = 5,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+) -> CorridorReport:
+    """Terminals side by side with routing between them, with the closures ``close`` asks for and without.
+
+    ``close`` holds specs such as ``khorgos:spring-festival-2026`` (a notice of the
+    terminal's crossing), ``khorgos:holidays`` (its posts' holiday calendars) or
+    ``khorgos:2026-02-16..2026-02-18`` (see :func:`overland.io.freight_files.closures_for`).
+    Statistics start on ``start`` (00:00 in the corridor's clock; default: two weeks before
+    the first closure) and cover ``days`` days. ``routing``, ``flexible_share`` and
+    ``detour_h`` override the corridor file's.
+    """
+    from zoneinfo import ZoneInfo
+
+    from overland.io.freight_files import closures_for, load_corridor, load_scenario
+    from overland.sim.corridor import ROUTINGS, ClosureSpan, CorridorTerminal, simulate_corridor
+
+    _check_run(days, warmup_days, replications)
+    spec = load_corridor(corridor)
+    routing = routing or spec.routing.kind.value.value
+    if routing not in ROUTINGS:
+        msg = f"unknown routing {routing!r}: one of {', '.join(ROUTINGS)}"
+        raise InputError(msg)
+    share = spec.routing.flexible_share.value if flexible_share is None else flexible_share
+    if not 0 <= share <= 1:
+        msg = f"the flexible share must be between 0 and 1, not {share:g}"
+        raise InputError(msg)
+    detour = spec.routing.detour.value
+    detour = detour.mean() * detour.factor if detour_h is None else detour_h
+    if detour < 0:
+        msg = f"the detour must not be negative, not {detour:g} h"
+        raise InputError(msg)
+    clock = ZoneInfo(spec.clock.value)
+    names = list(spec.terminals)
+    if start is None:
+        if not close:
+            msg = "give --start, the first day of statistics (or a closure to start two weeks before)"
+            raise InputError(msg)
+        probe = closures_for(spec, list(close), first_day=date(1900, 1, 1), last_day=date(1900, 1, 1))
+        dated = [c[1] for c in probe]
+        if not dated:
+            msg = "give --start: the closures asked for need a span of days to look in"
+            raise InputError(msg)
+        start = min(dated).astimezone(clock).date() - timedelta(days=14)
+    origin = datetime.combine(start, datetime.min.time(), clock) - timedelta(days=warmup_days)
+    last_day = start + timedelta(days=math.ceil(days))
+    spans = []
+    for name, begin, end, label, note in closures_for(spec, list(close), first_day=origin.date(), last_day=last_day):
+        start_h = (begin - origin).total_seconds() / 3600
+        end_h = (end - origin).total_seconds() / 3600
+        if end_h <= 0 or start_h >= (warmup_days + days) * 24:
+            msg = f"--close {name}: {label} ({begin:%Y-%m-%d}) is outside the simulated days"
+            raise InputError(msg)
+        spans.append(ClosureSpan(names.index(name), start_h, end_h, label, note))
+    terminals = [CorridorTerminal(name, load_scenario(t.scenario).params()) for name, t in spec.terminals.items()]
+    return simulate_corridor(
+        terminals, corridor=spec.id, closures=spans, days=days, warmup_days=warmup_days, seed=seed,
+        replications=replications, routing=routing, flexible_share=share, detour_h=detour,
+        progress=progress, origin=origin,
     )  # fmt: skip

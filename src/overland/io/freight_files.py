@@ -9,16 +9,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from overland.errors import DataError, UnknownIdError
-from overland.io.data_files import default_data_dir, read_yaml, validate_doc
+from overland.errors import DataError, InputError, UnknownIdError
+from overland.io.data_files import default_data_dir, load_catalog, read_yaml, validate_doc
 from overland.model.catalog import suggest
+from overland.sim.corridor import Corridor
 from overland.sim.kpis import KPI_LABELS, Report
 from overland.sim.scenario import Scenario
 
 FREIGHT_DIR = "freight"
+CORRIDOR_DIR = "corridors"
 
 
 def scenario_dir(data_dir: Path | None = None) -> Path:
@@ -56,6 +59,142 @@ def load_scenario(ref: str | Path, data_dir: Path | None = None) -> Scenario:
         msg = f"unknown scenario {ref!r}" + suggest_name(ref, names)
         raise UnknownIdError(msg)
     return _read(scenario_dir(data_dir) / f"{ref}.yaml", check_name=True)
+
+
+def corridor_names(data_dir: Path | None = None) -> list[str]:
+    """The ids of the corridors in ``data/freight/corridors``."""
+    return sorted(path.stem for path in (scenario_dir(data_dir) / CORRIDOR_DIR).glob("*.yaml"))
+
+
+def load_corridor(ref: str | Path, data_dir: Path | None = None) -> Corridor:
+    """The corridor named ``ref`` (an id in ``data/freight/corridors``) or stored at the path ``ref``.
+
+    Its terminals' scenarios must exist (by id, in the same data folder).
+    """
+    if isinstance(ref, Path) or _looks_like_path(ref):
+        path = Path(ref)
+        if not path.is_file():
+            msg = f"corridor file {str(path)!r} not found"
+            raise UnknownIdError(msg)
+    else:
+        names = corridor_names(data_dir)
+        if ref not in names:
+            msg = f"unknown corridor {ref!r}" + suggest_name(ref, names)
+            raise UnknownIdError(msg)
+        path = scenario_dir(data_dir) / CORRIDOR_DIR / f"{ref}.yaml"
+    doc = read_yaml(path)
+    corridor = validate_doc(doc, Corridor)
+    known = scenario_names(data_dir)
+    problems = [
+        f"{path}:{doc.line_of(('terminals', name, 'scenario'))}: terminals.{name}.scenario: unknown scenario "
+        f"{spec.scenario!r}" + suggest_name(spec.scenario, known)
+        for name, spec in corridor.terminals.items()
+        if spec.scenario not in known
+    ]
+    if problems:
+        raise DataError(problems)
+    return corridor
+
+
+def closures_for(
+    corridor: Corridor, specs: list[str], *, first_day: date, last_day: date, data_dir: Path | None = None
+) -> list[tuple[str, datetime, datetime, str, str]]:
+    """The closures ``specs`` asks for, as ``(terminal, start, end, label, note)`` with aware datetimes.
+
+    A spec is ``TERMINAL:WHAT``, WHAT being the id of a notice of the terminal's crossing
+    (``khorgos:spring-festival-2026``, from ``data/crossings``), ``holidays`` (every public
+    holiday between ``first_day`` and ``last_day`` of the countries whose holidays close the
+    crossing's posts, from the same calendars the planner uses), ``holidays:CN`` (one
+    country's), or ``DAY..DAY`` (whole days in the corridor's clock, both included).
+    """
+    from zoneinfo import ZoneInfo
+
+    clock = ZoneInfo(corridor.clock.value)
+    found = []
+    for spec in specs:
+        name, _, what = spec.partition(":")
+        if name not in corridor.terminals:
+            msg = f"--close {spec}: {name!r} is not a terminal of {corridor.id} (one of {', '.join(corridor.terminals)})"
+            raise InputError(msg)
+        if not what:
+            msg = f"--close {spec}: say what closes it: a notice id, holidays, holidays:CN or 2026-02-16..2026-02-18"
+            raise InputError(msg)
+        terminal = corridor.terminals[name]
+        if ".." in what:
+            found.append((name, *_day_span(spec, what, clock)))
+        elif what == "holidays" or what.startswith("holidays:"):
+            countries = what.partition(":")[2].split(",") if ":" in what else _holiday_countries(terminal, data_dir)
+            found += [(name, *span) for span in _holiday_spans(spec, countries, first_day, last_day, clock)]
+        else:
+            found += [(name, *span) for span in _notice_spans(spec, terminal, what, data_dir)]
+    return found
+
+
+def _day_span(spec: str, what: str, clock: Any) -> tuple[datetime, datetime, str, str]:
+    first, _, last = what.partition("..")
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError:
+        msg = f"--close {spec}: days must be YYYY-MM-DD..YYYY-MM-DD"
+        raise InputError(msg) from None
+    if end < start:
+        msg = f"--close {spec}: the last day is before the first"
+        raise InputError(msg)
+    opened = datetime.combine(end + timedelta(days=1), time(), clock)
+    return datetime.combine(start, time(), clock), opened, f"closed {start} to {end}", ""
+
+
+def _holiday_countries(terminal: Any, data_dir: Path | None) -> list[str]:
+    if terminal.crossing is not None:
+        crossing = load_catalog(data_dir).crossing(terminal.crossing)
+        return sorted({code for stage in crossing.stages.values() for code in stage.holidays_of.value})
+    if terminal.holidays_of is not None:
+        return list(terminal.holidays_of.value)
+    return []
+
+
+def _holiday_spans(spec: str, countries: list[str], first: date, last: date, clock: Any) -> list[tuple]:
+    from overland.timing.calendars import holiday_name
+
+    days: dict[date, list[str]] = {}
+    for code in countries:
+        code = code.strip().upper()
+        day = first
+        while day <= last:
+            try:
+                name = holiday_name(code, day)
+            except (KeyError, NotImplementedError, AttributeError):
+                msg = f"--close {spec}: no holiday calendar for country {code!r}"
+                raise InputError(msg) from None
+            if name:
+                days.setdefault(day, []).append(f"{code} {name}")
+            day += timedelta(days=1)
+    spans: list[tuple] = []
+    for day in sorted(days):
+        start = datetime.combine(day, time(), clock)
+        end = datetime.combine(day + timedelta(days=1), time(), clock)
+        names = "; ".join(days[day])
+        if spans and spans[-1][1] == start:
+            prev = spans[-1]
+            label = prev[2] if names in prev[2] else f"{prev[2]}; {names}"
+            spans[-1] = (prev[0], end, label, "")
+        else:
+            spans.append((start, end, names, ""))
+    return spans
+
+
+def _notice_spans(spec: str, terminal: Any, notice_id: str, data_dir: Path | None) -> list[tuple]:
+    if terminal.crossing is None:
+        msg = f"--close {spec}: this terminal has no crossing data with notices: give holidays or DAY..DAY"
+        raise InputError(msg)
+    crossing = load_catalog(data_dir).crossing(terminal.crossing)
+    notices = {n.id: n for n in crossing.notices}
+    if notice_id not in notices:
+        msg = f"--close {spec}: no notice {notice_id!r} for {crossing.id}" + suggest_name(notice_id, list(notices))
+        raise InputError(msg)
+    notice = notices[notice_id]
+    closed = notice.closed.value
+    return [(closed.start, closed.end, f"notice {notice.id}: {notice.title}", notice.note or "")]
 
 
 def suggest_name(word: str, names: list[str]) -> str:
@@ -273,6 +412,38 @@ def write_rate_plot(result: Any, path: Path, *, title: str) -> Path:
     bottom.set_ylabel("share")
     bottom.set_xlabel("trains arriving a day")
     top.set_title(title)
+    fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize="small")
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def write_corridor_plot(report: Any, path: Path, *, title: str) -> Path:
+    """Each terminal's backlog (trains arrived and not yet unloaded, mean over the replications) by day."""
+    plt = _pyplot()
+    _make_folder(path.parent)
+    n = len(report.names)
+    fig, axes = plt.subplots(n, 1, figsize=(9, 2.6 * n + 1), dpi=100, sharex=True, layout="constrained", squeeze=False)
+    warm = report.warmup_days * 24
+    for i, ax in enumerate(axes[:, 0]):
+        for kind, colour, label in (("base", "grey", "without the closures"), ("closed", "#c0504d", "with them")):
+            series = report.backlog[kind]
+            ax.plot([(h - warm) / 24 for h, _ in series], [v[i] for _, v in series], color=colour, linewidth=1.2,
+                    label=label if i == 0 else None)  # fmt: skip
+        for c in report.closures:
+            if c.terminal == i:
+                ax.axvspan((c.start_h - warm) / 24, (c.end_h - warm) / 24, color="#e8a33d", alpha=0.3, linewidth=0,
+                           label="closed" if i == 0 or not any(x.terminal == 0 for x in report.closures) else None)  # fmt: skip
+        ax.set_ylabel(f"{report.names[i]}\ntrains waiting")
+        ax.set_xlim(left=0)
+    if report.origin is not None:
+        from datetime import timedelta
+
+        start = (report.origin + timedelta(days=report.warmup_days)).date().isoformat()
+    else:
+        start = "the start"
+    axes[-1, 0].set_xlabel(f"days from {start} (mean of {report.replications} runs, hourly)")
+    axes[0, 0].set_title(title)
     fig.legend(loc="outside lower center", ncols=3, frameon=False, fontsize="small")
     fig.savefig(path)
     plt.close(fig)
