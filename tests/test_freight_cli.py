@@ -133,3 +133,19 @@ def test_capacity_out_of_reach_says_why(cli):
     assert code == 2
     assert err.startswith("error: more cranes no longer shorten the p90 dwell")
     assert "cranes" in out  # the trials are still shown
+
+
+def test_simulate_says_when_there_is_no_interval_and_where_the_dwell_goes(cli):
+    code, out, err = cli("freight", "simulate", "khorgos-2021", "--days", "20", "--seed", "1")
+    assert code == 0, err
+    assert "± 95 %: one replication: no interval (give --replications 3 or more)" in out
+    assert "cranes: stay-with-train, top-up while on the track" in out
+    dwell = next(line for line in out.splitlines() if line.startswith("dwell, mean "))
+    assert "held on arrival" in dwell and "cranes" in dwell
+    assert "of the dwell is boxes left in the yard waiting for a train going their" in out
+    code, out, err = cli("freight", "simulate", "khorgos-2021", "--days", "20", "--replications", "2",
+                         "--crane-policy", "first-train-each-lift", "--top-up", "placement")  # fmt: skip
+    assert code == 0, err
+    assert "one replication" not in out and "cranes: first-train-each-lift, top-up at placement" in out
+    code, _, err = cli("freight", "simulate", "khorgos-2021", "--crane-policy", "zones")
+    assert code == 2 and err.startswith("error: unknown crane policy 'zones': one of stay-with-train")

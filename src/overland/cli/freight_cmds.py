@@ -47,7 +47,7 @@ TopUpOption = Annotated[
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(h|hours?|min|minutes?|d|days?)?\s*$")
 _DURATION_HOURS = {"h": 1, "hour": 1, "hours": 1, "min": 1 / 60, "minute": 1 / 60, "minutes": 1 / 60,
                    "d": 24, "day": 24, "days": 24}  # fmt: skip
-LONG_RUN_DAYS = 60  # show a progress bar beyond this many simulated days (on a terminal)
+LONG_RUN_TRAINS = 3000  # show a progress bar when a run simulates this many trains (about a third of a second)
 
 
 def parse_duration_hours(text: str) -> float:
@@ -130,7 +130,7 @@ def simulate(
 
     loaded = freight_files.load_scenario(scenario)
     report = _with_progress(
-        days * replications,
+        (days + warmup) * replications * loaded.params().trains_per_day(),
         lambda progress: overland.simulate(
             loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress,
             crane_policy=crane_policy, top_up=top_up,
@@ -156,6 +156,7 @@ def simulate(
     reps = f"{replications} replication{'s' if replications != 1 else ''}"
     out.print(f"{days:g} days after a {warmup:g}-day warm-up · {reps} · seed {seed}")
     out.print(_config_line(params))
+    out.print(f"cranes: {report.policy}")
     table = Table(header_style="bold")
     table.add_column("figure")
     table.add_column("mean", justify="right")
@@ -163,9 +164,13 @@ def simulate(
     table.add_column("unit")
     for name, (unit, label) in KPI_LABELS.items():
         est = report.summary[name]
-        half = _number(est.ci95, unit) if est.ci95 is not None else ""
+        half = _number(est.ci95, unit) if est.ci95 is not None else "–"
         table.add_row(label, _number(est.mean, unit), half, "" if unit == "share" else unit)
     out.print(table)
+    if replications == 1:
+        out.print("± 95 %: one replication: no interval (give --replications 3 or more)")
+    for line in _dwell_lines(report.summary):
+        out.print(line)
     balance = report.balance[0]
     inside = balance["on_inbound"] + balance["in_yard"] + balance["on_outbound"]
     out.print(
@@ -459,6 +464,30 @@ def _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmu
         raise InputError(result.limit_reason or "no configuration meets the target")
 
 
+def _dwell_lines(summary: dict[str, Any]) -> list[str]:
+    """Where a train's dwell goes (mean), and why a dwell falls with traffic when it does."""
+    parts = [
+        ("held on arrival", "arrival_hold_mean_h"), ("track wait", "track_wait_mean_h"),
+        ("cranes", "crane_time_mean_h"), ("departure hold", "departure_hold_mean_h"),
+        ("in the yard", "yard_wait_mean_h"),
+    ]  # fmt: skip
+    values = [(label, summary[key].mean) for label, key in parts]
+    dwell = summary["dwell_mean_h"].mean
+    if dwell != dwell or any(v != v for _, v in values[:3]):
+        return []
+    import textwrap
+
+    shown = " + ".join(f"{label} {v:.1f}" for label, v in values if v == v)
+    lines = [textwrap.fill(f"dwell, mean {dwell:.1f} h = {shown} h", width=78, subsequent_indent="  ")]
+    share = summary["yard_wait_share"].mean
+    if share == share and share >= 0.25:
+        lines.append(
+            f"{share:.0%} of the dwell is boxes left in the yard waiting for a train going their\n"
+            "way: more trains a day shorten it (`freight capacity` draws the curve)"
+        )
+    return lines
+
+
 def _folder(path: Path) -> Path:
     if path.exists() and not path.is_dir():
         msg = f"{path} is a file, not a folder"
@@ -472,9 +501,9 @@ def _write_csv(report: Any, folder: Path) -> list[Path]:
     return write_csv(report, _folder(folder))
 
 
-def _with_progress(work_days: float, run: Any) -> Any:
-    """Run ``run(progress)``; on a terminal and for long runs, with a progress bar on stderr."""
-    if not err.is_terminal or work_days < LONG_RUN_DAYS:
+def _with_progress(trains: float, run: Any) -> Any:
+    """Run ``run(progress)``; on a terminal and when ``trains`` trains are simulated, with a progress bar on stderr."""
+    if not err.is_terminal or trains < LONG_RUN_TRAINS:
         return run(None)
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
