@@ -30,8 +30,9 @@ What happens to a loaded train (model time in hours, day 0 starts at time 0):
 
 Cranes are SimPy processes that pick work from the trains on the tracks (no
 per-lift resource requests). A crane that stays with its train takes on a section
-of it at once (one timeout for its lifts, cut short by a failure or the end of a
-shift); the other policies decide after every lift.
+of its lifts of one kind at once (one timeout for them, cut short by a failure or the
+end of a shift; boxes bound for the yard reach it at the end of the section); the other
+policies decide after every lift.
 
 The processes report what happens to a :class:`~overland.sim.recorder.Recorder`,
 which keeps the statistics; variants (working hours and closures, breakdowns, crane
@@ -510,30 +511,31 @@ class TerminalModel:
             if wait > 0:
                 yield env.timeout(wait)
                 continue
-            boxes = 1
             if job.direct:
-                kind = DIRECT
-                n = policy.batch(job)
-                if n == 1:
-                    duration = direct_lift()
-                else:  # a section: lifts one after another, until a failure or the end of the shift
-                    stop = min(fails_at[i], calendar.open_until(now)) - now
-                    duration = 0.0
-                    boxes = 0
-                    while boxes < n:
-                        duration += direct_lift()
-                        boxes += 1
-                        if duration >= stop:
-                            break
-                job.direct -= boxes
+                kind, left, lift = DIRECT, job.direct, direct_lift
             elif job.to_yard:
-                kind = TO_YARD
-                job.to_yard -= 1
-                duration = yard_lift()
+                kind, left, lift = TO_YARD, job.to_yard, yard_lift
             else:
-                kind = FROM_YARD
-                job.from_yard -= 1
-                duration = yard_lift()
+                kind, left, lift = FROM_YARD, job.from_yard, yard_lift
+            n = policy.batch(job, left)
+            if n == 1:
+                boxes = 1
+                duration = lift()
+            else:  # a section: lifts one after another, until a failure or the end of the shift
+                stop = min(fails_at[i], calendar.open_until(now)) - now
+                duration = 0.0
+                boxes = 0
+                while boxes < n:
+                    duration += lift()
+                    boxes += 1
+                    if duration >= stop:
+                        break
+            if kind == DIRECT:
+                job.direct -= boxes
+            elif kind == TO_YARD:
+                job.to_yard -= boxes
+            else:
+                job.from_yard -= boxes
             job.working += 1
             if job.first != job.first:  # nan: the job's first lift
                 job.first = now
@@ -541,9 +543,10 @@ class TerminalModel:
             rec.lifted(kind, now, env.now, boxes)
             job.working -= 1
             if kind == TO_YARD:
-                self._to_yard(job.flow, job.train)
+                for _ in range(boxes):
+                    self._to_yard(job.flow, job.train)
             elif kind == FROM_YARD:
-                self.yard_free.put(1)
+                self.yard_free.put(boxes)
             if job.working == 0 and not job.claimable():
                 jobs.remove(job)
                 if job.room:
