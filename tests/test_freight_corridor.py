@@ -138,3 +138,20 @@ def test_the_corridor_command_refuses_bad_input_in_one_line(cli):
     assert code == 2 and "is outside the simulated days" in err and err.count("\n") == 1
     code, _, err = cli("freight", "corridor", "khorgos-dostyk-2025", "--start", "2026-02-01", "--routing", "nearest")
     assert code == 2 and err == "error: unknown routing 'nearest': one of share, queue\n"
+
+
+def test_a_broken_corridor_file_names_the_file_the_line_and_the_field(cli, tmp_path):
+    from overland.io.freight_files import scenario_dir
+
+    text = (scenario_dir() / "corridors" / "khorgos-dostyk-2025.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "mine.yaml"
+    path.write_text(text.replace("scenario: dostyk-2025", "scenario: dostyk-2052"), encoding="utf-8")
+    code, _, err = cli("freight", "corridor", str(path), "--start", "2026-02-01")
+    line = text.splitlines().index("    scenario: dostyk-2025") + 1
+    assert code == 1 and err == (
+        f"error: {path}:{line}: terminals.dostyk.scenario: unknown scenario 'dostyk-2052' "
+        "(did you mean dostyk-2025 or khorgos-2025 or khorgos-2022?)\n"
+    )
+    path.write_text(text.replace("    value: 0.3\n", "    value: 3\n"), encoding="utf-8")
+    code, _, err = cli("freight", "corridor", str(path), "--start", "2026-02-01")
+    assert code == 1 and ": routing.flexible_share" in err and "less than or equal to 1" in err

@@ -359,7 +359,7 @@ def freight_capacity(
     _check_run(days, warmup_days, replications)
     _check_policies(crane_policy, top_up)
     if not target_tons > 0:
-        msg = f"the target must be more than 0 tons a year, not {target_tons:g}"
+        msg = f"the target must be more than 0 Mt a year, not {target_tons / 1e6:g}"
         raise InputError(msg)
     if not max_dwell_h > 0:
         msg = f"the dwell limit must be more than 0 hours, not {max_dwell_h:g}"

@@ -29,8 +29,8 @@ CranePolicyOption = Annotated[
     str | None,
     typer.Option(
         "--crane-policy",
-        help="How cranes share trains: stay-with-train (default), first-train-each-lift (the behaviour "
-        "before 2026-11), spread.",
+        help="How cranes share trains: stay-with-train (default), first-train-each-lift (the model's "
+        "behaviour before the policies were named), spread.",
         show_default=False,
     ),
 ]
@@ -39,7 +39,7 @@ TopUpOption = Annotated[
     typer.Option(
         "--top-up",
         help="When a set takes boxes from the yard: on-track (default: while it is on its track) or "
-        "placement (only when placed, the behaviour before 2026-11).",
+        "placement (only when placed: the model's behaviour before).",
         show_default=False,
     ),
 ]
@@ -529,7 +529,7 @@ def corridor(
             "--close",
             help="Close a terminal: TERMINAL:NOTICE (a notice of its crossing, e.g. khorgos:spring-festival-2026), "
             "TERMINAL:holidays (its posts' holiday calendars), TERMINAL:holidays:CN, or "
-            "TERMINAL:2026-02-16..2026-02-18. Repeat for more.",
+            "TERMINAL:FIRST..LAST (days as YYYY-MM-DD). Repeat for more.",
             show_default=False,
         ),
     ] = None,
