@@ -66,3 +66,15 @@ def test_capacity_refuses_a_plot_with_a_target_and_an_impossible_limit(cli):
                          "--replications", "1", "--points", "4")  # fmt: skip
     assert code == 2 and err.startswith("error: no rate tried keeps the P90 dwell within 3 h (shortest ")
     assert err.count("\n") == 1
+
+
+def test_the_target_search_says_when_more_made_the_dwell_worse():
+    from overland.sim.capacity import Trial, worse_with_more
+    from overland.sim.kpis import Estimate
+
+    def trial(cranes, tracks, dwell, ci=0.5):
+        return Trial(cranes, tracks, tracks, Estimate(1e6, None, 1), Estimate(dwell, ci, 3), 0, 0, 0.9, False)
+
+    few, many, more_cranes = trial(7, 9, 28.5), trial(7, 36, 34.8), trial(8, 9, 20.0)
+    assert worse_with_more([few, many, more_cranes]) == ((few, many),)  # the 9 -> 36 tracks
+    assert worse_with_more([few, trial(7, 36, 29.0)]) == ()  # within the noise and 5 %

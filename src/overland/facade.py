@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import math
-
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -455,6 +453,7 @@ def freight_corridor(
     the first closure) and cover ``days`` days. ``routing``, ``flexible_share`` and
     ``detour_h`` override the corridor file's.
     """
+    import math
     from zoneinfo import ZoneInfo
 
     from overland.io.freight_files import closures_for, load_corridor, load_scenario
