@@ -60,7 +60,8 @@ class CranePolicy:
 
     ``jobs`` (the train sets on the tracks, in the order they got them) and ``limit``
     (cranes a train at most) are set by :meth:`attach`. A job has lifts left when
-    ``job.claimable()``; ``job.working`` counts the cranes lifting for it now.
+    ``job.claimable()`` (written out in the loops below: they run once a lift);
+    ``job.working`` counts the cranes lifting for it now.
     """
 
     name: ClassVar[str] = ""
@@ -91,13 +92,13 @@ class StayWithTrain(CranePolicy):
     def pick(self, crane: Crane) -> Any:
         job = crane.job
         if job is not None:
-            if job.claimable():
+            if job.direct or job.to_yard or job.from_yard:
                 return job
             job.assigned -= 1
             crane.job = None
         limit = self.limit
         for job in self.jobs:
-            if job.assigned < limit and job.claimable():
+            if job.assigned < limit and (job.direct or job.to_yard or job.from_yard):
                 job.assigned += 1
                 crane.job = job
                 return job
@@ -125,7 +126,7 @@ class FirstTrainEachLift(CranePolicy):
     def pick(self, crane: Crane) -> Any:
         limit = self.limit
         for job in self.jobs:
-            if job.working < limit and job.claimable():
+            if job.working < limit and (job.direct or job.to_yard or job.from_yard):
                 return job
         return None
 
@@ -140,7 +141,9 @@ class SpreadOverTrains(CranePolicy):
         best = None
         limit = self.limit
         for job in self.jobs:
-            if job.working < limit and (best is None or job.working < best.working) and job.claimable():
+            if job.working < limit and (best is None or job.working < best.working) and (
+                job.direct or job.to_yard or job.from_yard
+            ):
                 best = job
                 if job.working == 0:
                     break

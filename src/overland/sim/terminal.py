@@ -547,7 +547,7 @@ class TerminalModel:
                     self._to_yard(job.flow, job.train)
             elif kind == FROM_YARD:
                 self.yard_free.put(boxes)
-            if job.working == 0 and not job.claimable():
+            if job.working == 0 and not (job.direct or job.to_yard or job.from_yard):
                 jobs.remove(job)
                 if job.room:
                     self.open_sets[job.flow].remove(job)
