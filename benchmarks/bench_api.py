@@ -41,7 +41,7 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout, e.status,
     latency:percentile(50) / 1e3, latency:percentile(90) / 1e3, latency:percentile(99) / 1e3, latency.max / 1e3))
 end
-""" % json.dumps(BODY)
+""" % json.dumps(BODY)  # noqa: UP031  (a Lua script full of braces)
 
 
 def free_port() -> int:
@@ -59,8 +59,11 @@ def post_plan(url: str) -> int:
 
 def serve(workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    server = subprocess.Popen([str(VENV_BIN / "overland"), "serve", "--port", str(port), "--workers", str(workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(VENV_BIN / "overland"), "serve", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f"http://127.0.0.1:{port}/api/plan"
     deadline = time.monotonic() + 60
     while True:
@@ -85,8 +88,24 @@ def run_wrk(url: str, script: Path, *, connections: int, duration: int, threads:
 
 
 def run_hey(url: str, *, rate: int, duration: int, workers: int = 20) -> dict:
-    command = ["hey", "-z", f"{duration}s", "-c", str(workers), "-q", f"{rate / workers:g}", "-m", "POST",
-               "-T", "application/json", "-d", json.dumps(BODY), "-o", "csv", url]
+    command = [
+        "hey",
+        "-z",
+        f"{duration}s",
+        "-c",
+        str(workers),
+        "-q",
+        f"{rate / workers:g}",
+        "-m",
+        "POST",
+        "-T",
+        "application/json",
+        "-d",
+        json.dumps(BODY),
+        "-o",
+        "csv",
+        url,
+    ]
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     times = sorted(float(row["response-time"]) * 1000 for row in rows)
@@ -95,8 +114,14 @@ def run_hey(url: str, *, rate: int, duration: int, workers: int = 20) -> dict:
     def pct(q: float) -> float:
         return times[min(len(times) - 1, int(q * len(times)))]
 
-    return {"rps": len(rows) / span, "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
-            "max_ms": times[-1], "errors": sum(row["status-code"] != "200" for row in rows)}
+    return {
+        "rps": len(rows) / span,
+        "p50_ms": pct(0.5),
+        "p90_ms": pct(0.9),
+        "p99_ms": pct(0.99),
+        "max_ms": times[-1],
+        "errors": sum(row["status-code"] != "200" for row in rows),
+    }
 
 
 def main() -> None:
@@ -110,8 +135,14 @@ def main() -> None:
     for tool in ("wrk", "hey"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is missing: apt-get install {tool}")
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     print(f"machine: {cpu}; python {platform.python_version()}; request: POST /api/plan {json.dumps(BODY)}")
     print("| workers | load | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors | target met |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -123,17 +154,26 @@ def main() -> None:
             try:
                 for _ in range(200 * workers):  # every worker expands its timetables before the clock starts
                     post_plan(url)
-                runs = [(f"wrk, {c} connections", lambda c=c: run_wrk(url, script, connections=c, duration=args.duration,
-                                                                         threads=args.threads))
-                        for c in (int(c) for c in args.connections.split(","))]
-                runs += [(f"hey, {r} requests/s", lambda r=r: run_hey(url, rate=r, duration=args.duration))
-                         for r in (int(r) for r in args.rates.split(","))]
+                runs = [
+                    (
+                        f"wrk, {c} connections",
+                        lambda c=c: run_wrk(url, script, connections=c, duration=args.duration, threads=args.threads),
+                    )
+                    for c in (int(c) for c in args.connections.split(","))
+                ]
+                runs += [
+                    (f"hey, {r} requests/s", lambda r=r: run_hey(url, rate=r, duration=args.duration))
+                    for r in (int(r) for r in args.rates.split(","))
+                ]
                 for load, run in runs:
                     r = run()
                     errors = r.get("errors", r.get("socket_errors", 0) + r.get("non_2xx", 0))
                     met = r["rps"] >= 500 * 0.98 and r["p99_ms"] <= 50 and errors == 0
-                    print(f"| {workers} | {load} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | "
-                          f"{r['p99_ms']:.1f} | {r['max_ms']:.1f} | {errors} | {'yes' if met else 'no'} |", flush=True)
+                    print(
+                        f"| {workers} | {load} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p90_ms']:.1f} | "
+                        f"{r['p99_ms']:.1f} | {r['max_ms']:.1f} | {errors} | {'yes' if met else 'no'} |",
+                        flush=True,
+                    )
             finally:
                 server.terminate()
                 server.wait(timeout=30)

@@ -32,9 +32,15 @@ def plan_samples(repeats: int = 15) -> list[float]:
 
 def scan() -> tuple[float, int]:
     start = time.perf_counter()
-    result = overland.when("naryn", "kashgar", datetime.fromisoformat("2026-11-23T00:00+06:00"),
-                           datetime.fromisoformat("2026-12-06T23:30+06:00"), every_minutes=30, samples=10_000,
-                           arrive_by=datetime.fromisoformat("2026-12-09T20:00+08:00"))
+    result = overland.when(
+        "naryn",
+        "kashgar",
+        datetime.fromisoformat("2026-11-23T00:00+06:00"),
+        datetime.fromisoformat("2026-12-06T23:30+06:00"),
+        every_minutes=30,
+        samples=10_000,
+        arrive_by=datetime.fromisoformat("2026-12-09T20:00+08:00"),
+    )
     return time.perf_counter() - start, len(result.options)
 
 
@@ -42,8 +48,10 @@ def main() -> None:
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     print(describe() + " · pinned to one core")
     wall = plan_samples()
-    print(f"plan naryn→kashgar with 100,000 samples: median {statistics.median(wall) * 1e3:.0f} ms, "
-          f"best {min(wall) * 1e3:.0f} ms over {len(wall)} runs")
+    print(
+        f"plan naryn→kashgar with 100,000 samples: median {statistics.median(wall) * 1e3:.0f} ms, "
+        f"best {min(wall) * 1e3:.0f} ms over {len(wall)} runs"
+    )
     seconds, departures = scan()
     print(f"scan of {departures} departures × 10,000 samples: {seconds:.1f} s")
 

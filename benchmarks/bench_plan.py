@@ -23,18 +23,29 @@ VENV_BIN = Path(sys.executable).parent
 def warm_plan(repeats: int = 2000) -> list[float]:
     catalog = overland.load_catalog()
     depart = datetime.fromisoformat("2026-11-25T05:00+06:00")
-    overland.plan("naryn", "kashgar", depart, via="torugart", catalog=catalog)  # expand the timetables once
+    service = overland.Overland(catalog=catalog, use_reports=False)
+    service.plan("naryn", "kashgar", depart, via="torugart")  # expand the timetables once
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
-        overland.plan("naryn", "kashgar", depart, via="torugart", catalog=catalog)
+        service.plan("naryn", "kashgar", depart, via="torugart")
         samples.append(time.perf_counter() - start)
     return samples
 
 
 def cold_start(repeats: int = 7) -> list[float]:
-    command = [str(VENV_BIN / "overland"), "plan", "--from", "naryn", "--to", "kashgar",
-               "--depart", "2026-11-25T05:00+06:00", "--format", "json"]
+    command = [
+        str(VENV_BIN / "overland"),
+        "plan",
+        "--from",
+        "naryn",
+        "--to",
+        "kashgar",
+        "--depart",
+        "2026-11-25T05:00+06:00",
+        "--format",
+        "json",
+    ]
     samples = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -46,8 +57,10 @@ def cold_start(repeats: int = 7) -> list[float]:
 def main() -> None:
     print(describe())
     warm = warm_plan()
-    print(f"warm plan naryn→kashgar via torugart: median {statistics.median(warm) * 1e6:.0f} µs, "
-          f"p90 {statistics.quantiles(warm, n=10)[-1] * 1e6:.0f} µs over {len(warm)} runs")
+    print(
+        f"warm plan naryn→kashgar via torugart: median {statistics.median(warm) * 1e6:.0f} µs, "
+        f"p90 {statistics.quantiles(warm, n=10)[-1] * 1e6:.0f} µs over {len(warm)} runs"
+    )
     cold = cold_start()
     print(f"`overland plan` cold start: median {statistics.median(cold):.3f} s over {len(cold)} runs")
 

@@ -30,7 +30,7 @@ GRID = REPO / "examples" / "khorgos-sweep.yaml"
 
 
 def _warm() -> int:
-    import overland.distributed.sweep  # noqa: F401  (what a task imports)
+    import overland.distributed.sweep
     import overland.sim.terminal  # noqa: F401
 
     return os.getpid()

@@ -26,6 +26,8 @@ def describe() -> str:
         memory = f", {pages / 2**30:.0f} GiB"
     except (ValueError, OSError):
         memory = ""
-    load = ", load average {:.2f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
-    return (f"{date.today().isoformat()} · {cpu_model()}, {os.cpu_count()} cores{memory} · "
-            f"Python {platform.python_version()}{load}")
+    load = f", load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
+    return (
+        f"{date.today().isoformat()} · {cpu_model()}, {os.cpu_count()} cores{memory} · "
+        f"Python {platform.python_version()}{load}"
+    )

@@ -50,7 +50,7 @@ def main() -> None:
     days, reps, rate_days, rate_reps = (60, 2, 40, 2) if args.quick else (365, 5, 120, 5)
 
     import overland
-    from overland.facade import freight_rate
+    from overland import freight_rate
     from overland.io.freight_files import load_scenario
 
     started = time.perf_counter()
@@ -169,7 +169,7 @@ def main() -> None:
 
 def corridor_section(replications: int) -> str:
     """Khorgos closed for the Spring Festival 2026, routed by queue and by share."""
-    from overland.facade import freight_corridor
+    from overland import freight_corridor
 
     lines = [
         CORRIDOR_BEGIN,

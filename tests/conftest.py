@@ -22,7 +22,7 @@ if os.environ.get("CI"):
 
 import overland
 from overland.io.data_files import default_data_dir
-from overland.timing.windows import Schedule
+from overland.planner.schedule import Schedule
 
 REPO = Path(__file__).resolve().parent.parent
 # Deterministic terminal output for the CLI tests (set before the CLI's consoles exist).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,8 +23,10 @@ def postgres_url() -> str:
     """The test server's URL, or fail (CI) / skip (elsewhere) saying how to get one."""
     url = os.environ.get(POSTGRES_ENV, "").strip()
     if not url:
-        reason = (f"{POSTGRES_ENV} is not set: `bash scripts/test` starts a PostgreSQL server for these tests "
-                  "(or `source scripts/postgres` in your shell)")
+        reason = (
+            f"{POSTGRES_ENV} is not set: `bash scripts/test` starts a PostgreSQL server for these tests "
+            "(or `source scripts/postgres` in your shell)"
+        )
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
@@ -71,12 +73,13 @@ def make_token(store, name: str = "alice") -> tuple[int, str]:
     from overland.store.reports import create_token
 
     with store.writing() as session, session.begin():
-        token, secret = create_token(session, name, now=datetime.now(timezone.utc))
+        token, secret = create_token(session, name, now=datetime.now(UTC))
         return token.id, secret
 
 
-def gate_report(day: str = "2026-11-02", *, note: str | None = "gate opened late", gate_minutes: float = 25,
-                mode: str = "own-car") -> dict[str, Any]:
+def gate_report(
+    day: str = "2026-11-02", *, note: str | None = "gate opened late", gate_minutes: float = 25, mode: str = "own-car"
+) -> dict[str, Any]:
     """A Torugart report (Kyrgyzstan → China) through the gate and the Chinese port, as the API takes it.
 
     The gate's times carry their offset; the port's are given in its clock (``clock``).

@@ -8,7 +8,9 @@ import sys
 
 
 def test_hours_of_the_torugart_gate_around_a_weekend(cli):
-    code, out, err = cli("hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "5", "--format", "json")
+    code, out, err = cli(
+        "hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "5", "--format", "json"
+    )
     assert code == 0, err
     result = json.loads(out)
     assert result["stage"] == "torugart/gate"
@@ -27,7 +29,9 @@ def test_hours_of_the_torugart_gate_around_a_weekend(cli):
 
 
 def test_hours_text_shows_both_clocks(cli):
-    code, out, _ = cli("hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "4", "--clock", "Asia/Bishkek")
+    code, out, _ = cli(
+        "hours", "torugart/gate", "--from", "2026-11-27T12:30+08:00", "--days", "4", "--clock", "Asia/Bishkek"
+    )
     assert code == 0
     assert "14:00-18:00" in out and "12:00-16:00" in out  # Beijing and Kyrgyz time
     assert "closed — weekend in China and Kyrgyzstan" in out
@@ -50,8 +54,14 @@ def test_show_lists_the_torugart_chain_in_order_with_sources(cli):
     sheet = json.loads(out)
     route = next(d for d in sheet["directions"] if d["id"] == "kg-cn")["route"]
     assert route == [
-        "kg-outer-checkpoint", "kg-post", "gate", "cn-port",
-        "cn-passport-check-1", "cn-passport-check-2", "cn-immigration-customs", "kashgar-traffic-office",
+        "kg-outer-checkpoint",
+        "kg-post",
+        "gate",
+        "cn-port",
+        "cn-passport-check-1",
+        "cn-passport-check-2",
+        "cn-immigration-customs",
+        "kashgar-traffic-office",
     ]
     gate_hours = sheet["stages"]["gate"]["hours"]
     default = next(c for c in gate_hours if c.get("default"))
@@ -63,7 +73,10 @@ def test_show_lists_the_torugart_chain_in_order_with_sources(cli):
     assert gate_row["on_day"] == "09:00-12:00, 14:00-18:00"
     assert gate_row["in_from_clock"] == "07:00-10:00, 12:00-16:00"
     port = sheet["stages"]["cn-port"]["distances_km"]["torugart-pass"]
-    assert {c["value"] for c in port} >= {4, 110}
+    assert {c["value"] for c in port} >= {4, 6}
+    # S0's "about 110 km from the pass" is the clearance post at Topa, not the pass-top port.
+    clearance = sheet["stages"]["cn-immigration-customs"]["distances_km"]["torugart-pass"]
+    assert 110 in {c["value"] for c in clearance} and 110 not in {c["value"] for c in port}
 
 
 def test_show_text_marks_assumed_values(cli):

@@ -41,15 +41,49 @@ GATE_HOURS = '      - value: "09:00-12:00,14:00-18:00"\n'
     ("old", "new", "field", "expected"),
     [
         ("    kind: gate\n", "    kind: gate\n    colour: red\n", "stages.gate.colour", "unknown field"),
-        ("      value: Asia/Bishkek\n", "      value: Asia/Bishkekk\n", "stages.kg-outer-checkpoint.clock", "unknown time zone 'Asia/Bishkekk'"),
+        (
+            "      value: Asia/Bishkek\n",
+            "      value: Asia/Bishkekk\n",
+            "stages.kg-outer-checkpoint.clock",
+            "unknown time zone 'Asia/Bishkekk'",
+        ),
         (GATE_HOURS, '      - value: "9am-noon"\n', "stages.gate.hours", "is not valid OSM syntax"),
         (GATE_HOURS, '      - value: "09:00-12:00,14:00-18:00; PH off"\n', "stages.gate.hours", "uses PH/SH"),
-        ("          default: true\n        - value: 6.8\n", "        - value: 6.8\n", "stages.kg-post.distances_km.torugart-pass", "mark exactly one with 'default: true'"),
-        ("    route:\n      - kg-outer-checkpoint\n", "    route:\n      - kg-outer-checkpoin\n", "directions[0].route[0]", "unknown stage 'kg-outer-checkpoin' (did you mean kg-outer-checkpoint?)"),
-        ('    source: "seed:001_d50ea4359e5afc49.txt"\n    quote: "you need to present', '    quote: "you need to present', "documents.passport", "a 'sourced' value needs a 'source'"),
-        ('source: "seed:000_20c60b193c1bfec8.txt"}', 'source: "seed:000_nonexistent.txt"}', "names.en", "unknown seed file '000_nonexistent.txt'"),
+        (
+            "          default: true\n        - value: 6.8\n",
+            "        - value: 6.8\n",
+            "stages.kg-post.distances_km.torugart-pass",
+            "mark exactly one with 'default: true'",
+        ),
+        (
+            "    route:\n      - kg-outer-checkpoint\n",
+            "    route:\n      - kg-outer-checkpoin\n",
+            "directions[0].route[0]",
+            "unknown stage 'kg-outer-checkpoin' (did you mean kg-outer-checkpoint?)",
+        ),
+        (
+            '    source: "seed:001_d50ea4359e5afc49.txt"\n    quote: "you need to present',
+            '    quote: "you need to present',
+            "documents.passport",
+            "a 'sourced' value needs a 'source'",
+        ),
+        (
+            'source: "seed:000_20c60b193c1bfec8.txt"}',
+            'source: "seed:000_nonexistent.txt"}',
+            "names.en",
+            "unknown seed file '000_nonexistent.txt'",
+        ),
     ],
-    ids=["unknown-field", "bad-zone", "bad-opening-hours", "PH-in-hours", "no-default", "unknown-reference", "no-source", "unknown-seed"],
+    ids=[
+        "unknown-field",
+        "bad-zone",
+        "bad-opening-hours",
+        "PH-in-hours",
+        "no-default",
+        "unknown-reference",
+        "no-source",
+        "unknown-seed",
+    ],
 )
 def test_broken_crossing_file_names_file_line_and_field(cli, data_copy, old, new, field, expected):
     path = data_copy / "crossings" / "torugart.yaml"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 import overland
-from overland.distributed import batch as batches
 from overland.distributed import cluster as clusters
 from overland.errors import DataError
 from overland.io.parquet_files import read_rows
 from overland.io.trip_files import read_trips
+from overland.service import batch as batches
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "trips.csv"
@@ -25,7 +25,7 @@ def client():
 
 
 def expected_row(trip: dict) -> dict:
-    """The same trip planned here, one after another, through the facade."""
+    """The same trip planned here, one after another, through the default service."""
     has = trip["has"]
     plan = overland.plan(
         trip["from"], trip["to"], datetime.fromisoformat(trip["depart"]), via=trip["via"] or None,
@@ -72,7 +72,7 @@ def test_the_example_batch_on_a_local_cluster_equals_serial_plans(cli, tmp_path)
 
 def test_samples_add_the_spread_of_each_trip_as_a_serial_run_with_the_same_seeds(client, tmp_path):
     trips = read_trips(EXAMPLE)
-    rows = batches.run_batch(trips, client, samples=400, seed=9)
+    rows = overland.Overland().batch(trips, client, samples=400, seed=9)
     for row, trip in zip(rows, trips, strict=True):
         if row["error"] or row["blockers"]:
             assert row["arrive_p50"] is None
@@ -106,12 +106,12 @@ def test_rows_that_cannot_be_planned_carry_their_error(client, tmp_path):
         "naryn,kashgar,2026-11-25T05:00+06:00,,passenger,\"passport,visa\",\n"
         "naryn,kashgar,2026-11-25T05:00+06:00,torugart,,all,\n"
     ))  # fmt: skip
-    rows = batches.run_batch(read_trips(path), client)
+    rows = overland.Overland().batch(read_trips(path), client)
     errors = [row["error"] for row in rows]
     assert errors[0] is None and errors[-1] is None and rows[0]["arrive"] == rows[-1]["arrive"]
     assert errors[1] == "from: empty: give a place id (see `overland places`)"
     assert errors[2].startswith("to: unknown place 'kashgr' (did you mean kashgar")
-    assert errors[3] == "depart: time '25/11/2026 05:00' is not ISO 8601: write e.g. 2026-11-27T07:00+06:00"
+    assert errors[3] == "depart: time '25/11/2026 05:00' is not ISO 8601: write e.g. 2026-11-27T12:30+08:00"
     assert errors[4] == "via: unknown crossing 'torugrat' (did you mean torugart?)"
     assert errors[5].startswith("mode: unknown mode 'bicycle': one of own-car, ")
     assert errors[6].startswith("has: unknown document 'visa'")
@@ -121,7 +121,7 @@ def test_rows_that_cannot_be_planned_carry_their_error(client, tmp_path):
 def test_the_catalog_is_built_once_per_worker(client, tmp_path, data_copy):
     trips = read_trips(EXAMPLE) * 10
     for data_dir in (None, str(data_copy)):
-        rows = batches.run_batch(trips, client, data_dir=data_dir)
+        rows = overland.Overland(data=data_dir).batch(trips, client)
         assert len(rows) == 80 and sum(1 for row in rows if row["error"]) == 20
     loads = client.run(batches.catalog_loads)
     assert len(loads) == 2

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from overland.distributed.grid import (
+from overland.distributed.sweep import base_params, run_point
+from overland.errors import DataError, InputError
+from overland.io.freight_files import load_scenario
+from overland.io.sweep_files import RUN_COLUMNS, load_grid, results_schema
+from overland.sim.grid import (
     PARAMETERS,
     RunSettings,
     arrivals_per_day,
@@ -15,10 +19,6 @@ from overland.distributed.grid import (
     label,
     point_params,
 )
-from overland.distributed.sweep import base_params, run_point
-from overland.errors import DataError, InputError
-from overland.io.freight_files import load_scenario
-from overland.io.sweep_files import RUN_COLUMNS, load_grid, results_schema
 from overland.sim.kpis import KPI_LABELS
 from overland.sim.scenario import Gauge
 
@@ -87,7 +87,10 @@ def test_grid_errors_name_file_line_and_field(tmp_path):
         "  working_hours: [25:00-26:00]\n"  # 9
         "  outbound_boxes: {from: 50, to: 40}\n"  # 10
     ))  # fmt: skip
-    assert lines[0] == "2: dayz: unknown field: one of scenario, description, days, warmup_days, replications, seed, parameters"
+    assert (
+        lines[0]
+        == "2: dayz: unknown field: one of scenario, description, days, warmup_days, replications, seed, parameters"
+    )
     assert lines[1] == "3: replications: must be at least 1 and at most 1000, not 0"
     assert lines[2].startswith("5: parameters.cranse: unknown parameter: one of cranes, tracks, ")
     assert "6: parameters.tracks[1]: must be at least 1, not 0" in lines

@@ -10,9 +10,9 @@ import pytest
 import overland
 from overland.distributed import cluster as clusters
 from overland.distributed import sweep as sweeps
-from overland.distributed.grid import RunSettings
 from overland.io.freight_files import load_scenario
 from overland.io.sweep_files import load_grid, read_results, write_results
+from overland.sim.grid import RunSettings
 from overland.sim.kpis import KPI_LABELS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def write_grid(tmp_path: Path, text: str = GRID) -> Path:
 
 
 def serial_rows() -> dict[tuple[int, int, int], dict[str, float]]:
-    """The same runs, one after another in this process, through the facade: (cranes, tracks, replication) → figures."""
+    """The same runs, one after another in this process, through the default service: (cranes, tracks, replication) → figures."""
     base = load_scenario("khorgos-2021").params()
     expected = {}
     for cranes in (3, 4):
@@ -87,7 +87,7 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(cli, client, tmp_path):
     grid_path = write_grid(tmp_path)
     out = tmp_path / "results.parquet"
     grid = load_grid(grid_path)
-    job = sweeps.prepare(grid, grid.run_settings(), out)
+    job = sweeps.prepare(grid, grid.run_settings(), out, read=read_results, write=write_results)
     seen = []
 
     def interrupt_after_three(row: dict) -> None:
@@ -103,7 +103,9 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(cli, client, tmp_path):
     # Mark a saved row: if the resumed sweep ran it again, the mark would be gone.
     saved[0]["trains_per_day"] = -1.0
     write_results(out, saved, grid.names, job.metadata())
-    code, stdout, stderr = cli("freight", "sweep", str(grid_path), "--out", str(out), "--scheduler", client.scheduler.address)
+    code, stdout, stderr = cli(
+        "freight", "sweep", str(grid_path), "--out", str(out), "--scheduler", client.scheduler.address
+    )
     assert code == 0, stderr
     assert f"3 runs already in {out}; 5 to run" in stdout
     assert "running 5 runs on 2 workers at tcp://127.0.0.1:" in stdout
@@ -172,11 +174,16 @@ def test_the_output_must_belong_to_the_same_sweep(cli, tmp_path):
     grid_path = write_grid(tmp_path)
     out = tmp_path / "results.parquet"
     grid = load_grid(grid_path)
-    job = sweeps.prepare(grid, RunSettings(days=2, warmup_days=1, replications=2, seed=7), out)
+    job = sweeps.prepare(
+        grid, RunSettings(days=2, warmup_days=1, replications=2, seed=7), out, read=read_results, write=write_results
+    )
     job.save()  # an empty table of this sweep
     code, _, stderr = cli("freight", "sweep", str(grid_path), "--out", str(out), "--days", "3")
     assert code == 2
-    assert stderr == f"error: {out} holds a sweep with other days (2, not 3): give another --out, or remove the file to start again\n"
+    assert (
+        stderr
+        == f"error: {out} holds a sweep with other days (2, not 3): give another --out, or remove the file to start again\n"
+    )
     code, _, stderr = cli("freight", "sweep", str(grid_path), "--out", str(out), "--seed", "8")
     assert code == 2 and "holds a sweep with other seed (7, not 8)" in stderr
     other = tmp_path / "plans.parquet"
@@ -184,7 +191,10 @@ def test_the_output_must_belong_to_the_same_sweep(cli, tmp_path):
 
     write_plans(other, [], source="trips.csv")
     code, _, stderr = cli("freight", "sweep", str(grid_path), "--out", str(other))
-    assert code == 2 and stderr == f"error: {other} is not a table written by `overland freight sweep`: give another --out\n"
+    assert (
+        code == 2
+        and stderr == f"error: {other} is not a table written by `overland freight sweep`: give another --out\n"
+    )
 
 
 def test_sweep_errors_are_one_line_each(cli, tmp_path, monkeypatch):
@@ -199,10 +209,14 @@ def test_sweep_errors_are_one_line_each(cli, tmp_path, monkeypatch):
     assert code == 2 and "--workers sets the size of the local cluster" in err
 
     monkeypatch.setattr(clusters, "CONNECT_TIMEOUT_S", 1)
-    code, _, err = cli("freight", "sweep", str(good), "--out", str(tmp_path / "r.parquet"), "--scheduler", "tcp://127.0.0.1:9")
+    code, _, err = cli(
+        "freight", "sweep", str(good), "--out", str(tmp_path / "r.parquet"), "--scheduler", "tcp://127.0.0.1:9"
+    )
     assert code == 2 and err.startswith("error: cannot reach a Dask scheduler at tcp://127.0.0.1:9 (")
     assert "start one with `dask scheduler`" in err
     assert not (tmp_path / "r.parquet").exists()
 
-    code, _, err = cli("freight", "sweep", str(good), "--out", str(tmp_path / "r.parquet"), "--plot", str(tmp_path / "p.svg"))
+    code, _, err = cli(
+        "freight", "sweep", str(good), "--out", str(tmp_path / "r.parquet"), "--plot", str(tmp_path / "p.svg")
+    )
     assert code == 2 and err == f"error: --plot {tmp_path / 'p.svg'}: give a .png file name\n"

@@ -9,8 +9,9 @@ import icalendar
 
 
 def plan_as(cli, fmt: str) -> str:
-    code, out, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
-                         "--format", fmt)
+    code, out, err = cli(
+        "plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--format", fmt
+    )
     assert code == 0, err
     return out
 

@@ -35,7 +35,8 @@ def test_closures_come_from_the_crossing_notices_and_holiday_calendars():
                                                      first_day=first, last_day=last)  # fmt: skip
     # data/crossings/khorgos.yaml: closed 16-18 February 2026, whole days of Kazakh time.
     assert name == "khorgos" and start == datetime(2026, 2, 16, tzinfo=KZ) and end == datetime(2026, 2, 19, tzinfo=KZ)
-    assert label.startswith("notice spring-festival-2026: ") and note == "Rail checkpoints worked normally."
+    # The data's note, whole (since the data audit it ends with a further source: "Also https://...").
+    assert label.startswith("notice spring-festival-2026: ") and note.startswith("Rail checkpoints worked normally. ")
     # The posts close on Kazakh and Chinese public holidays: the same calendars as the planner's.
     spans = closures_for(corridor, ["khorgos:holidays"], first_day=first, last_day=last)
     assert spans[0][1].date() == date(2026, 2, 16) and "Spring Festival" in spans[0][3]

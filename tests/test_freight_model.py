@@ -11,8 +11,8 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 import overland
-from overland.sim.capacity import find_capacity, lower_bounds
 from overland.model.distributions import Distribution, Duration
+from overland.sim.capacity import find_capacity, lower_bounds
 from overland.sim.runner import replicate
 from overland.sim.scenario import Gauge, parse_spans
 from overland.sim.terminal import simulate_run
@@ -23,7 +23,9 @@ def test_a_tiny_terminal_logs_every_step_at_its_time():
     """One crane, 2-box trains every 2 h, lifts of 15 min: half of each train goes direct, half
     to the yard, and each outbound set is topped up with the box the previous train left there."""
     log: list[tuple[str, float]] = []
-    result = simulate_run(tiny(), np.random.default_rng(0), days=7 / 24, trace=lambda name, now: log.append((name, now)))
+    result = simulate_run(
+        tiny(), np.random.default_rng(0), days=7 / 24, trace=lambda name, now: log.append((name, now))
+    )
     assert log == [
         ("west-1 arrives", 2.0),
         ("west-1 ready", 2.5),  # 30 min arrival hold

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from overland.facade import freight_rate
+from overland import freight_rate
 from overland.sim.capacity import nominal_trains_per_day
 from tests.freight_params import mmc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from overland.facade import freight_rate
+from overland import freight_rate
 from overland.io.freight_files import load_scenario
 
 QUICK = {"days": 30, "replications": 2, "points": 6, "seed": 0}

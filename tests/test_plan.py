@@ -46,7 +46,6 @@ def test_reaching_the_gate_after_friday_closing_waits_for_monday():
     gate = processed(plan, "torugart/gate")[0]
     assert gate.start.isoformat() == "2026-11-30T09:00:00+08:00" or gate.start.date().isoformat() == "2026-11-30"
     assert gate.start.weekday() == 0
-    waits = [e for e in plan.events if e.kind in (EventKind.wait, EventKind.night) and e.end <= gate.start]
     assert any("weekend" in e.note for e in plan.events if e.kind is EventKind.wait) or plan.night_count >= 2
 
 
@@ -75,16 +74,30 @@ def test_own_vehicle_is_held_overnight_and_plates_come_the_next_working_day():
 
 
 def test_passengers_skip_the_traffic_office():
-    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart",
-                         mode="passenger")
+    plan = overland.plan(
+        "naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart", mode="passenger"
+    )
     assert plan.complete
     assert not processed(plan, "torugart/kashgar-traffic-office")
     assert not [e for e in plan.events if e.kind is EventKind.vehicle_held]
 
 
 def test_own_vehicle_without_entry_documents_ends_at_the_gate(cli):
-    code, out, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
-                         "--via", "torugart", "--has", "passport,chinese-visa,chinese-guide", "--format", "json")
+    code, out, err = cli(
+        "plan",
+        "--from",
+        "naryn",
+        "--to",
+        "kashgar",
+        "--depart",
+        "2026-11-25T05:00+06:00",
+        "--via",
+        "torugart",
+        "--has",
+        "passport,chinese-visa,chinese-guide",
+        "--format",
+        "json",
+    )
     assert code == 3, err
     result = json.loads(out)
     assert result["arrive"] is None
@@ -95,16 +108,23 @@ def test_own_vehicle_without_entry_documents_ends_at_the_gate(cli):
 
 
 def test_passenger_without_pre_arranged_transport_is_turned_back():
-    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart",
-                         mode="passenger", documents=["passport", "chinese-visa"])
+    plan = overland.plan(
+        "naryn",
+        "kashgar",
+        datetime.fromisoformat("2026-11-25T05:00+06:00"),
+        via="torugart",
+        mode="passenger",
+        documents=["passport", "chinese-visa"],
+    )
     assert not plan.complete
     assert plan.blockers[0].stage == "torugart/gate"
     assert "pre-arranged-transport" in plan.blockers[0].reason
 
 
 def test_a_drone_is_stopped_at_the_chinese_port():
-    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart",
-                         carrying=["drone"])
+    plan = overland.plan(
+        "naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart", carrying=["drone"]
+    )
     assert plan.blockers[0].stage == "torugart/cn-port"
     assert "drone" in plan.blockers[0].reason
 
@@ -117,7 +137,9 @@ def test_advice_keeps_the_disputed_medical_exam_with_its_sources():
 
 
 def test_plan_json_has_the_documented_shape(cli):
-    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--format", "json")
+    code, out, _ = cli(
+        "plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--format", "json"
+    )
     assert code == 0
     result = json.loads(out)
     assert {"from", "to", "via", "depart", "arrive", "events", "warnings", "blockers"} <= set(result)
@@ -142,13 +164,16 @@ def test_unknown_place_and_missing_offset_are_one_line(cli):
     assert code == 2 and "did you mean naryn" in err
     code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00")
     assert code == 2 and "no UTC offset" in err
-    code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--has", "pasport")
+    code, _, err = cli(
+        "plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--has", "pasport"
+    )
     assert code == 2 and "did you mean passport" in err
 
 
 def test_compare_lists_each_crossing(cli):
-    code, out, err = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00",
-                         "--format", "json")
+    code, out, err = cli(
+        "compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--format", "json"
+    )
     assert code == 0, err
     options = json.loads(out)["options"]
     assert options[0]["via"] == "torugart"
@@ -156,7 +181,9 @@ def test_compare_lists_each_crossing(cli):
 
 
 def test_unknown_mode_and_unreachable_destination_are_one_line(cli):
-    code, _, err = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--mode", "bike")
+    code, _, err = cli(
+        "compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--mode", "bike"
+    )
     assert code == 2 and "unknown mode 'bike'" in err
     code, _, err = cli("plan", "--from", "naryn", "--to", "almaty", "--depart", "2026-11-27T07:00+06:00")
     assert code == 2 and "no route from naryn (Kyrgyzstan) to almaty (Kazakhstan)" in err
@@ -165,8 +192,7 @@ def test_unknown_mode_and_unreachable_destination_are_one_line(cli):
 def test_a_window_running_over_a_month_boundary_is_one_window():
     # The outer Kyrgyz checkpoint is open round the clock on working days; a check that
     # starts minutes before midnight UTC at the end of January must fit in one window.
-    from overland.facade import _planner
 
-    table = _planner(overland.load_catalog()).timetable("torugart/kg-outer-checkpoint")
+    table = overland.default().planner.timetable("torugart/kg-outer-checkpoint")
     start = datetime.fromisoformat("2027-02-01T05:51+06:00").timestamp()
     assert table.earliest_fit(start, 15 * 60, until=start) == start

@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import overland
-from overland.facade import _planner
-from overland.planner.trip import EventKind
+from overland.planner.trip import EventKind, nights_between
 from overland.timing.clocks import zone
+from tests.test_montecarlo import ZERO_SERVICE
 
 CATALOG = overland.load_catalog()
+SERVICE = overland.Overland(catalog=CATALOG, use_reports=False)
 TRIPS = [
     ("naryn", "kashgar", "torugart"),
     ("kashgar", "naryn", "torugart"),
     ("osh", "kashgar", "irkeshtam"),
     ("almaty", "yining", "khorgos"),
 ]
-departures = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 6, 30), timezones=st.just(timezone.utc))
+departures = st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 6, 30), timezones=st.just(UTC))
 modes = st.sampled_from(["own-car", "passenger", "truck", "motorbike"])
 
 
 def plan_of(trip, depart, mode):
     origin, destination, via = trip
-    return overland.plan(origin, destination, depart, via=via, mode=mode, catalog=CATALOG)
+    return SERVICE.plan(origin, destination, depart, via=via, mode=mode)
 
 
 @settings(max_examples=40, deadline=None)
@@ -41,7 +42,7 @@ def test_leaving_later_never_arrives_earlier(trip, depart, later, mode):
 @given(trip=st.sampled_from(TRIPS), depart=departures, mode=modes)
 def test_no_stage_works_inside_a_closed_window(trip, depart, mode):
     plan = plan_of(trip, depart, mode)
-    planner = _planner(CATALOG)
+    planner = SERVICE.planner
     for event in plan.events:
         if event.kind is not EventKind.process:
             continue
@@ -68,3 +69,60 @@ def test_times_never_go_backwards_and_carry_their_own_clock(trip, depart, mode):
             assert event.end.tzinfo.key == expected
         assert event.start.tzinfo.key == expected
         assert event.start.utcoffset() == zone(expected).utcoffset(event.start.replace(tzinfo=None))
+
+
+TRIPS_BOTH_WAYS = [
+    *TRIPS,
+    ("kashgar", "osh", "irkeshtam"),
+    ("yining", "almaty", "khorgos"),
+    ("bishkek", "kashgar", None),
+]
+
+
+def _local_hour(moment: datetime) -> float:
+    return moment.hour + moment.minute / 60
+
+
+def _at_a_post_or_between(plan, event) -> bool:
+    """True when the traveller spends ``event`` away from any bed (a post, or a place without lodging)."""
+    place = CATALOG.bed_place(event.place) if event.place else None
+    return place is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(trip=st.sampled_from(TRIPS_BOTH_WAYS), depart=departures, mode=modes)
+def test_a_day_a_person_can_follow(trip, depart, mode):
+    """No night at a post or between posts, no drive in the quiet hours, every night counted and placed,
+    every wait over an hour with its cause."""
+    plan = plan_of(trip, depart, mode)
+    rhythm = plan.traveller.rhythm
+    nights_shown = 0
+    for event in plan.events:
+        if event.kind is EventKind.drive and rhythm.quiet is not None and event.end > event.start:
+            quiet_from, quiet_to = rhythm.quiet[0] / 3600, rhythm.quiet[1] / 3600
+            # Outside the quiet hours of the clock where the drive starts and of the one where it ends.
+            for clock in (event.start.tzinfo, event.end.tzinfo):
+                for moment in (event.start, event.end - timedelta(seconds=1)):
+                    hour = _local_hour(moment.astimezone(clock))
+                    assert quiet_to <= hour < quiet_from, ("drive in the quiet hours", event)
+        if event.kind in (EventKind.wait, EventKind.night, EventKind.vehicle_held):
+            covered = nights_between(event.start, event.end)
+            if event.kind is EventKind.night:
+                nights_shown += covered
+                assert event.note.startswith(("night in", "nothing on the way")), event.note
+                assert not _at_a_post_or_between(plan, event), ("night without a bed", event)
+            elif event.kind is EventKind.wait:
+                assert covered == 0, ("a wait spanning a night", event)
+            if (event.end - event.start) > timedelta(hours=1) and event.kind is not EventKind.vehicle_held:
+                assert len(event.note) > 20 and ":" in event.note, ("a long wait without its cause", event)
+    assert plan.night_count == nights_shown
+
+
+@settings(max_examples=25, deadline=None)
+@given(trip=st.sampled_from(TRIPS_BOTH_WAYS), depart=departures, mode=modes)
+def test_the_monte_carlo_walk_is_the_plan_at_zero_spread(trip, depart, mode):
+    origin, destination, via = trip
+    plan = ZERO_SERVICE.plan(origin, destination, depart, via=via, mode=mode, samples=50, seed=1)
+    if plan.complete:
+        assert plan.distribution is not None
+        assert plan.distribution.arrive == (plan.arrive, plan.arrive, plan.arrive)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,17 +13,16 @@ from overland.timing.clocks import zone
 from overland.timing.hours import weekly_hours
 
 CATALOG = overland.load_catalog()
+SERVICE = overland.Overland(catalog=CATALOG, use_reports=False)
 STAGES = sorted(f"{c.id}/{s}" for c in CATALOG.crossings.values() for s in c.stages)
 
-starts = st.datetimes(
-    min_value=datetime(2023, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(timezone.utc)
-)
+starts = st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC))
 
 
 @settings(max_examples=60, deadline=None)
 @given(stage=st.sampled_from(STAGES), start=starts, days=st.integers(1, 21))
 def test_windows_are_ordered_inside_the_horizon_and_in_the_stage_clock(stage, start, days):
-    schedule = overland.hours(stage, start, days=days, catalog=CATALOG)
+    schedule = SERVICE.hours(stage, start, days=days)
     end = start + timedelta(days=days)
     previous_end = None
     for a, b in schedule.windows:
@@ -39,7 +38,7 @@ def test_windows_are_ordered_inside_the_horizon_and_in_the_stage_clock(stage, st
 @given(stage=st.sampled_from(STAGES), start=starts, days=st.integers(1, 14), probe=st.floats(0, 1))
 def test_open_means_weekly_hours_and_a_working_day_on_every_side(stage, start, days, probe):
     crossing, stage_id, model = CATALOG.stage(stage)
-    schedule = overland.hours(stage, start, days=days, catalog=CATALOG)
+    schedule = SERVICE.hours(stage, start, days=days)
     moment = start + timedelta(days=days) * probe
     if not schedule.is_open(moment):
         return
@@ -47,11 +46,16 @@ def test_open_means_weekly_hours_and_a_working_day_on_every_side(stage, start, d
     for code in set(model.weekends_of.value) | set(model.holidays_of.value):
         country = CATALOG.countries[code]
         local_day = moment.astimezone(zone(country.clock.value)).date()
-        reason = day_off(country.holiday_calendar, local_day,
-                         weekends=code in model.weekends_of.value, holidays_=code in model.holidays_of.value)
+        reason = day_off(
+            country.holiday_calendar,
+            local_day,
+            weekends=code in model.weekends_of.value,
+            holidays_=code in model.holidays_of.value,
+        )
         noticed = any(
             n.closed.value.start <= moment + timedelta(days=1) and moment - timedelta(days=1) < n.closed.value.end
-            for n in crossing.notices if n.stages is None or stage_id in n.stages
+            for n in crossing.notices
+            if n.stages is None or stage_id in n.stages
         )
         assert reason is None or (noticed and reason != "weekend"), (stage, moment, code, reason)
     for notice in crossing.notices:
@@ -63,8 +67,8 @@ def test_open_means_weekly_hours_and_a_working_day_on_every_side(stage, start, d
 @settings(max_examples=40, deadline=None)
 @given(stage=st.sampled_from(STAGES), start=starts, shift=st.integers(1, 72 * 60))
 def test_a_later_start_never_finds_an_earlier_opening(stage, start, shift):
-    early = overland.hours(stage, start, days=30, catalog=CATALOG).next_opening(start)
+    early = SERVICE.hours(stage, start, days=30).next_opening(start)
     later_start = start + timedelta(minutes=shift)
-    later = overland.hours(stage, later_start, days=30, catalog=CATALOG).next_opening(later_start)
+    later = SERVICE.hours(stage, later_start, days=30).next_opening(later_start)
     if early is not None and later is not None:
         assert later >= early

@@ -42,8 +42,8 @@ def test_python_examples():
     assert runner.tries > 0
 
 
-def test_facade_docstring_example():
-    import overland.facade
+def test_package_docstring_example():
+    import overland
 
-    failures, tries = doctest.testmod(overland.facade)
+    failures, tries = doctest.testmod(overland)
     assert tries > 0 and failures == 0

@@ -1,30 +1,27 @@
 """``POST /api/reports``, ``GET /api/reports``, ``GET /api/observed``: tokens, validation, limits, on both backends.
 
-The app's store comes from the ``get_store`` dependency, overridden here with the test
-database (a SQLite file, or the PostgreSQL test server).
+The app's service is given the test database (a SQLite file, or the PostgreSQL test server).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from overland.api import Settings, create_app
-from overland.api.routes.reports import get_store
+from overland.service import Overland
 from overland.store.schema import Report
-from tests.reports_support import database_url, gate_report, make_token, store  # noqa: F401  (fixtures)
+from tests.reports_support import database_url, gate_report, make_token, store
 
 PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
 def app(store):
-    application = create_app(Settings(reports_per_hour=5))
-    application.dependency_overrides[get_store] = lambda: store
-    return application
+    return create_app(Settings(reports_per_hour=5), service=Overland(store=store))
 
 
 @pytest.fixture
@@ -60,13 +57,16 @@ def test_no_token_is_401_and_nothing_is_stored(client, store):
         assert session.query(Report).count() == 0
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer ovl_not-a-real-token",
-    "Bearer ",
-    "Basic YWxpY2U6c2VjcmV0",
-    "ovl_no-scheme",
-    "Bearer " + "x" * 300,
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer ovl_not-a-real-token",
+        "Bearer ",
+        "Basic YWxpY2U6c2VjcmV0",
+        "ovl_no-scheme",
+        "Bearer " + "x" * 300,
+    ],
+)
 def test_a_wrong_token_is_401(client, store, auth, header):
     response = client.post("/api/reports", json=gate_report(), headers={"Authorization": header})
     assert_problem(response, 401, kind="unauthorized")
@@ -80,14 +80,15 @@ def test_the_token_is_checked_before_the_fields_of_the_body(client):
 
 
 def test_a_revoked_token_is_401(client, store, auth):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from overland.store.reports import revoke_token
 
     with store.writing() as session, session.begin():
-        revoke_token(session, "alice", now=datetime.now(timezone.utc))
-    assert_problem(client.post("/api/reports", json=gate_report(), headers=auth), 401, kind="unauthorized",
-                   says="revoked")
+        revoke_token(session, "alice", now=datetime.now(UTC))
+    assert_problem(
+        client.post("/api/reports", json=gate_report(), headers=auth), 401, kind="unauthorized", says="revoked"
+    )
 
 
 # --- submitting ---------------------------------------------------------------------------
@@ -99,7 +100,11 @@ def test_a_report_is_stored_and_listed_without_token_data(client, store, auth):
     saved = response.json()
     assert response.headers["location"] == f"/api/reports/{saved['id']}"
     gate, port = saved["stages"]
-    assert (gate["arrived"], gate["processing_minutes"], gate["wait_minutes"]) == ("2026-11-02T13:40:00+08:00", 25.0, 90.0)
+    assert (gate["arrived"], gate["processing_minutes"], gate["wait_minutes"]) == (
+        "2026-11-02T13:40:00+08:00",
+        25.0,
+        90.0,
+    )
     assert port["arrived"].endswith("+08:00")  # given without offset in the stage's clock, Asia/Shanghai
     listed = client.get("/api/reports", params={"crossing": "torugart"}).json()
     assert listed["reports"] == [saved] and listed["next_before"] is None
@@ -122,8 +127,11 @@ def test_an_oversize_body_is_413(client, auth):
     body["stages"] = body["stages"] * 10
     big = client.post("/api/reports", json=body | {"note": "x" * 20_000}, headers=auth)
     assert_problem(big, 413, kind="body-too-large", says="at most 16384 bytes")
-    chunked = client.post("/api/reports", content=iter([b"{" + b" " * 10_000, b" " * 10_000 + b"}"]),
-                          headers=auth | {"Content-Type": "application/json"})
+    chunked = client.post(
+        "/api/reports",
+        content=iter([b"{" + b" " * 10_000, b" " * 10_000 + b"}"]),
+        headers=auth | {"Content-Type": "application/json"},
+    )
     assert_problem(chunked, 413, kind="body-too-large")
 
 
@@ -201,7 +209,9 @@ def test_a_token_may_send_so_many_reports_an_hour(client, store, auth):
     assert 3000 < int(refused.headers["retry-after"]) <= 3601
     assert body["title"] == "Too many reports"
     _, other = make_token(store, "bob")  # the limit is per token
-    assert client.post("/api/reports", json=gate_report(), headers={"Authorization": f"Bearer {other}"}).status_code == 201
+    assert (
+        client.post("/api/reports", json=gate_report(), headers={"Authorization": f"Bearer {other}"}).status_code == 201
+    )
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -261,6 +271,8 @@ def test_an_unreachable_database_is_503(tmp_path):
 
 def test_the_schema_documents_the_report_routes(client):
     paths = client.get("/openapi.json").json()["paths"]
-    assert {"/api/reports", "/api/reports/{report_id}", "/api/observed", "/api/observed/{crossing}/{stage}"} <= set(paths)
+    assert {"/api/reports", "/api/reports/{report_id}", "/api/observed", "/api/observed/{crossing}/{stage}"} <= set(
+        paths
+    )
     post = paths["/api/reports"]["post"]
     assert {"201", "401", "413", "422", "429"} <= set(post["responses"])

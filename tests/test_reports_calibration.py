@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -27,20 +27,24 @@ from overland.planner.calibration import (
 
 CATALOG = overland.load_catalog()
 AS_OF = date(2026, 11, 20)
+AS_OF_SERVICE = overland.Overland(use_reports=False, clock=lambda: datetime(2026, 11, 20, 12, tzinfo=UTC))
 NARYN_WEDNESDAY = datetime.fromisoformat("2026-11-25T05:00+06:00")
 # The truth the synthetic reports are drawn from: the Chinese port at Torugart takes about five hours for a car
 # (in open minutes: the reports here give no times, so nothing is left out or cut to an opening).
 TRUE = Lognormal(kind="lognormal", median=300, p90=420)
 
 
-def synthetic(n: int, *, seed: int = 0, stage: str = "cn-port", mode: Mode = Mode.own_car, days: int = 60,
-              dist=TRUE) -> list[Observation]:
+def synthetic(
+    n: int, *, seed: int = 0, stage: str = "cn-port", mode: Mode = Mode.own_car, days: int = 60, dist=TRUE
+) -> list[Observation]:
     """``n`` reports of the last ``days`` days drawn from ``dist``."""
     rng = np.random.default_rng(seed)
     values = dist.draw(rng, n)
     ages = rng.integers(0, days, n)
-    return [Observation("torugart", stage, mode, AS_OF - timedelta(days=int(a)), float(v), 30.0)
-            for v, a in zip(values, ages, strict=True)]
+    return [
+        Observation("torugart", stage, mode, AS_OF - timedelta(days=int(a)), float(v), 30.0)
+        for v, a in zip(values, ages, strict=True)
+    ]
 
 
 def calibrated_p50(observations, **kwargs) -> float:
@@ -86,7 +90,9 @@ def test_old_reports_weigh_less_than_new_ones():
     assert recency_weight(AS_OF - timedelta(days=360), AS_OF, 180) == pytest.approx(0.25)
     assert recency_weight(AS_OF + timedelta(days=3), AS_OF, 180) == 1
     # 50 recent reports at 2 hours against 50 three-year-old ones at 6 hours: the recent ones win.
-    recent = [Observation("torugart", "cn-port", Mode.own_car, AS_OF - timedelta(days=i % 30), 120.0) for i in range(50)]
+    recent = [
+        Observation("torugart", "cn-port", Mode.own_car, AS_OF - timedelta(days=i % 30), 120.0) for i in range(50)
+    ]
     old = [Observation("torugart", "cn-port", Mode.own_car, AS_OF - timedelta(days=1100 + i), 360.0) for i in range(50)]
     assert calibrated_p50(recent + old) == pytest.approx(120, abs=1)
     # The same old reports alone are outweighed by the data's prior (half-lives make them nearly worthless).
@@ -107,9 +113,15 @@ def test_the_blend_is_a_mixture_of_the_prior_and_the_weighted_observations():
     assert observed.values == [300.0, 360.0] and observed.weights == [1.5, 0.25]  # equal to a tenth merged
     assert mixed.cdf(240) == pytest.approx(5 / 6.75)
     # A mixture prior is flattened, its parts keeping their shares of the prior's weight.
-    delayed = Mixture.model_validate({"kind": "mixture", "parts": [
-        {"weight": 1, "value": {"kind": "constant", "value": 0}},
-        {"weight": 3, "value": {"kind": "uniform", "low": 60, "high": 120}}]})
+    delayed = Mixture.model_validate(
+        {
+            "kind": "mixture",
+            "parts": [
+                {"weight": 1, "value": {"kind": "constant", "value": 0}},
+                {"weight": 3, "value": {"kind": "uniform", "low": 60, "high": 120}},
+            ],
+        }
+    )
     flat = blend(delayed, [90], [2.0], prior_weight=4)
     assert [p.weight for p in flat.parts] == [1, 3, 2]
     assert blend(30, [40], [1]).parts[0].value == Constant(kind="constant", value=30)
@@ -123,8 +135,10 @@ def test_the_calibrated_claim_is_derived_and_says_from_what():
     claim = fact.claim
     assert claim.status is Status.derived and claim.default
     first, last = min(o.day for o in synthetic(12, seed=1)), max(o.day for o in synthetic(12, seed=1))
-    assert claim.derived_from.startswith(f"12 reports from {first} to {last}, half-life {HALF_LIFE_DAYS:g} days, "
-                                         "blended with the data's prior (triangular(120, 180, 240) min, derived)")
+    assert claim.derived_from.startswith(
+        f"12 reports from {first} to {last}, half-life {HALF_LIFE_DAYS:g} days, "
+        "blended with the data's prior (triangular(120, 180, 240) min, derived)"
+    )
     # The data's own claim stays beside it; other modes and stages, and the original catalog, are untouched.
     assert [c.status for c in fact.others] == [Status.derived] and not fact.others[0].default
     stage = calibration.catalog.stage("torugart/cn-port")[2]
@@ -135,9 +149,11 @@ def test_the_calibrated_claim_is_derived_and_says_from_what():
 
 
 def test_unknown_stages_and_missing_times_are_left_out():
-    seen = [Observation("torugart", "nowhere", Mode.own_car, AS_OF, 10.0),
-            Observation("atlantis", "gate", Mode.own_car, AS_OF, 10.0),
-            Observation("torugart", "gate", Mode.own_car, AS_OF, None, 20.0)]
+    seen = [
+        Observation("torugart", "nowhere", Mode.own_car, AS_OF, 10.0),
+        Observation("atlantis", "gate", Mode.own_car, AS_OF, 10.0),
+        Observation("torugart", "gate", Mode.own_car, AS_OF, None, 20.0),
+    ]
     calibration = calibrate(CATALOG, seen, as_of=AS_OF)
     assert calibration.stages == () and calibration.catalog is CATALOG
 
@@ -162,46 +178,60 @@ def test_open_minutes_leave_out_the_midday_break_and_fit_the_longest_opening():
     calibration = calibrate(CATALOG, [across_lunch, all_day], as_of=AS_OF)
     claim = calibration.catalog.stage("torugart/cn-port")[2].processing_for(Mode.own_car).claim
     assert claim.derived_from.endswith("minutes counted in the stage's open hours, 1 cut to its longest opening")
-    assert calibration.catalog.stage("torugart/cn-port")[2].processing_for(Mode.own_car).value.parts[-1].value.values == [120, 240]
+    assert calibration.catalog.stage("torugart/cn-port")[2].processing_for(Mode.own_car).value.parts[
+        -1
+    ].value.values == [120, 240]
 
 
 def test_a_plan_uses_the_observations_and_says_so():
     plain = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart")
-    slow = synthetic(200, seed=5, dist=Lognormal(kind="lognormal", median=215, p90=235))
-    learned = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observations=slow,
-                            observed_as_of=AS_OF)
+    # Slower than the data's three hours, yet short enough to fit the port's afternoon opening (14:00-18:00).
+    slow = synthetic(200, seed=5, dist=Lognormal(kind="lognormal", median=196, p90=204))
+    learned = AS_OF_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observations=slow)
     (used,) = learned.observations
     assert used.stage == "torugart/cn-port" and used.reports == 200 and used.mode is Mode.own_car
     port = next(e for e in learned.events if e.kind.value == "process" and e.stage == "torugart/cn-port")
     assert "derived" in port.note and "mixture" in port.note
-    assert (port.end - port.start) > timedelta(hours=3.4)  # the data's median is 3 hours
+    assert (port.end - port.start) > timedelta(hours=3.15)  # the data's median is 3 hours
     assert learned.as_json()["observations"][0]["reports"] == 200
     assert plain.as_json()["observations"] == []
     assert plain.observations == () and learned.arrive >= plain.arrive
     # Reports of another mode, or of stages off the route, change nothing and are not mentioned.
-    walkers = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observed_as_of=AS_OF,
-                            observations=synthetic(50, mode=Mode.passenger))
+    walkers = AS_OF_SERVICE.plan(
+        "naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observations=synthetic(50, mode=Mode.passenger)
+    )
     assert walkers.observations == () and walkers.events == plain.events
     # The same observations twice: the same calibrated catalog, its planner built once.
-    again = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observations=slow, observed_as_of=AS_OF)
+    again = AS_OF_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observations=slow)
     assert again.events == learned.events
 
 
 def test_monte_carlo_draws_the_calibrated_distribution():
-    plan = overland.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=2000, seed=1,
-                         observations=synthetic(300, seed=2, dist=Lognormal(kind="lognormal", median=200, p90=230)),
-                         observed_as_of=AS_OF)
+    plan = AS_OF_SERVICE.plan(
+        "naryn",
+        "kashgar",
+        NARYN_WEDNESDAY,
+        via="torugart",
+        samples=2000,
+        seed=1,
+        observations=synthetic(300, seed=2, dist=Lognormal(kind="lognormal", median=200, p90=230)),
+    )
     drawn = {(i.stage, i.what): i for i in plan.distribution.inputs}
     port = drawn[("torugart/cn-port", "processing")]
     assert port.status == "derived" and "mixture" in port.distribution
 
 
 def test_observed_summary_counts_and_quantiles():
-    seen = [Observation("torugart", "gate", Mode.own_car, AS_OF - timedelta(days=d), float(p), w)
-            for d, p, w in ((3, 20, 60), (1, 30, 90), (2, 40, None), (9, 50, 30))]
+    seen = [
+        Observation("torugart", "gate", Mode.own_car, AS_OF - timedelta(days=d), float(p), w)
+        for d, p, w in ((3, 20, 60), (1, 30, 90), (2, 40, None), (9, 50, 30))
+    ]
     summary = observed_summary(seen)
     assert summary["observations"] == 4
-    assert (summary["first"], summary["last"]) == ((AS_OF - timedelta(days=9)).isoformat(), (AS_OF - timedelta(days=1)).isoformat())
+    assert (summary["first"], summary["last"]) == (
+        (AS_OF - timedelta(days=9)).isoformat(),
+        (AS_OF - timedelta(days=1)).isoformat(),
+    )
     assert summary["processing_minutes"] == {"count": 4, "p50": 35.0, "p90": 47.0}
     assert summary["wait_minutes"] == {"count": 3, "p50": 60.0, "p90": 84.0}
     assert observed_summary([])["processing_minutes"] == {"count": 0, "p50": None, "p90": None}

@@ -11,12 +11,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports_support import database_url  # noqa: F401  (a fixture)
+from tests.reports_support import database_url
 
 GATE = "--stage", "gate=2026-11-02T13:40+08:00,2026-11-02T15:10+08:00,2026-11-02T15:35+08:00"
 PORT = "--stage", "cn-port=2026-11-02T15:50+08:00,2026-11-02T16:00+08:00,2026-11-02T18:00+08:00"
-ADD = ("report", "add", "--crossing", "torugart", "--direction", "kg-cn", "--mode", "own-car",
-       "--date", "2026-11-02", "--outcome", "crossed")
+ADD = (
+    "report",
+    "add",
+    "--crossing",
+    "torugart",
+    "--direction",
+    "kg-cn",
+    "--mode",
+    "own-car",
+    "--date",
+    "2026-11-02",
+    "--outcome",
+    "crossed",
+)
 HEADER = "report,crossing,direction,mode,date,outcome,note,stage,arrived,started,finished"
 CSV = f"""{HEADER}
 a,torugart,kg-cn,own-car,2026-11-02,crossed,"quoted, with a comma",gate,2026-11-02T13:40+08:00,2026-11-02T14:10+08:00,2026-11-02T14:50+08:00
@@ -87,7 +99,7 @@ def test_report_add_names_the_option_that_is_wrong(cli, db):
     assert code == 2
     assert "error: --stage gate: started: started 2026-11-02T13:00:00+08:00 is before arrived" in err
     code, _, err = cli(*ADD, "--stage", "gate=2026-11-02T13:40,,")
-    assert code == 2 and "--stage gate: arrived: '2026-11-02T13:40' has no UTC offset" in err
+    assert code == 2 and "--stage gate: arrived: time '2026-11-02T13:40' has no UTC offset" in err
     code, _, err = cli(*ADD[:4], *GATE)
     assert code == 2 and "give --direction (one of kg-cn, cn-kg): no terminal to ask on" in err
     code, _, err = cli(*ADD, "--stage", "Gate=2026-11-02T13:40+08:00")
@@ -101,11 +113,36 @@ def test_report_add_asks_for_what_is_missing_on_a_terminal(cli, db, monkeypatch)
 
     monkeypatch.setattr(report_cmds, "_interactive", lambda: True)
     answers = [
-        "torugart", "kg-cn", "own-car", "2026-11-02", "crossed",
-        "", "", "",  # kg-outer-checkpoint: skipped
-        "2026-11-02T07:00+06:00", "2026-11-02T07:10", "2026-11-02T07:10+06:00", "2026-11-02T07:40+06:00",  # kg-post (one retry)
-        "2026-11-02T13:40+08:00", "2026-11-02T15:10+08:00", "2026-11-02T15:35+08:00",  # gate
-        "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",  # the other posts: skipped
+        "torugart",
+        "kg-cn",
+        "own-car",
+        "2026-11-02",
+        "crossed",
+        "",
+        "",
+        "",  # kg-outer-checkpoint: skipped
+        "2026-11-02T07:00+06:00",
+        "2026-11-02T07:10",
+        "2026-11-02T07:10+06:00",
+        "2026-11-02T07:40+06:00",  # kg-post (one retry)
+        "2026-11-02T13:40+08:00",
+        "2026-11-02T15:10+08:00",
+        "2026-11-02T15:35+08:00",  # gate
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",  # the other posts: skipped
         "asked on a terminal",
     ]
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(answers) + "\n"))
@@ -133,22 +170,29 @@ def test_import_then_export_round_trips(cli, db, tmp_path):
     again.write_text(exported, encoding="utf-8")
     assert cli("report", "import", str(again))[0] == 0
     code, twice, _ = cli("report", "export")
-    assert twice.splitlines()[5:] == [line.replace(line.split(",")[0], str(int(line.split(",")[0]) + 3), 1)
-                                      for line in lines[1:]]
+    assert twice.splitlines()[5:] == [
+        line.replace(line.split(",")[0], str(int(line.split(",")[0]) + 3), 1) for line in lines[1:]
+    ]
 
 
 def test_import_names_file_line_and_column_and_imports_nothing(cli, db, tmp_path):
     bad = CSV.replace("2026-11-09T14:05+08:00", "2026-11-09T14:05").replace(
-        "c,torugart,kg-cn,own-car,2026-11-16,crossed", "c,torugart,kg-cn,own-car,2026-11-16,crossed-ish")
-    bad += "a,torugart,cn-kg,own-car,2026-11-02,crossed,\"quoted, with a comma\",kg-post,,,\n"
+        "c,torugart,kg-cn,own-car,2026-11-16,crossed", "c,torugart,kg-cn,own-car,2026-11-16,crossed-ish"
+    )
+    bad += 'a,torugart,cn-kg,own-car,2026-11-02,crossed,"quoted, with a comma",kg-post,,,\n'
     path = _csv(tmp_path, bad)
     code, out, err = cli("report", "import", str(path))
     assert code == 2
     lines = [line.removeprefix("error: ") for line in err.splitlines()]
-    assert f"{path}:4: column 'started': '2026-11-09T14:05' has no UTC offset: add it, e.g. 2026-11-09T14:05+08:00 " \
-           "for Beijing time or +06:00 for Kyrgyz time" in lines
+    assert (
+        f"{path}:4: column 'started': time '2026-11-09T14:05' has no UTC offset: say which clock you mean, "
+        "e.g. 2026-11-09T14:05+08:00 for Beijing time or +06:00 for Kyrgyz time" in lines
+    )
     assert any(line.startswith(f"{path}:5: column 'outcome': ") for line in lines), lines
-    assert f"{path}:6: column 'direction': 'cn-kg' differs from 'kg-cn' on line 2: the rows of report 'a' must agree" in lines
+    assert (
+        f"{path}:6: column 'direction': 'cn-kg' differs from 'kg-cn' on line 2: the rows of report 'a' must agree"
+        in lines
+    )
     assert cli("report", "export")[1].strip() == HEADER
 
 
@@ -157,7 +201,10 @@ def test_import_checks_the_columns_and_the_plausibility(cli, db, tmp_path):
     assert code == 2 and "reports.csv:1: columns: missing direction, mode, date, outcome, stage; unknown when" in err
     code, _, err = cli("report", "import", str(tmp_path / "missing.csv"))
     assert code == 2 and "missing.csv: no such file" in err
-    far = CSV.splitlines()[0] + "\nz,torugart,kg-cn,own-car,2026-11-02,crossed,,gate,2026-11-02T13:40+08:00,2026-11-02T15:00+08:00,2026-11-07T15:00+08:00\n"
+    far = (
+        CSV.splitlines()[0]
+        + "\nz,torugart,kg-cn,own-car,2026-11-02,crossed,,gate,2026-11-02T13:40+08:00,2026-11-02T15:00+08:00,2026-11-07T15:00+08:00\n"
+    )
     code, _, err = cli("report", "import", str(_csv(tmp_path, far)))
     assert code == 2 and "reports.csv:2: column 'finished': 121 hours from arrived to finished" in err
 
@@ -213,7 +260,9 @@ def test_plan_without_a_database_imports_no_sqlalchemy_and_creates_nothing(tmp_p
         [sys.executable, "-X", "importtime", "-m", "overland", *TRIP], env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
-    assert "overland.facade" in imported
+    imported = [
+        line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    ]
+    assert "overland.service.overland" in imported
     assert not [name for name in imported if name.split(".")[0] in ("sqlalchemy", "alembic", "psycopg")]
     assert list(tmp_path.iterdir()) == []

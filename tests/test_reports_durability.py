@@ -61,8 +61,13 @@ def test_every_report_answered_201_survives_sigkill(tmp_path):
     log = tmp_path / "server.log"
     env = os.environ | {"OVERLAND_DATABASE_URL": url, "OVERLAND_REPORTS_PER_HOUR": "100000"}
     with log.open("w") as sink:
-        server = subprocess.Popen([sys.executable, "-m", "overland", "serve", "--port", str(port)], env=env,
-                                  stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "overland", "serve", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_up(base, server, log)
         acked: list[tuple[int, str]] = []

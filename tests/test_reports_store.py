@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -23,9 +23,9 @@ from overland.store.reports import (
     set_hidden,
 )
 from overland.store.schema import REVISION, Base, Report, Token
-from tests.reports_support import database_url, make_token, store  # noqa: F401  (fixtures)
+from tests.reports_support import database_url, make_token, store
 
-NOW = datetime(2026, 11, 21, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
 TABLES = ["alembic_version", "report_stages", "reports", "tokens"]
 
 
@@ -72,8 +72,9 @@ def test_the_migrations_make_exactly_the_models_tables(store):
     from alembic.runtime.migration import MigrationContext
 
     with store.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                       Base.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
     assert differences == []
 
 
@@ -103,7 +104,10 @@ def test_times_come_back_at_the_offsets_they_were_given_in(store):
     port = view["stages"][1]
     assert view["stages"][0]["arrived"] == "2026-11-02T13:40:00+08:00"
     assert (port["arrived"], port["started"], port["finished"]) == (
-        "2026-11-02T09:50:00+00:00", "2026-11-02T16:00:00+06:00", "2026-11-02T19:00:00+08:00")
+        "2026-11-02T09:50:00+00:00",
+        "2026-11-02T16:00:00+06:00",
+        "2026-11-02T19:00:00+08:00",
+    )
     assert (port["wait_minutes"], port["processing_minutes"]) == (10.0, 60.0)  # 10:00Z → 11:00Z
     assert view["day"] == "2026-11-02" and view["note"] == "all fine"
     assert "token" not in str(sorted(view))
@@ -112,20 +116,25 @@ def test_times_come_back_at_the_offsets_they_were_given_in(store):
 def test_the_store_keeps_utc_and_the_offset(store):
     report_id = _add(store, _report())
     with store.engine.connect() as connection:
-        row = connection.execute(text("SELECT started_at, started_offset FROM report_stages "
-                                      "WHERE report_id = :id AND position = 1"), {"id": report_id}).one()
+        row = connection.execute(
+            text("SELECT started_at, started_offset FROM report_stages WHERE report_id = :id AND position = 1"),
+            {"id": report_id},
+        ).one()
     started = row[0] if isinstance(row[0], datetime) else datetime.fromisoformat(row[0])
     assert started.replace(tzinfo=None) == datetime(2026, 11, 2, 10, 0)  # 16:00+06:00 in UTC
     assert row[1] == 360
 
 
-@pytest.mark.parametrize("note", [
-    "'; DROP TABLE reports; --",
-    "Robert'); DELETE FROM tokens WHERE ('1'='1",
-    '" OR 1=1 -- \\ %s %(x)s $1 ? :name',
-    "<script>window.__pwned = 1</script> & <b>bold</b>",
-    "Тораґарт · 吐尔尕特 · emoji 🚧 · tab\tnewline\nend",
-])
+@pytest.mark.parametrize(
+    "note",
+    [
+        "'; DROP TABLE reports; --",
+        "Robert'); DELETE FROM tokens WHERE ('1'='1",
+        '" OR 1=1 -- \\ %s %(x)s $1 ? :name',
+        "<script>window.__pwned = 1</script> & <b>bold</b>",
+        "Тораґарт · 吐尔尕特 · emoji 🚧 · tab\tnewline\nend",
+    ],
+)
 def test_notes_are_stored_verbatim(store, note):
     report_id = _add(store, _report(note=note))
     with store.session() as session:
@@ -193,8 +202,13 @@ def test_foreign_keys_are_enforced(store):
 
 def test_lists_filter_by_crossing_and_stage_newest_first(store):
     a = _add(store, _report(note="a"))
-    b = _add(store, _report(note="b", stages=[{"stage": "kg-post", "started": "2026-11-02T08:00+06:00",
-                                                 "finished": "2026-11-02T08:30+06:00"}]))
+    b = _add(
+        store,
+        _report(
+            note="b",
+            stages=[{"stage": "kg-post", "started": "2026-11-02T08:00+06:00", "finished": "2026-11-02T08:30+06:00"}],
+        ),
+    )
     with store.session() as session:
         assert [r.id for r in list_reports(session, crossing="torugart")] == [b, a]
         assert [r.id for r in list_reports(session, crossing="torugart", stage="gate")] == [a]

@@ -7,7 +7,7 @@ own SQLite reports database.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,10 +16,12 @@ from overland.model.report import ReportIn
 from overland.store.db import Store
 from overland.store.reports import add_report
 from tests.reports_support import make_token
-from tests.test_web_page import browser, running, shoot  # noqa: F401  (browser: a fixture)
+from tests.test_web_page import browser, running, shoot
 
-NOTE = ("<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">"
-        "'; DROP TABLE reports; -- & <b>not bold</b>")
+NOTE = (
+    '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
+    "'; DROP TABLE reports; -- & <b>not bold</b>"
+)
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +37,14 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Store, str]]:
                     "finished": "2026-11-02T15:35+08:00"}],
     })  # fmt: skip
     with store.writing() as session, session.begin():
-        add_report(session, report, token_id=None, now=datetime.now(timezone.utc))
+        add_report(session, report, token_id=None, now=datetime.now(UTC))
     with running(Settings(database_url=f"sqlite:///{path}")) as url:
         yield url, store, secret
     store.close()
 
 
 @pytest.fixture
-def page(browser, served):  # noqa: F811
+def page(browser, served):
     """A fresh page at the served URL; fails on a script error or a request outside the server."""
     url = served[0]
     context = browser.new_context(viewport={"width": 1400, "height": 1400})
@@ -57,8 +59,10 @@ def page(browser, served):  # noqa: F811
             errors.append(message.text)
 
     opened.on("console", console)
-    opened.on("request", lambda request: None if request.url.startswith((url, "data:", "blob:"))
-              else outside.append(request.url))
+    opened.on(
+        "request",
+        lambda request: None if request.url.startswith((url, "data:", "blob:")) else outside.append(request.url),
+    )
     opened.goto(url + "/")
     opened.wait_for_selector("body[data-reports-ready=true]", timeout=30_000)
     yield opened

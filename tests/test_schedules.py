@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -63,7 +63,9 @@ def test_announced_spring_festival_closure_overrides_the_calendar():
 
 
 def test_kyrgyz_post_closes_on_kyrgyz_holidays_only():
-    assert_closed("torugart/kg-post", "2026-05-05T10:00+06:00", because="public holiday in Kyrgyzstan: Constitution Day")
+    assert_closed(
+        "torugart/kg-post", "2026-05-05T10:00+06:00", because="public holiday in Kyrgyzstan: Constitution Day"
+    )
     assert_open("torugart/kg-post", "2026-10-01T10:00+06:00")  # Chinese National Day
 
 
@@ -96,18 +98,21 @@ def test_kazakh_holidays_close_the_khorgos_posts():
 
 def test_kazakh_post_hours_follow_the_clock_change_of_1_march_2024(catalog):
     # The 2005 unified hours, 08:30 local, are 02:30 UTC on UTC+6 and 03:30 UTC on UTC+5.
-    from overland.timing.windows import stage_schedule
+    from overland.planner.schedule import stage_schedule
 
     crossing = catalog.crossing("khorgos")
     stage = crossing.stages["kz-post"]
     old_hours = next(c for c in stage.hours.root if c.value.startswith("08:30"))
     with_old_hours = crossing.model_copy(
-        update={"stages": {**crossing.stages, "kz-post": stage.model_copy(update={"hours": type(stage.hours)([old_hours])})}}
+        update={
+            "stages": {**crossing.stages, "kz-post": stage.model_copy(update={"hours": type(stage.hours)([old_hours])})}
+        }
     )
+
     def first_window_utc(day: str) -> str:
         start = datetime.fromisoformat(f"{day}T00:00+00:00")
         schedule = stage_schedule(with_old_hours, "kz-post", catalog.countries, start, start + timedelta(days=1))
-        return schedule.windows[0][0].astimezone(timezone.utc).strftime("%H:%M")
+        return schedule.windows[0][0].astimezone(UTC).strftime("%H:%M")
 
     assert first_window_utc("2024-02-28") == "02:30"
     assert first_window_utc("2024-03-06") == "03:30"

@@ -28,3 +28,21 @@ class DataError(OverlandError):
     def __init__(self, lines: list[str]) -> None:
         self.lines = lines
         super().__init__("\n".join(lines))
+
+
+class StoreError(OverlandError):
+    """The reports database cannot be opened, migrated or written (exit 1)."""
+
+    exit_code = 1
+
+
+class Unauthorized(OverlandError):
+    """A reporting token that is missing, unknown or revoked."""
+
+
+class RateLimited(OverlandError):
+    """Too many requests from one sender; ``retry_after`` says when to try again (seconds)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

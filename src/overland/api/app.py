@@ -15,9 +15,9 @@ from starlette.staticfiles import StaticFiles
 import overland
 from overland.api import problems
 from overland.api.routes import catalog, departures, hours, page, plans, reports
-from overland.api.schemas import MAX_ID, MAX_ITEMS, TIME_RANGE
 from overland.api.settings import Settings
-from overland.facade import MAX_DAYS, load_catalog
+from overland.limits import HORIZON_DAYS, MAX_HOURS_DAYS, MAX_ID, MAX_ITEMS, TIME_RANGE
+from overland.service import Overland
 
 log = logging.getLogger("overland.api")
 
@@ -26,7 +26,7 @@ Plan land border crossings from sourced data: when each stage is open, in whose 
 
 Limits: a request body holds at most {body} bytes; ids at most {ids} characters; `documents` and
 `carrying` at most {items} entries; times {times}; `days` of stage hours 1 to {days}; a plan looks
-at most 60 days past its departure for openings.
+at most {horizon} days past its departure for openings.
 
 Errors are `application/problem+json` (RFC 9457): `type` names the kind (`/problems/invalid-request`,
 `/problems/invalid-input`, `/problems/unknown-id`, `/problems/body-too-large`, or `about:blank` for
@@ -34,17 +34,31 @@ a plain HTTP status), `title` says it in words and `detail` says what to change.
 """
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The HTTP app: the API under ``/api``, its schema at ``/openapi.json``, the page at ``/``."""
+def create_app(settings: Settings | None = None, *, service: Overland | None = None) -> FastAPI:
+    """The HTTP app: the API under ``/api``, its schema at ``/openapi.json``, the page at ``/``.
+
+    ``service`` is the :class:`~overland.service.Overland` every route calls (default: one
+    over ``settings.data`` and ``settings.database_url``).
+    """
     settings = settings or Settings()
-    description = DESCRIPTION.format(body=settings.max_body_bytes, ids=MAX_ID, items=MAX_ITEMS, times=TIME_RANGE,
-                                     days=MAX_DAYS)
+    description = DESCRIPTION.format(
+        body=settings.max_body_bytes,
+        ids=MAX_ID,
+        items=MAX_ITEMS,
+        times=TIME_RANGE,
+        days=MAX_HOURS_DAYS,
+        horizon=HORIZON_DAYS,
+    )
     app = FastAPI(
         title="overland", version=overland.__version__, description=description,
         docs_url=None, redoc_url=None,  # their pages load scripts from a CDN: useless offline
     )  # fmt: skip
     app.state.settings = settings
-    app.state.catalog = load_catalog(settings.data)
+    if service is None:
+        service = Overland(data=settings.data, database_url=settings.database_url or None)
+    service.catalog  # noqa: B018  (data that do not validate fail here, before the server starts)
+    app.state.service = service
+    app.state.json_cache = {}
     problems.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     for module in (catalog, hours, plans, departures, reports, page):
@@ -57,8 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi() -> dict:
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                                 routes=app.routes)
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             problem = problems.Problem.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(problem.pop("$defs", {}))

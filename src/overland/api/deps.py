@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.responses import Response
 
 from overland.api.settings import Settings
-from overland.model.catalog import Catalog
+from overland.service import Overland
 
 
-async def get_catalog(request: Request) -> Catalog:
-    """The catalog the app was made with."""
-    return request.app.state.catalog
+def get_service(request: Request) -> Overland:
+    """The service the app was made with."""
+    return request.app.state.service
 
 
-async def get_settings(request: Request) -> Settings:
+def get_settings(request: Request) -> Settings:
     """The settings the app was made with."""
     return request.app.state.settings
+
+
+ServiceDep = Annotated[Overland, Depends(get_service)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 class JSONBytes(Response):
@@ -33,17 +37,16 @@ class JSONBytes(Response):
         return orjson.dumps(content)
 
 
-_CACHE: dict[tuple[int, object], tuple[Catalog, bytes]] = {}
-_CACHE_SIZE = 512
-
-
-def cached_json(catalog: Catalog, key: object, make: Any) -> bytes:
-    """``make()`` as JSON bytes, kept per catalog and key (the data never changes while the app runs)."""
-    kept = _CACHE.get((id(catalog), key))
-    if kept is not None and kept[0] is catalog:
-        return kept[1]
-    body = orjson.dumps(make())
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[(id(catalog), key)] = (catalog, body)
+def cached_json(request: Request, key: object, make: Any) -> bytes:
+    """``make()`` as JSON bytes, kept by the app under ``key`` (its data never change while it runs)."""
+    kept: dict[object, bytes] = request.app.state.json_cache
+    body = kept.get(key)
+    if body is None:
+        body = orjson.dumps(make())
+        if len(kept) >= JSON_CACHE_SIZE:
+            kept.pop(next(iter(kept)), None)
+        kept[key] = body
     return body
+
+
+JSON_CACHE_SIZE = 512

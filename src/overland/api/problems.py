@@ -20,10 +20,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from overland.errors import InputError, OverlandError, UnknownIdError
+from overland.errors import (
+    InputError,
+    OverlandError,
+    RateLimited,
+    StoreError,
+    Unauthorized,
+    UnknownIdError,
+)
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("overland.api")
+AUTH_HEADERS = {"WWW-Authenticate": 'Bearer realm="overland reports"'}
 
 
 class FieldError(BaseModel):
@@ -117,14 +125,18 @@ def _message(error: dict[str, Any]) -> str:
 
 async def _validation_handler(request: Request, exc: RequestValidationError) -> Response:
     errors = [
-        {"loc": _where(e.get("loc", ())[:1] if e.get("type") == "json_invalid" else e.get("loc", ())), "msg": _message(e)}
+        {
+            "loc": _where(e.get("loc", ())[:1] if e.get("type") == "json_invalid" else e.get("loc", ())),
+            "msg": _message(e),
+        }
         for e in exc.errors()
     ]
     lines = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors[:5]]
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     detail = "; ".join(lines) + more if lines else "the request does not match the API's schema"
-    return problem_response(422, "Invalid request", detail, kind="invalid-request", instance=request.url.path,
-                            errors=errors)
+    return problem_response(
+        422, "Invalid request", detail, kind="invalid-request", instance=request.url.path, errors=errors
+    )
 
 
 _HTTP_DETAILS = {
@@ -141,36 +153,70 @@ async def _http_handler(request: Request, exc: StarletteHTTPException) -> Respon
     if status == 405:
         allowed = (exc.headers or {}).get("Allow")
         detail = f"{request.method} is not allowed on {request.url.path}" + (f": use {allowed}" if allowed else "")
-    return problem_response(status, title, detail, instance=request.url.path, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(status, title, detail, instance=request.url.path, headers=headers)
 
 
 async def _problem_handler(request: Request, exc: ProblemError) -> Response:
-    return problem_response(exc.status, exc.title, exc.detail, kind=exc.kind, instance=request.url.path,
-                            headers=exc.headers)
+    return problem_response(
+        exc.status, exc.title, exc.detail, kind=exc.kind, instance=request.url.path, headers=exc.headers
+    )
 
 
 async def _overland_handler(request: Request, exc: OverlandError) -> Response:
+    if isinstance(exc, StoreError):
+        log.error("reports database: %s", exc)
+        return problem_response(
+            503,
+            "Database unavailable",
+            "the reports database cannot be reached; try again later (the server's log says why)",
+            kind="database-unavailable",
+            instance=request.url.path,
+            headers={"Retry-After": "30"},
+        )
+    if isinstance(exc, Unauthorized):
+        return problem_response(
+            401, "Unauthorized", str(exc), kind="unauthorized", instance=request.url.path, headers=AUTH_HEADERS
+        )
+    if isinstance(exc, RateLimited):
+        return problem_response(
+            429,
+            "Too many reports",
+            str(exc),
+            kind="rate-limited",
+            instance=request.url.path,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, UnknownIdError):
         return problem_response(422, "Unknown id", str(exc), kind="unknown-id", instance=request.url.path)
     if isinstance(exc, InputError):
         return problem_response(422, "Invalid input", str(exc), kind="invalid-input", instance=request.url.path)
     log.error("data error answering %s: %s", request.url.path, exc)
-    return problem_response(500, "Data error", "the server's crossing data is broken; see its log",
-                            kind="data-error", instance=request.url.path)
+    return problem_response(
+        500,
+        "Data error",
+        "the server's crossing data is broken; see its log",
+        kind="data-error",
+        instance=request.url.path,
+    )
 
 
 async def _crash_handler(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error answering %s", request.url.path)
-    return problem_response(500, "Internal Server Error", "the server failed to answer: this is a bug, see its log",
-                            instance=request.url.path)
+    return problem_response(
+        500,
+        "Internal Server Error",
+        "the server failed to answer: this is a bug, see its log",
+        instance=request.url.path,
+    )
 
 
 def install(app: FastAPI) -> None:
     """Send every error of ``app`` as a problem document."""
-    app.add_exception_handler(RequestValidationError, _validation_handler)
-    app.add_exception_handler(StarletteHTTPException, _http_handler)
-    app.add_exception_handler(ProblemError, _problem_handler)
-    app.add_exception_handler(OverlandError, _overland_handler)
+    app.add_exception_handler(RequestValidationError, _validation_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(ProblemError, _problem_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(OverlandError, _overland_handler)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _crash_handler)
 
 

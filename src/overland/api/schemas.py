@@ -6,25 +6,30 @@ state their shape in ``/openapi.json``, and the tests check the two agree.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from overland.limits import (
+    EARLIEST,
+    LATEST,
+    MAX_ID,
+    MAX_ITEMS,
+    MAX_PLAN_SAMPLES,
+    MAX_SCAN_DAYS,
+    MAX_SCAN_SAMPLES,
+    MAX_SCAN_STEP_MINUTES,
+    MIN_SCAN_STEP_MINUTES,
+    TIME_RANGE,
+)
 from overland.model.crossing import Crossing, Mode
 from overland.model.place import Place
 from overland.planner.trip import EventKind
+from overland.timing.clocks import parse_time
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
-TIME_RANGE = "between 1970-01-01 and 2100-01-01"
 FIRST_DAY = EARLIEST.date()
-LAST_DAY = date(2099, 12, 31)
-MAX_ID = 64
-MAX_ITEMS = 32
-MAX_PLAN_SAMPLES = 100_000
-MAX_WHEN_SAMPLES = 10_000
-MAX_WHEN_DAYS = 14
+LAST_DAY = (LATEST - timedelta(days=1)).date()
 
 IdText = Annotated[str, Field(min_length=1, max_length=MAX_ID)]
 # ISO 8601 as the API takes it: date, 'T', hours and minutes, optional seconds, optional offset.
@@ -34,15 +39,11 @@ QUERY_TIME_PATTERN = TIME_PATTERN.replace("[+-]", "[+ -]")
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def check_moment(moment: datetime, *, clock_hint: str = "") -> datetime:
-    """``moment`` must carry its UTC offset and lie in the range the calendars cover."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        msg = f"time {moment.isoformat()} has no UTC offset: add it (e.g. +06:00 for Kyrgyz time){clock_hint}"
-        raise ValueError(msg)
-    if not EARLIEST <= moment < LATEST:
-        msg = f"time {moment.isoformat()} is out of range: give a time {TIME_RANGE}"
-        raise ValueError(msg)
-    return moment
+def valid_time(text: str) -> str:
+    """``text`` when it is a time of the calendar in the range the calendars cover (a time given
+    without its offset is checked as if in UTC: its clock comes separately)."""
+    parse_time(text, clock="UTC")  # an InputError is a ValueError: pydantic reports it as invalid
+    return text
 
 
 class TripRequest(BaseModel):
@@ -75,14 +76,7 @@ class TripRequest(BaseModel):
     @field_validator("depart", mode="after")
     @classmethod
     def _a_time_in_range(cls, text: str) -> str:
-        moment = datetime.fromisoformat(text)  # a ValueError (a month 13) is a validation error
-        if moment.tzinfo is not None:
-            check_moment(moment)
-        return text
-
-    def depart_time(self) -> datetime:
-        """The departure as given (with or without its offset)."""
-        return datetime.fromisoformat(self.depart)
+        return valid_time(text)
 
     def travel_mode(self) -> str:
         """The mode the planner uses."""
@@ -102,7 +96,9 @@ class PlanRequest(TripRequest):
         ]},
     )  # fmt: skip
 
-    via: IdText | None = Field(default=None, description="Crossing to use, e.g. torugart (default: the earliest arrival).")
+    via: IdText | None = Field(
+        default=None, description="Crossing to use, e.g. torugart (default: the earliest arrival)."
+    )
     documents: list[IdText] | None = Field(
         default=None, max_length=MAX_ITEMS,
         description="Document ids you hold (see GET /api/crossings/{id}); null: every document the route asks for.",
@@ -112,7 +108,9 @@ class PlanRequest(TripRequest):
         default=0, ge=0, le=MAX_PLAN_SAMPLES,
         description=f"Monte Carlo samples of the times (0: none; at most {MAX_PLAN_SAMPLES:,}); adds `distribution`.",
     )  # fmt: skip
-    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Seed of the samples: the same seed, the same figures.")
+    seed: int = Field(
+        default=0, ge=0, le=2**32 - 1, description="Seed of the samples: the same seed, the same figures."
+    )
 
 
 class WhenRequest(BaseModel):
@@ -130,16 +128,20 @@ class WhenRequest(BaseModel):
     origin: IdText = Field(alias="from", description="Place id to leave from, e.g. tash-rabat.")
     destination: IdText = Field(alias="to", description="Place id to reach, e.g. kashgar.")
     start: str = Field(pattern=TIME_PATTERN, description="First departure, ISO 8601 (offset, or `clock`).")
-    end: str = Field(pattern=TIME_PATTERN, description=f"Last departure, at most {MAX_WHEN_DAYS} days after the first.")
+    end: str = Field(pattern=TIME_PATTERN, description=f"Last departure, at most {MAX_SCAN_DAYS} days after the first.")
     clock: str | None = Field(
         default=None, max_length=MAX_ID, pattern=r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$",
         description="IANA zone of times given without offset, e.g. Asia/Bishkek.",
     )  # fmt: skip
-    every_minutes: int = Field(default=30, ge=5, le=1440, description="Minutes between departures.")
-    samples: int = Field(default=1000, ge=1, le=MAX_WHEN_SAMPLES, description="Samples per departure.")
+    every_minutes: int = Field(
+        default=30, ge=MIN_SCAN_STEP_MINUTES, le=MAX_SCAN_STEP_MINUTES, description="Minutes between departures."
+    )
+    samples: int = Field(default=1000, ge=1, le=MAX_SCAN_SAMPLES, description="Samples per departure.")
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     confidence: float = Field(default=0.9, gt=0, lt=1, description="The quantile shown and the chance a target needs.")
-    arrive_by: str | None = Field(default=None, pattern=TIME_PATTERN, description="Target arrival (offset, or `clock`).")
+    arrive_by: str | None = Field(
+        default=None, pattern=TIME_PATTERN, description="Target arrival (offset, or `clock`)."
+    )
     via: IdText | None = None
     mode: Mode = Mode.own_car
     documents: list[IdText] | None = Field(default=None, max_length=MAX_ITEMS)
@@ -148,11 +150,7 @@ class WhenRequest(BaseModel):
     @field_validator("start", "end", "arrive_by", mode="after")
     @classmethod
     def _a_time_in_range(cls, text: str | None) -> str | None:
-        if text is not None:
-            moment = datetime.fromisoformat(text)  # a ValueError (a month 13) is a validation error
-            if moment.tzinfo is not None:
-                check_moment(moment)
-        return text
+        return valid_time(text) if text is not None else None
 
 
 # Responses ----------------------------------------------------------------------------------
@@ -304,7 +302,7 @@ class DistributionOut(BaseModel):
     seed: int
     arrive: ArrivalQuantilesOut = Field(description="Null quantiles: beyond the 60-day horizon.")
     door_to_door_hours: QuantilesOut
-    p_gate_same_day: float | None = Field(description="Through the gate the day you reach it (null: no gate).")
+    p_gate_same_day: float | None = Field(description="Through the gate on the day the plan passes it (null: no gate).")
     p_held_over_closed_day: float
     p_arrive_after_dark: float
     p_no_opening: float

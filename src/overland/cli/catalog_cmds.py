@@ -9,14 +9,28 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, print_json
-from overland.io.views import crossing_view, crossings_view, hours_by_direction, places_view, reference_day
-from overland.model.provenance import Claim, Fact, Status
+from overland.cli.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    out,
+    print_json,
+    service,
+)
+from overland.io.views import (
+    crossing_view,
+    crossings_view,
+    hours_by_direction,
+    places_view,
+    reference_day,
+)
+from overland.model.provenance import Fact, Provenance, Status
 
+app = typer.Typer()
 STATUS_STYLE = {Status.sourced: "green", Status.derived: "cyan", Status.assumed: "yellow"}
 
 
-def _cite(claim: Claim[Any]) -> str:
+def _cite(claim: Provenance) -> str:
     style = STATUS_STYLE[claim.status]
     return f"[{style}]\\[{escape(claim.citation())}][/{style}]"
 
@@ -35,7 +49,7 @@ def _latlon(value: Any) -> str:
 @app.command()
 def places(format: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the places: names, country, coordinates, elevation and clock."""
-    catalog = catalog_from(data)
+    catalog = service(data).catalog
     if format is Format.json:
         print_json(places_view(catalog))
         return
@@ -59,7 +73,7 @@ def places(format: FormatOption = Format.text, data: DataOption = None) -> None:
 @app.command()
 def crossings(format: FormatOption = Format.text, data: DataOption = None) -> None:
     """List the crossings with their directions and number of stages."""
-    catalog = catalog_from(data)
+    catalog = service(data).catalog
     rows = crossings_view(catalog)
     if format is Format.json:
         print_json(rows)
@@ -83,7 +97,7 @@ def show(
     data: DataOption = None,
 ) -> None:
     """A crossing's fact sheet: stages in order, hours in both clocks, documents, rules, sources."""
-    catalog = catalog_from(data)
+    catalog = service(data).catalog
     crossing = catalog.crossing(crossing_id)
     try:
         start = date.fromisoformat(on) if on else date.today()
@@ -95,15 +109,19 @@ def show(
     day = reference_day(start)
     by_direction = hours_by_direction(catalog, crossing, day)
     countries = " ↔ ".join(catalog.countries[c].name for c in crossing.countries)
-    out.print(f"[bold]{crossing.name}[/bold] ({crossing.id}) — {crossing.kind} crossing, {countries}; "
-              f"border at {catalog.place(crossing.border_place).name}")
+    out.print(
+        f"[bold]{crossing.name}[/bold] ({crossing.id}) — {crossing.kind} crossing, {countries}; "
+        f"border at {catalog.place(crossing.border_place).name}"
+    )
     out.print(escape(crossing.summary))
     out.print("[dim]Status colours: [green]sourced[/green] [cyan]derived[/cyan] [yellow]assumed[/yellow][/dim]\n")
 
     for direction, hours in zip(crossing.directions, by_direction, strict=True):
         home = hours["from_clock"]
-        title = (f"{catalog.countries[direction.from_country].name} → {catalog.countries[direction.to_country].name} "
-                 f"({direction.id}); hours of {day:%a %d %b %Y}")
+        title = (
+            f"{catalog.countries[direction.from_country].name} → {catalog.countries[direction.to_country].name} "
+            f"({direction.id}); hours of {day:%a %d %b %Y}"
+        )
         table = Table(title=title, title_justify="left", header_style="bold")
         for column in ("#", "stage", "hours (stage clock)", f"in {home}", "shut: weekends | holidays of"):
             table.add_column(column)
@@ -111,8 +129,9 @@ def show(
             stage = crossing.stages[row["stage"]]
             closes = f"{'+'.join(stage.weekends_of.value) or '—'} | {'+'.join(stage.holidays_of.value) or '—'}"
             mark = " [yellow]*[/yellow]" if stage.hours.claim.status is Status.assumed else ""
-            table.add_row(str(n), row["stage"], f"{row['on_day']}{mark}\n[dim]{row['clock']}[/dim]",
-                          row["in_from_clock"], closes)
+            table.add_row(
+                str(n), row["stage"], f"{row['on_day']}{mark}\n[dim]{row['clock']}[/dim]", row["in_from_clock"], closes
+            )
         out.print(table)
         if any(crossing.stages[s].hours.claim.status is Status.assumed for s in direction.route):
             out.print("  [yellow]*[/yellow] assumed hours (no source found; see the stage below)")
@@ -120,7 +139,9 @@ def show(
 
     out.print("[bold]Stages[/bold]")
     for stage_id, stage in crossing.stages.items():
-        out.print(f"[bold]{crossing.id}/{stage_id}[/bold] — {escape(stage.name)} (staffed by {', '.join(stage.staffed_by)})")
+        out.print(
+            f"[bold]{crossing.id}/{stage_id}[/bold] — {escape(stage.name)} (staffed by {', '.join(stage.staffed_by)})"
+        )
         out.print(f"    clock: {_fact_line(stage.clock)}")
         out.print(f"    hours: {_fact_line(stage.hours)}")
         out.print(f"    weekends of: {_fact_line(stage.weekends_of, ', '.join)}")
@@ -146,10 +167,14 @@ def show(
         for notice in crossing.notices:
             span = notice.closed.value
             where = ", ".join(notice.stages) if notice.stages else "all stages"
-            out.print(f"  {notice.id}: {escape(notice.title)} — {span.start.isoformat()} → {span.end.isoformat()} "
-                      f"({where}) {_cite(notice.closed.claim)}")
+            out.print(
+                f"  {notice.id}: {escape(notice.title)} — {span.start.isoformat()} → {span.end.isoformat()} "
+                f"({where}) {_cite(notice.closed.claim)}"
+            )
             for other in notice.closed.others:
-                out.print(f"      [dim]also:[/dim] {other.value.start.isoformat()} → {other.value.end.isoformat()} {_cite(other)}")
+                out.print(
+                    f"      [dim]also:[/dim] {other.value.start.isoformat()} → {other.value.end.isoformat()} {_cite(other)}"
+                )
     if crossing.figures:
         out.print("\n[bold]Figures[/bold]")
         for figure in crossing.figures.values():

@@ -7,15 +7,14 @@ from typing import Annotated
 
 import typer
 
-from overland.cli.app import app, out
+from overland.cli.common import out, service
 from overland.errors import DataError
-from overland.io.data_files import default_data_dir, json_schemas, load_catalog
+from overland.io.data_files import default_data_dir, json_schemas
 
-data_app = typer.Typer(help="Check and describe the crossing data files.", no_args_is_help=True)
-app.add_typer(data_app, name="data")
+app = typer.Typer(help="Check and describe the crossing data files.", no_args_is_help=True)
 
 
-@data_app.command()
+@app.command()
 def validate(
     path: Annotated[Path | None, typer.Argument(help="Data directory (default: the bundled data).")] = None,
 ) -> None:
@@ -23,14 +22,14 @@ def validate(
     root = path or default_data_dir()
     if not root.is_dir():
         raise DataError([f"{root}: not a directory (give the folder holding places.yaml and crossings/)"])
-    catalog = load_catalog(root)
+    catalog = service(root).catalog
     out.print(
         f"{root}: ok — {len(catalog.countries)} countries, {len(catalog.places)} places, "
         f"{len(catalog.crossings)} crossings ({', '.join(catalog.crossings)})"
     )
 
 
-@data_app.command()
+@app.command()
 def schema(
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the *.schema.json files.")] = None,
 ) -> None:

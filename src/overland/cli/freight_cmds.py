@@ -10,15 +10,22 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from overland.cli.app import Format, FormatOption, app, err, out, print_json, progress_bar
+from overland.cli.common import (
+    Format,
+    FormatOption,
+    err,
+    out,
+    print_json,
+    progress_bar,
+    service,
+)
 from overland.cli.dask_options import SchedulerOption, WorkersOption
 from overland.errors import InputError
 
-freight_app = typer.Typer(
+app = typer.Typer(
     help="Rail freight: a discrete-event model of a break-of-gauge terminal (Khorgos).",
     no_args_is_help=True,
 )
-app.add_typer(freight_app, name="freight")
 
 ScenarioArg = Annotated[
     str, typer.Argument(help="A scenario name (see `overland freight scenarios`) or a path to a scenario YAML file.")
@@ -85,7 +92,7 @@ def _config_line(params: Any) -> str:
     )
 
 
-@freight_app.command()
+@app.command()
 def scenarios() -> None:
     """List the bundled freight scenarios: cranes, tracks (1435+1520 mm), trains arriving a day."""
     from overland.io.freight_files import load_scenario, scenario_names
@@ -106,7 +113,7 @@ def scenarios() -> None:
     out.print("tracks: 1435+1520 mm · trains/day: arriving · assumed: values no source states")
 
 
-@freight_app.command()
+@app.command()
 def simulate(
     scenario: ScenarioArg,
     days: Annotated[float, typer.Option("--days", help="Days of statistics (after the warm-up).")] = 365,
@@ -124,14 +131,13 @@ def simulate(
     top_up: TopUpOption = None,
 ) -> None:
     """Simulate a scenario: throughput, train dwell, queues, crane and track use, the yard."""
-    import overland
     from overland.io import freight_files
     from overland.sim.kpis import KPI_LABELS
 
     loaded = freight_files.load_scenario(scenario)
     report = _with_progress(
         (days + warmup) * replications * loaded.params().trains_per_day(),
-        lambda progress: overland.simulate(
+        lambda progress: service().freight.simulate(
             loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress,
             crane_policy=crane_policy, top_up=top_up,
         ),
@@ -183,7 +189,7 @@ def simulate(
         out.print(f"wrote {path}", soft_wrap=True)
 
 
-@freight_app.command()
+@app.command()
 def capacity(
     scenario: ScenarioArg,
     target_mt: Annotated[
@@ -233,12 +239,11 @@ def capacity(
 
 def _rate(loaded, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up, points, plot):
     """``freight capacity`` without a target: the largest sustainable arrival rate and its curve."""
-    from overland.facade import freight_rate
     from overland.io import freight_files
 
     total = (points + 4) * replications
     with progress_bar(total, "simulating rates") as advance:
-        result = freight_rate(
+        result = service().freight.rate(
             loaded, max_dwell_h=limit_h, statistic=statistic, days=days, warmup_days=warmup, seed=seed,
             replications=replications, points=points, crane_policy=crane_policy, top_up=top_up,
             on_run=lambda: advance(1),
@@ -375,8 +380,6 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up):
     """``freight capacity --target-mt``: the fewest cranes, then tracks, for the target."""
-    import overland
-
     show = err.is_terminal and format is Format.text
     status = None
     if show:
@@ -392,7 +395,7 @@ def _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmu
 
     seen: list[Any] = []
     try:
-        result = overland.freight_capacity(
+        result = service().freight.capacity(
             loaded, target_tons=target_mt * 1e6, max_dwell_h=limit_h, statistic=statistic,
             days=days, warmup_days=warmup, seed=seed, replications=replications, on_trial=on_trial,
             crane_policy=crane_policy, top_up=top_up,
@@ -505,7 +508,13 @@ def _with_progress(trains: float, run: Any) -> Any:
     """Run ``run(progress)``; on a terminal and when ``trains`` trains are simulated, with a progress bar on stderr."""
     if not err.is_terminal or trains < LONG_RUN_TRAINS:
         return run(None)
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("simulating"), BarColumn(), TaskProgressColumn(), TimeRemainingColumn(),
@@ -520,7 +529,7 @@ CorridorArg = Annotated[
 ]
 
 
-@freight_app.command()
+@app.command()
 def corridor(
     name: CorridorArg,
     close: Annotated[
@@ -560,7 +569,6 @@ def corridor(
     """Terminals side by side: how long a closure's backlog takes to clear, and how much moves elsewhere."""
     from datetime import date
 
-    from overland.facade import freight_corridor
     from overland.io import freight_files
 
     if plot is not None and plot.suffix.lower() != ".png":
@@ -583,7 +591,7 @@ def corridor(
                 advance(step)
                 done[0] += step
 
-        report = freight_corridor(
+        report = service().freight.corridor(
             name, start=first, days=days, warmup_days=warmup, close=close or [], routing=routing,
             flexible_share=flexible_share, replications=replications, seed=seed, progress=progress,
         )  # fmt: skip
@@ -636,7 +644,8 @@ def _corridor_text(report: Any, spec: Any) -> None:
     for c in report.closures:
         out.print(f"closed: {report.names[c.terminal]} {_when(report, c.start_h)} to {_when(report, c.end_h)} "
                   f"{offset[:-2]}:{offset[-2:]}")  # fmt: skip
-        text = c.label + (f". The source notes: {c.note!r}; here a what-if for the rail terminal." if c.note else "")
+        remark = _remark(c.note)
+        text = c.label + (f". The source notes: {remark!r}; here a what-if for the rail terminal." if remark else "")
         out.print(textwrap.fill(text, width=78, initial_indent="  ", subsequent_indent="  "), highlight=False)
     table = Table(header_style="bold")
     for column in ("", "with the closure", "without"):
@@ -661,6 +670,14 @@ def _corridor_text(report: Any, spec: Any) -> None:
     out.print(table)
     out.print("±: 95 % interval over the replications; each run with and without the")
     out.print("closures on the same trains")
+
+
+_FURTHER_SOURCE_RE = re.compile(r"\s*\bAlso\s+https?://\S+(?:\s+\([^)]*\)\.?)?\s*$")
+
+
+def _remark(note: str) -> str:
+    """A notice's note without the further source its data names last ("... Also https://..."): the JSON keeps it."""
+    return _FURTHER_SOURCE_RE.sub("", note or "").strip()
 
 
 def _corridor_json(report: Any) -> dict[str, Any]:
@@ -706,39 +723,72 @@ def _when_iso(report: Any, hours: float) -> str:
 SWEEP_TABLE_ROWS = 60  # points shown after a sweep (all are in the table written)
 
 
-@freight_app.command()
+@app.command()
 def sweep(
-    grid_file: Annotated[Path, typer.Argument(metavar="GRID.yaml", help="A sweep grid: a base scenario and the values to vary (see examples/khorgos-sweep.yaml).")],
-    out_path: Annotated[Path, typer.Option("--out", help="Results table (Parquet), one row per point and replication; run again with the same file to resume.")],
-    replications: Annotated[int | None, typer.Option("--replications", help="Runs per point (default: the grid's, else 3).", show_default=False)] = None,
-    days: Annotated[float | None, typer.Option("--days", help="Days of statistics per run (default: the grid's, else 365).", show_default=False)] = None,
-    warmup: Annotated[float | None, typer.Option("--warmup", help="Days simulated before statistics start (default: the grid's, else 7).", show_default=False)] = None,
-    seed: Annotated[int | None, typer.Option("--seed", min=0, help="Seed of the random streams (default: the grid's, else 0).", show_default=False)] = None,
+    grid_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GRID.yaml",
+            help="A sweep grid: a base scenario and the values to vary (see examples/khorgos-sweep.yaml).",
+        ),
+    ],
+    out_path: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Results table (Parquet), one row per point and replication; run again with the same file to resume.",
+        ),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", help="Runs per point (default: the grid's, else 3).", show_default=False),
+    ] = None,
+    days: Annotated[
+        float | None,
+        typer.Option("--days", help="Days of statistics per run (default: the grid's, else 365).", show_default=False),
+    ] = None,
+    warmup: Annotated[
+        float | None,
+        typer.Option(
+            "--warmup", help="Days simulated before statistics start (default: the grid's, else 7).", show_default=False
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", min=0, help="Seed of the random streams (default: the grid's, else 0).", show_default=False
+        ),
+    ] = None,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
-    plot: Annotated[Path | None, typer.Option("--plot", help="PNG of throughput and P90 dwell against the swept parameters.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="PNG of throughput and P90 dwell against the swept parameters.")
+    ] = None,
 ) -> None:
     """Simulate every point of a parameter grid × replications on Dask (a local cluster, or --scheduler)."""
     from rich.markup import escape
 
     from overland.distributed import sweep as sweeps
     from overland.distributed.cluster import dask_client, describe
-    from overland.distributed.grid import label, value_text
-    from overland.io.sweep_files import load_grid, write_plot
+    from overland.sim.grid import label, value_text
 
     if plot is not None and plot.suffix.lower() != ".png":
         msg = f"--plot {plot}: give a .png file name"
         raise InputError(msg)
-    grid = load_grid(grid_file)
-    settings = grid.run_settings(days=days, warmup_days=warmup, replications=replications, seed=seed)
-    job = sweeps.prepare(grid, settings, out_path)
+    freight = service().freight
+    run = freight.prepare_sweep(
+        grid_file, out_path, days=days, warmup_days=warmup, replications=replications, seed=seed
+    )
+    grid, settings, job = run.grid, run.settings, run.job
     points = len(grid.points())
     reps = f"{settings.replications} replication{'s' if settings.replications != 1 else ''}"
     out.print(
         f"[bold]{grid.scenario_id}[/bold] sweep of {' × '.join(grid.names)}: {points:,} points × {reps} = {job.total:,} runs",
         soft_wrap=True,
     )
-    out.print(f"{settings.days:g} days after a {settings.warmup_days:g}-day warm-up · seed {settings.seed}", soft_wrap=True)
+    out.print(
+        f"{settings.days:g} days after a {settings.warmup_days:g}-day warm-up · seed {settings.seed}", soft_wrap=True
+    )
     pending = job.pending
     if job.already_done:
         out.print(f"{job.already_done:,} runs already in {job.out}; {len(pending):,} to run", soft_wrap=True)
@@ -755,13 +805,20 @@ def sweep(
                         advance(1)
                         if row["error"] and row["point"] not in reported:
                             reported.add(row["point"])
-                            err.print(f"[red]failed:[/red] {row['point']} (replication {row['replication']}): "
-                                      f"{escape(row['error'])}", highlight=False, soft_wrap=True)
+                            err.print(
+                                f"[red]failed:[/red] {row['point']} (replication {row['replication']}): "
+                                f"{escape(row['error'])}",
+                                highlight=False,
+                                soft_wrap=True,
+                            )
 
-                    sweeps.execute(job, client, on_row=on_row)
+                    freight.run_sweep(run, client, on_row=on_row)
         except KeyboardInterrupt:
             done = sum(1 for row in job.rows.values() if not row["error"])
-            err.print(f"interrupted: {done:,} of {job.total:,} runs saved in {job.out}; run the same command again to go on", soft_wrap=True)
+            err.print(
+                f"interrupted: {done:,} of {job.total:,} runs saved in {job.out}; run the same command again to go on",
+                soft_wrap=True,
+            )
             raise typer.Exit(130) from None
     else:
         job.save()
@@ -786,8 +843,7 @@ def sweep(
     note = f"; {len(failed):,} failed, their rows carry the error" if failed else ""
     out.print(f"wrote {job.out} ({len(rows):,} rows{note})", soft_wrap=True)
     if plot is not None:
-        title = f"{grid.scenario_id}: {settings.days:g} days × {settings.replications} runs per point, seed {settings.seed}"
-        out.print(f"wrote {write_plot(rows, grid.names, plot, title=title)}", soft_wrap=True)
+        out.print(f"wrote {freight.write_sweep_plot(run, plot)}", soft_wrap=True)
 
 
 def _scale(value: float | None, factor: float) -> float | None:

@@ -8,18 +8,27 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, parse_time, print_json
-from overland.facade import hours as stage_hours
+from overland.cli.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    out,
+    print_json,
+    service,
+)
 from overland.io.views import schedule_view
-from overland.timing.clocks import offset_label, zone
+from overland.limits import MAX_HOURS_DAYS
+from overland.timing.clocks import offset_label, parse_time, zone
 from overland.timing.hours import format_spans
+
+app = typer.Typer()
 
 
 @app.command()
 def hours(
     stage: Annotated[str, typer.Argument(help="CROSSING/STAGE, e.g. torugart/gate (see `overland show`).")],
     start: Annotated[str, typer.Option("--from", help="ISO 8601 time with offset, e.g. 2026-11-27T12:30+08:00.")],
-    days: Annotated[int, typer.Option("--days", min=1, max=366, help="How many days to show.")] = 7,
+    days: Annotated[int, typer.Option("--days", min=1, max=MAX_HOURS_DAYS, help="How many days to show.")] = 7,
     also_in: Annotated[
         str | None, typer.Option("--clock", help="Also show the windows in this IANA zone, e.g. Asia/Bishkek.")
     ] = None,
@@ -27,7 +36,8 @@ def hours(
     data: DataOption = None,
 ) -> None:
     """The open windows of a stage from a moment on, and for each closed day why."""
-    catalog = catalog_from(data)
+    ov = service(data)
+    catalog = ov.catalog
     _, _, stage_model = catalog.stage(stage)
     clock = stage_model.clock.value
     moment = parse_time(start, hint_clock=clock)
@@ -36,15 +46,17 @@ def hours(
             zone(also_in)
         except ValueError as error:
             raise typer.BadParameter(str(error), param_hint="--clock") from None
-    schedule = stage_hours(stage, moment, days=days, catalog=catalog)
+    schedule = ov.hours(stage, moment, days=days)
     if format is Format.json:
         print_json(schedule_view(schedule))
         return
     tz = zone(clock)
     crossing, _, _ = catalog.stage(stage)
     out.print(f"[bold]{schedule.stage}[/bold] — {stage_model.name} ({crossing.name})")
-    out.print(f"Clock: {clock} ({offset_label(schedule.start)}) · weekly hours '{stage_model.hours.value}' "
-              f"({stage_model.hours.claim.citation()})")
+    out.print(
+        f"Clock: {clock} ({offset_label(schedule.start)}) · weekly hours '{stage_model.hours.value}' "
+        f"({stage_model.hours.claim.citation()})"
+    )
     table = Table(show_header=True, header_style="bold")
     table.add_column("Day")
     table.add_column(f"Open ({clock})")
@@ -72,5 +84,7 @@ def hours(
         day += timedelta(days=1)
     out.print(table)
     if stage_model.hours.others:
-        out.print(f"[dim]{len(stage_model.hours.others)} other source(s) disagree on these hours: "
-                  f"see `overland show {crossing.id}`.[/dim]")
+        out.print(
+            f"[dim]{len(stage_model.hours.others)} other source(s) disagree on these hours: "
+            f"see `overland show {crossing.id}`.[/dim]"
+        )

@@ -4,20 +4,34 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.app import DataOption, app, catalog_from, err, out, parse_time, print_json
+from overland.cli.common import (
+    DarkRoadsOption,
+    DataOption,
+    MaxDriveOption,
+    QuietOption,
+    err,
+    out,
+    print_json,
+    service,
+    split_list,
+)
 from overland.errors import InputError
 from overland.io.views import compare_view
-from overland.planner.search import clock_name
-from overland.planner.trip import EventKind, Plan
-from overland.timing.clocks import zone
+from overland.planner.trip import Event, EventKind, Plan
+from overland.timing.clocks import clock_name, clock_of, parse_time, zone
+
+if TYPE_CHECKING:
+    from overland.service import Overland
 
 BLOCKED_EXIT = 3
+app = typer.Typer()
 
 
 class PlanFormat(StrEnum):
@@ -39,45 +53,100 @@ def _mode(vehicle: VehicleChoice, mode: str | None) -> str:
     return "own-car" if vehicle is VehicleChoice.own else "passenger"
 
 
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
 def _time(moment, clock: str) -> str:
     local = moment.astimezone(zone(clock))
     return f"{local:%a %d %b %H:%M}"
 
 
-def _print_plan(plan: Plan, catalog, documents_note: str) -> None:
+NARROW = 100  # columns: below this the timeline is printed as stacked rows, not a table
+STYLE = {EventKind.wait: "yellow", EventKind.night: "cyan", EventKind.blocked: "red bold",
+         EventKind.vehicle_held: "yellow"}  # fmt: skip
+
+
+def _span(event: Event, clock: str) -> str:
+    """``Tue 01 Dec 08:00–10:02``, the end with its day when it falls on another."""
+    start, end = event.start.astimezone(zone(clock)), event.end.astimezone(zone(clock))
+    text = f"{start:%a %d %b %H:%M}"
+    if end != start:
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f" – {end:%a %d %b %H:%M}"
+    return text
+
+
+def _print_needs(plan: Plan) -> None:
+    if not plan.needs:
+        return
+    out.print("[bold]You need[/bold] (arrange before you go; ids for --has):")
+    for need in plan.needs:
+        mark = "[green]✓[/green]" if need.held else "[red]✗ missing[/red]"
+        ahead = f" · arrange {need.lead_days:g} days ahead" if need.lead_days is not None else ""
+        posts = f"{len(need.stages)} posts" if len(need.stages) > 1 else need.stages[0]
+        out.print(f"  {mark} {escape(need.name)} ({need.document}){ahead} · checked at {escape(posts)}")
+
+
+def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     home = plan.home_clock
     head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
     if plan.via:
         head += f" via {catalog.crossing(plan.via).name} ({plan.direction})"
     out.print(f"{head} · {plan.traveller.mode.value} · {documents_note}")
-    arrive = f"{_time(plan.arrive, plan.arrive.tzinfo.key)} {clock_name(plan.arrive.tzinfo.key)}" if plan.arrive else "—"
-    out.print(f"Leave {_time(plan.depart, home)} {clock_name(home)} · arrive {arrive} · "
-              f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting")
+    arrive = f"{_time(plan.arrive, clock_of(plan.arrive))} {clock_name(clock_of(plan.arrive))}" if plan.arrive else "—"
+    out.print(
+        f"Leave {_time(plan.depart, home)} {clock_name(home)} · arrive {arrive} · "
+        f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting"
+    )
+    out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
+    _print_needs(plan)
+    if out.width < NARROW:
+        _print_stacked(plan)
+    else:
+        _print_table(plan)
+    _print_after(plan)
+
+
+def _print_table(plan: Plan) -> None:
+    home = plan.home_clock
     table = Table(header_style="bold", show_lines=False)
     table.add_column("local time (where it happens)", no_wrap=True)
     table.add_column(clock_name(home), no_wrap=True)
     table.add_column("event", no_wrap=True)
-    table.add_column("where / note")
+    table.add_column("where / note", min_width=30)
     for event in plan.events:
-        clock = event.start.tzinfo.key
-        when = _time(event.start, clock)
-        if event.end != event.start:
-            when += f"–{event.end.astimezone(zone(clock)):%H:%M}"
+        clock = clock_of(event.start)
         what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
-        style = {EventKind.wait: "yellow", EventKind.night: "cyan", EventKind.blocked: "red bold",
-                 EventKind.vehicle_held: "yellow"}.get(event.kind)
+        style = STYLE.get(event.kind)
         if style:
             what = f"[{style}]{what}[/{style}]"
-        where = event.stage or event.place or ""
-        note = event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
-        table.add_row(f"{when} {clock_name(clock)}", _time(event.start, home), what, escape(note))
+        table.add_row(f"{_span(event, clock)} {clock_name(clock)}", _time(event.start, home), what,
+                      escape(_where_note(event)))  # fmt: skip
     out.print(table)
+
+
+def _print_stacked(plan: Plan) -> None:
+    """The timeline for a narrow terminal: a line of time and event, then the note, indented."""
+    home = plan.home_clock
+    for event in plan.events:
+        clock = clock_of(event.start)
+        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        style = STYLE.get(event.kind)
+        if style:
+            what = f"[{style}]{what}[/{style}]"
+        also = "" if clock == home else f" [dim]({_time(event.start, home)} {clock_name(home)})[/dim]"
+        out.print(f"{_span(event, clock)} {clock_name(clock)}{also} · {what}")
+        out.print(f"    {escape(_where_note(event))}")
+
+
+def _where_note(event: Event) -> str:
+    where = event.stage or event.place or ""
+    return event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
+
+
+def _print_after(plan: Plan) -> None:
     for blocker in plan.blockers:
-        out.print(f"[red bold]Blocked[/red bold] at {blocker.stage}: {escape(blocker.reason)} [dim]\\[{escape(blocker.source)}][/dim]")
+        out.print(
+            f"[red bold]Blocked[/red bold] at {blocker.stage}: {escape(blocker.reason)} [dim]\\[{escape(blocker.source)}][/dim]"
+        )
+    for suggestion in plan.suggestions:
+        out.print(f"[cyan]What would work:[/cyan] {escape(suggestion)}")
     for warning in plan.warnings:
         out.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
     for item in plan.advice:
@@ -96,15 +165,28 @@ def _hours(h: float | None) -> str:
 
 def _print_distribution(plan: Plan) -> None:
     dist = plan.distribution
-    clock = plan.arrive.tzinfo.key
-    arrive = " · ".join(f"{name} {_time(a, clock) if a else 'beyond the horizon'}"
-                        for name, a in zip(("P10", "P50", "P90"), dist.arrive, strict=True))
-    out.print(f"[bold]Monte Carlo[/bold], {dist.samples:,} samples (seed {dist.seed}; the timeline above counts "
-              f"each time at its median): arrive {arrive} {clock_name(clock)}")
-    out.print(f"Door to door: P10 {_hours(dist.hours.p10)} · P50 {_hours(dist.hours.p50)} · P90 {_hours(dist.hours.p90)}")
-    gate = f"through the gate the day you reach it {_percent(dist.p_gate_same_day)} · " if dist.p_gate_same_day is not None else ""
-    out.print(f"Chances: {gate}held over a closed day {_percent(dist.p_closed_day)} · "
-              f"arriving after dark {_percent(dist.p_after_dark)} · no opening within the horizon {_percent(dist.p_no_opening)}")
+    assert dist is not None and plan.arrive is not None  # a complete plan with samples
+    clock = clock_of(plan.arrive)
+    arrive = " · ".join(
+        f"{name} {_time(a, clock) if a else 'beyond the horizon'}"
+        for name, a in zip(("P10", "P50", "P90"), dist.arrive, strict=True)
+    )
+    out.print(
+        f"[bold]Monte Carlo[/bold], {dist.samples:,} samples (seed {dist.seed}; the timeline above counts "
+        f"each time at its median): arrive {arrive} {clock_name(clock)}"
+    )
+    out.print(
+        f"Door to door: P10 {_hours(dist.hours.p10)} · P50 {_hours(dist.hours.p50)} · P90 {_hours(dist.hours.p90)}"
+    )
+    gate = (
+        f"through the gate the day planned {_percent(dist.p_gate_same_day)} · "
+        if dist.p_gate_same_day is not None
+        else ""
+    )
+    out.print(
+        f"Chances: {gate}held over a closed day {_percent(dist.p_closed_day)} · "
+        f"arriving after dark {_percent(dist.p_after_dark)} · no opening within the horizon {_percent(dist.p_no_opening)}"
+    )
     waits = [s for s in dist.stages if s.p_wait > 0]
     if waits:
         table = Table(header_style="bold", title="Waits in front of stages", title_justify="left")
@@ -117,27 +199,32 @@ def _print_distribution(plan: Plan) -> None:
         out.print(f"[dim]drawn: {item.stage} {item.what}: {escape(item.distribution)} ({item.status})[/dim]")
 
 
-def stored_observations(crossing: str | None) -> list:
-    """The observations of the reports database, or none (with a warning) when it cannot be read.
-
-    SQLAlchemy is imported only when there is a database: a plain ``overland plan`` stays quick.
-    """
+def planning_service(data: Path | None, *, use_reports: bool) -> Overland:
+    """The service to plan with: with the reports database unless told not to, or when it cannot be read
+    (then with a warning). SQLAlchemy is imported only when there is a database: a plain plan stays quick."""
     from overland.errors import OverlandError
-    from overland.facade import observations
 
-    try:
-        return observations(crossing=crossing)
-    except OverlandError as error:
-        err.print(f"[yellow]warning:[/yellow] {escape(str(error))}; planning with the data's times only "
-                  "(--no-observations skips the database)", soft_wrap=True)
-        return []
+    ov = service(data, use_reports=use_reports)
+    if use_reports:
+        try:
+            ov.observations()
+        except OverlandError as error:
+            err.print(
+                f"[yellow]warning:[/yellow] {escape(str(error))}; planning with the data's times only "
+                "(--no-observations skips the database)",
+                soft_wrap=True,
+            )
+            ov = service(data, use_reports=False)
+    return ov
 
 
 def _print_observations(plan: Plan) -> None:
     if not plan.observations:
         return
-    out.print("[bold]Observed[/bold] (crossing reports blended with the data, newer ones weighing more; "
-              "--no-observations to leave them out):")
+    out.print(
+        "[bold]Observed[/bold] (crossing reports blended with the data, newer ones weighing more; "
+        "--no-observations to leave them out):"
+    )
     for used in plan.observations:
         out.print(f"  {escape(used.describe())}")
 
@@ -146,9 +233,13 @@ def _print_observations(plan: Plan) -> None:
 def plan(
     origin: Annotated[str, typer.Option("--from", help="Place id to leave from, e.g. naryn (see `overland places`).")],
     destination: Annotated[str, typer.Option("--to", help="Place id to reach, e.g. kashgar.")],
-    depart: Annotated[str, typer.Option("--depart", help="Departure, ISO 8601 with offset, e.g. 2026-11-27T07:00+06:00.")],
+    depart: Annotated[
+        str, typer.Option("--depart", help="Departure, ISO 8601 with offset, e.g. 2026-11-27T07:00+06:00.")
+    ],
     via: Annotated[str | None, typer.Option("--via", help="Crossing to use (default: the earliest arrival).")] = None,
-    vehicle: Annotated[VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")] = VehicleChoice.own,
+    vehicle: Annotated[
+        VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")
+    ] = VehicleChoice.own,
     mode: Annotated[
         str | None, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot (overrides --vehicle).")
     ] = None,
@@ -162,6 +253,9 @@ def plan(
     no_observations: Annotated[
         bool, typer.Option("--no-observations", help="Ignore crossing reports: the data's times only.")
     ] = False,
+    quiet_hours: QuietOption = None,
+    max_drive: MaxDriveOption = None,
+    dark_roads: DarkRoadsOption = None,
     data: DataOption = None,
 ) -> None:
     """When will I get through, door to door, in both clocks; where I sleep; what stops me.
@@ -170,15 +264,27 @@ def plan(
     for the route (see `overland report`); the plan says which. Exit 0 with a complete
     plan, 3 when a stage turns the traveller back (the plan up to there is still printed).
     """
-    from overland.facade import plan as make_plan
     from overland.io.exports import to_geojson, to_gpx, to_ics
 
-    catalog = catalog_from(data)
-    moment = parse_time(depart, hint_clock=catalog.clock_of(origin))
-    documents = None if has.strip() == "all" else _split(has)
-    seen = [] if no_observations else stored_observations(via)
-    result = make_plan(origin, destination, moment, via=via, mode=_mode(vehicle, mode), documents=documents,
-                       carrying=_split(carrying), samples=samples, seed=seed, catalog=catalog, observations=seen)
+    ov = planning_service(data, use_reports=not no_observations)
+    catalog = ov.catalog
+    origin, destination, via = ov.trip_ends(origin, destination, via)
+    moment = parse_time(depart, hint_clock=catalog.clock_of(origin), where=origin)
+    documents = None if has.strip() == "all" else split_list(has)
+    result = ov.plan(
+        origin,
+        destination,
+        moment,
+        via=via,
+        mode=_mode(vehicle, mode),
+        documents=documents,
+        carrying=split_list(carrying),
+        samples=samples,
+        seed=seed,
+        quiet_hours=quiet_hours,
+        max_drive_hours=max_drive,
+        dark_roads=dark_roads,
+    )
     if format is PlanFormat.json:
         print_json(result.as_json())
     elif format is PlanFormat.ics:
@@ -202,19 +308,24 @@ def compare(
     origin: Annotated[str, typer.Option("--from", help="Place id to leave from.")],
     destination: Annotated[str, typer.Option("--to", help="Place id to reach.")],
     depart: Annotated[str, typer.Option("--depart", help="Departure, ISO 8601 with offset.")],
-    vehicle: Annotated[VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")] = VehicleChoice.own,
+    vehicle: Annotated[
+        VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")
+    ] = VehicleChoice.own,
     mode: Annotated[str | None, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = None,
     format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    quiet_hours: QuietOption = None,
+    max_drive: MaxDriveOption = None,
+    dark_roads: DarkRoadsOption = None,
     data: DataOption = None,
 ) -> None:
     """The crossings side by side: arrival, nights, waiting, blockers."""
-    from overland.facade import compare as make_compare
-
     if format not in {"text", "json"}:
         raise InputError(f"--format {format!r}: use text or json")
-    catalog = catalog_from(data)
-    moment = parse_time(depart)
-    plans = make_compare(origin, destination, moment, mode=_mode(vehicle, mode), catalog=catalog)
+    ov = planning_service(data, use_reports=True)
+    origin, destination, _ = ov.trip_ends(origin, destination)
+    moment = parse_time(depart, hint_clock=ov.catalog.clock_of(origin), where=origin)
+    plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode), quiet_hours=quiet_hours,
+                       max_drive_hours=max_drive, dark_roads=dark_roads)  # fmt: skip
     view = compare_view(origin, destination, moment, plans)
     if format == "json":
         print_json(view)
@@ -224,7 +335,13 @@ def compare(
     for column in ("via", "arrive (local)", "door to door", "nights", "waiting", "blockers"):
         table.add_column(column)
     for p, row in zip(plans, rows, strict=True):
-        arrive = f"{_time(p.arrive, p.arrive.tzinfo.key)} {clock_name(p.arrive.tzinfo.key)}" if p.arrive else "—"
-        table.add_row(row["via"] or "(no border)", arrive, f"{row['hours']} h" if row["hours"] is not None else "—",
-                      str(row["nights"]), f"{row['waiting_hours']} h", escape("; ".join(row["blockers"])) or "none")
+        arrive = f"{_time(p.arrive, clock_of(p.arrive))} {clock_name(clock_of(p.arrive))}" if p.arrive else "—"
+        table.add_row(
+            row["via"] or "(no border)",
+            arrive,
+            f"{row['hours']} h" if row["hours"] is not None else "—",
+            str(row["nights"]),
+            f"{row['waiting_hours']} h",
+            escape("; ".join(row["blockers"])) or "none",
+        )
     out.print(table)

@@ -9,38 +9,32 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
 
-from overland.cli.app import DataOption, app, catalog_from, err, out
+from overland.cli.common import DataOption, err, out, service
 from overland.errors import InputError
 
-report_app = typer.Typer(
+app = typer.Typer(
     help="Crossing reports: what travellers saw at each stage (they calibrate `overland plan`).",
     no_args_is_help=True,
 )
-app.add_typer(report_app, name="report")
 
-STAGE_HELP = ("A stage and its times: STAGE=ARRIVED,STARTED,FINISHED, each ISO 8601 with its offset, any may be "
-              "empty (e.g. gate=2026-11-27T13:40+08:00,2026-11-27T15:10+08:00,2026-11-27T15:35+08:00). "
-              "Repeat for each stage, in the order passed.")
+STAGE_HELP = (
+    "A stage and its times: STAGE=ARRIVED,STARTED,FINISHED, each ISO 8601 with its offset, any may be "
+    "empty (e.g. gate=2026-11-27T13:40+08:00,2026-11-27T15:10+08:00,2026-11-27T15:35+08:00). "
+    "Repeat for each stage, in the order passed."
+)
 TIMES = ("arrived", "started", "finished")
 
 
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
-
-
-def open_reports_store():
-    """The reports database, migrated (created when missing)."""
-    from overland.store.db import open_store
-
-    return open_store()
 
 
 def _interactive() -> bool:
@@ -57,14 +51,12 @@ def _ask(what: str, option: str, choices: list[str] | None = None, default: str 
 
 
 def _parse_time(text: str, where: str) -> datetime:
+    from overland.timing.clocks import parse_time
+
     try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"{where}: {text!r} is not an ISO 8601 time: write e.g. 2026-11-27T13:40+08:00") from None
-    if moment.tzinfo is None:
-        raise InputError(f"{where}: {text!r} has no UTC offset: add it, e.g. {text.strip()}+08:00 for Beijing time "
-                         "or +06:00 for Kyrgyz time")
-    return moment
+        return parse_time(text)
+    except InputError as error:
+        raise InputError(f"{where}: {error}") from None
 
 
 def _stage_flag(text: str) -> dict[str, Any]:
@@ -83,14 +75,15 @@ def _stage_flag(text: str) -> dict[str, Any]:
 
 def _prompt_stages(catalog, crossing_id: str, direction_id: str, mode: str, day: date) -> list[dict[str, Any]]:
     from overland.model.crossing import Mode
-    from overland.planner.search import clock_name
-    from overland.timing.clocks import offset_label, zone
+    from overland.timing.clocks import clock_name, offset_label, zone
 
     crossing = catalog.crossing(crossing_id)
     route = next(d for d in crossing.directions if d.id == direction_id).route
     entries = []
-    out.print("For each stage give the times as ISO 8601 with the offset of the clock you read "
-              "(empty: not known; leave all three empty to skip the stage).")
+    out.print(
+        "For each stage give the times as ISO 8601 with the offset of the clock you read "
+        "(empty: not known; leave all three empty to skip the stage)."
+    )
     for stage_id in route:
         stage = crossing.stages[stage_id]
         if not stage.applies_to(Mode(mode)):
@@ -98,8 +91,9 @@ def _prompt_stages(catalog, crossing_id: str, direction_id: str, mode: str, day:
         clock = stage.clock.value
         noon = datetime(day.year, day.month, day.day, 12, tzinfo=zone(clock))
         example = f"{day.isoformat()}T13:40{offset_label(noon)[3:]}"
-        out.print(f"[bold]{stage.name}[/bold] ({stage_id}; keeps {clock_name(clock)}, {offset_label(noon)}, "
-                  f"e.g. {example})")
+        out.print(
+            f"[bold]{stage.name}[/bold] ({stage_id}; keeps {clock_name(clock)}, {offset_label(noon)}, e.g. {example})"
+        )
         entry: dict[str, Any] = {"stage": stage_id}
         for field in TIMES:
             while True:
@@ -131,10 +125,12 @@ def _problems_as_flags(problems, report) -> str:
     return "\n".join(lines)
 
 
-@report_app.command("add")
+@app.command("add")
 def add(
     crossing: Annotated[str | None, typer.Option("--crossing", help="Crossing id, e.g. torugart.")] = None,
-    direction: Annotated[str | None, typer.Option("--direction", help="Direction id, e.g. kg-cn (see `overland show`).")] = None,
+    direction: Annotated[
+        str | None, typer.Option("--direction", help="Direction id, e.g. kg-cn (see `overland show`).")
+    ] = None,
     mode: Annotated[str | None, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = None,
     day: Annotated[str | None, typer.Option("--date", help="The day of the crossing, YYYY-MM-DD.")] = None,
     outcome: Annotated[str | None, typer.Option("--outcome", help="crossed, turned-back or closed.")] = None,
@@ -143,12 +139,13 @@ def add(
     data: DataOption = None,
 ) -> None:
     """Add a report of a crossing you made. Missing options are asked for on a terminal."""
-    from overland.model.crossing import Mode
     from pydantic import ValidationError
 
-    from overland.model.report import Outcome, ReportIn, check_report
+    from overland.model.crossing import Mode
+    from overland.model.report import Outcome, ReportIn
 
-    catalog = catalog_from(data)
+    ov = service(data)
+    catalog = ov.catalog
     if crossing is None:
         crossing = _ask("Crossing", "--crossing", sorted(catalog.crossings))
     found = catalog.crossing(crossing)
@@ -160,7 +157,7 @@ def add(
     if mode is None:
         mode = _ask("Travelling as", "--mode", [m.value for m in Mode], default="own-car")
     if day is None:
-        day = _ask("Date of the crossing (YYYY-MM-DD)", "--date", default=date.today().isoformat())
+        day = _ask("Date of the crossing (YYYY-MM-DD)", "--date", default=ov.today().isoformat())
     if outcome is None:
         outcome = _ask("Outcome", "--outcome", [o.value for o in Outcome], default="crossed")
     try:
@@ -188,8 +185,15 @@ def add(
     if not entries:
         raise InputError("no stage has a time: a report needs at least one stage")
     try:
-        report = ReportIn(crossing=crossing, direction=direction, mode=travel_mode, day=when, outcome=ending,
-                          note=note or None, stages=entries)
+        report = ReportIn(
+            crossing=crossing,
+            direction=direction,
+            mode=travel_mode,
+            day=when,
+            outcome=ending,
+            note=note or None,
+            stages=entries,
+        )
     except ValidationError as error:
         lines = []
         for e in error.errors():
@@ -199,70 +203,51 @@ def add(
             else:
                 lines.append(f"--{loc[0] if loc else 'stage'}: {e['msg']}")
         raise InputError("\n".join(lines)) from None
-    problems = check_report(report, catalog, now=datetime.now(timezone.utc))
+    problems = ov.reports.problems(report)
     if problems:
         raise InputError(_problems_as_flags(problems, report))
-    from overland.store.location import shown
-    from overland.store.reports import add_report
-
-    store = open_reports_store()
-    try:
-        with store.writing() as session, session.begin():
-            row = add_report(session, report, token_id=None, now=datetime.now(timezone.utc))
-            report_id = row.id
-    finally:
-        store.close()
-    out.print(f"report {report_id} saved: {crossing} {direction}, {len(entries)} stage(s) · {shown(store.url)}",
-              highlight=False, markup=False)
+    saved = ov.reports.add(report)
+    out.print(
+        f"report {saved['id']} saved: {crossing} {direction}, {len(entries)} stage(s) · {ov.reports.where()}",
+        highlight=False,
+        markup=False,
+    )
 
 
-@report_app.command("import")
+@app.command("import")
 def import_reports(
-    path: Annotated[Path, typer.Argument(help="CSV file: one row per stage (the columns of `overland report export`).")],
+    path: Annotated[
+        Path, typer.Argument(help="CSV file: one row per stage (the columns of `overland report export`).")
+    ],
     data: DataOption = None,
 ) -> None:
     """Import reports from a CSV file: all of them, or none when a row is wrong (each problem named by
     file, line and column)."""
-    from overland.io.report_files import read_reports_csv
-    from overland.store.location import shown
-    from overland.store.reports import add_report
-
-    catalog = catalog_from(data)
-    now = datetime.now(timezone.utc)
-    reports = read_reports_csv(path, catalog, now=now)
-    store = open_reports_store()
-    try:
-        with store.writing() as session, session.begin():
-            ids = [add_report(session, report, token_id=None, now=now).id for report in reports]
-    finally:
-        store.close()
-    stages = sum(len(r.stages) for r in reports)
+    ov = service(data)
+    ids, stages = ov.reports.import_csv(path)
     span = f" (ids {ids[0]}–{ids[-1]})" if ids else ""
-    out.print(f"imported {len(ids)} report(s), {stages} stage(s), from {path}{span} · {shown(store.url)}",
-              highlight=False, markup=False)
+    out.print(
+        f"imported {len(ids)} report(s), {stages} stage(s), from {path}{span} · {ov.reports.where()}",
+        highlight=False,
+        markup=False,
+    )
 
 
-@report_app.command("export")
+@app.command("export")
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", help="csv (one row per stage) or json.")] = ExportFormat.csv,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="csv (one row per stage) or json.")
+    ] = ExportFormat.csv,
     crossing: Annotated[str | None, typer.Option("--crossing", help="Only this crossing.")] = None,
     output: Annotated[Path | None, typer.Option("--out", help="Write to this file (default: standard output).")] = None,
-    include_hidden: Annotated[bool, typer.Option("--include-hidden", help="Also the hidden (moderated) reports.")] = False,
+    include_hidden: Annotated[
+        bool, typer.Option("--include-hidden", help="Also the hidden (moderated) reports.")
+    ] = False,
 ) -> None:
     """Export the reports, oldest first, as CSV (importable again) or JSON. No token data is exported."""
     from overland.io.report_files import write_reports_csv
-    from overland.store.location import database_exists
-    from overland.store.reports import list_reports, report_view
 
-    views: list[dict[str, Any]] = []
-    if database_exists():
-        store = open_reports_store()
-        try:
-            with store.session() as session:
-                rows = list_reports(session, crossing=crossing, include_hidden=include_hidden)
-                views = [report_view(r, with_hidden=include_hidden) for r in reversed(rows)]
-        finally:
-            store.close()
+    views = list(reversed(service().reports.find(crossing=crossing, include_hidden=include_hidden)))
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if format is ExportFormat.json:

@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-from overland.cli.app import DataOption, app, err
+from overland.cli.common import DataOption, err
+
+app = typer.Typer()
 
 
 @app.command()
@@ -33,10 +35,21 @@ def serve(
         os.environ["OVERLAND_DATA"] = str(data)  # the workers build their app from the environment
     application = create_app(Settings())  # wrong settings or data fail here, before the server starts
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"overland: the page at http://{shown}:{port}/ · the API at http://{shown}:{port}/api "
-              f"(schema: /openapi.json) · Ctrl-C to stop", highlight=False, soft_wrap=True)
+    err.print(
+        f"overland: the page at http://{shown}:{port}/ · the API at http://{shown}:{port}/api "
+        f"(schema: /openapi.json) · Ctrl-C to stop",
+        highlight=False,
+        soft_wrap=True,
+    )
     if workers > 1:
-        uvicorn.run("overland.api.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    log_level="warning", access_log=False)
+        uvicorn.run(
+            "overland.api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+            access_log=False,
+        )
     else:
         uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)

@@ -11,11 +11,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.app import DataOption, Format, FormatOption, app, catalog_from, out, parse_time, print_json, progress_bar
+from overland.cli.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    out,
+    print_json,
+    progress_bar,
+)
 from overland.errors import InputError
-from overland.planner.search import clock_name
-from overland.timing.clocks import zone
+from overland.timing.clocks import clock_name, clock_of, parse_time, zone
 
+app = typer.Typer()
 _EVERY = re.compile(r"^(?:(\d+)h)?(?:(\d+)m(?:in)?)?$")
 
 
@@ -47,41 +54,47 @@ def when(
     destination: Annotated[str, typer.Option("--to", help="Place id to reach, e.g. kashgar.")],
     between: Annotated[
         tuple[str, str],
-        typer.Option("--between", help="First and last departure: dates (whole days in the origin's clock) or ISO times."),
+        typer.Option(
+            "--between", help="First and last departure: dates (whole days in the origin's clock) or ISO times."
+        ),
     ],
     every: Annotated[str, typer.Option("--every", help="Step between departures, e.g. 30m or 1h.")] = "30m",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per departure.")] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the samples.")] = 0,
-    arrive_by: Annotated[
-        str | None, typer.Option("--arrive-by", help="Target arrival, ISO 8601 with offset.")
-    ] = None,
+    arrive_by: Annotated[str | None, typer.Option("--arrive-by", help="Target arrival, ISO 8601 with offset.")] = None,
     confidence: Annotated[
         float, typer.Option("--confidence", help="How sure to be: the quantile shown and the chance a target needs.")
     ] = 0.9,
-    via: Annotated[str | None, typer.Option("--via", help="Crossing to use (default: each departure's earliest).")] = None,
+    via: Annotated[
+        str | None, typer.Option("--via", help="Crossing to use (default: each departure's earliest).")
+    ] = None,
     mode: Annotated[str, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = "own-car",
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write the departure heatmap to FILE.png or FILE.svg.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write the departure heatmap to FILE.png or FILE.svg.")
+    ] = None,
     format: FormatOption = Format.text,
     data: DataOption = None,
 ) -> None:
     """When to leave: for each departure in the span, the P50 and P90 arrival and the chance
     of arriving by the target; the best departures and the latest that still makes it."""
-    from overland.facade import when as scan_departures
+    from overland.cli.plan_cmds import planning_service
     from overland.io.departure_plot import FORMATS, heatmap
-    from overland.planner.departures import candidates
 
     if plot is not None and plot.suffix.lower() not in FORMATS:
         msg = f"--plot {plot}: the file must end in {' or '.join(sorted(FORMATS))}"
         raise InputError(msg)
-    catalog = catalog_from(data)
+    ov = planning_service(data, use_reports=True)
+    catalog = ov.catalog
+    origin, destination, via = ov.trip_ends(origin, destination, via)
     clock = catalog.clock_of(origin)
     start, end = parse_bound(between[0], clock, end=False), parse_bound(between[1], clock, end=True)
     target = parse_time(arrive_by, hint_clock=catalog.clock_of(destination)) if arrive_by else None
     step = parse_every(every)
-    with progress_bar(len(candidates(start, end, timedelta(minutes=step))), "sampling departures") as advance:
-        result = scan_departures(
+    total = int((end - start) / timedelta(minutes=step)) + 1 if step > 0 and end >= start else 0
+    with progress_bar(total, "sampling departures") as advance:
+        result = ov.when(
             origin, destination, start, end, every_minutes=step, samples=samples, seed=seed,
-            confidence=confidence, arrive_by=target, via=via, mode=mode, catalog=catalog, progress=advance,
+            confidence=confidence, arrive_by=target, via=via, mode=mode, progress=advance,
         )  # fmt: skip
     if plot is not None:
         heatmap(result, plot)
@@ -95,24 +108,35 @@ def when(
 
 def _print_scan(result, catalog, clock: str) -> None:
     level = f"P{round(result.confidence * 100)}"
-    head = (f"[bold]{catalog.place(result.origin).name} → {catalog.place(result.destination).name}[/bold] · "
-            f"{result.mode} · {len(result.options)} departures every {result.every_minutes} min · "
-            f"{result.samples:,} samples each (seed {result.seed}) · times in {clock_name(clock)} unless marked")
+    head = (
+        f"[bold]{catalog.place(result.origin).name} → {catalog.place(result.destination).name}[/bold] · "
+        f"{result.mode} · {len(result.options)} departures every {result.every_minutes} min · "
+        f"{result.samples:,} samples each (seed {result.seed}) · times in {clock_name(clock)} unless marked"
+    )
     out.print(head)
     best = result.best
-    arrive_clock = next((o.arrive_p50.tzinfo.key for o in best if o.arrive_p50), clock)
+    arrive_clock = next((clock_of(o.arrive_p50) for o in best if o.arrive_p50), clock)
     vias = {o.via for o in best}
     table = Table(header_style="bold", title="Best departures", title_justify="left")
-    columns = [f"leave ({clock_name(clock)})", *(["via"] if len(vias) > 1 else []),
-               f"arrive P50 ({clock_name(arrive_clock)})", f"arrive {level}", f"{level} door to door"]
+    columns = [
+        f"leave ({clock_name(clock)})",
+        *(["via"] if len(vias) > 1 else []),
+        f"arrive P50 ({clock_name(arrive_clock)})",
+        f"arrive {level} ({clock_name(arrive_clock)})",
+        f"{level} door to door",
+    ]
     if result.arrive_by is not None:
         columns.append("by the target")
     for column in columns:
         table.add_column(column)
     for option in best:
-        row = [_local(option.depart, clock), *([option.via or "—"] if len(vias) > 1 else []),
-               _local(option.arrive_p50, arrive_clock), _local(option.arrive_at_confidence, arrive_clock),
-               f"{option.hours_at_confidence:.1f} h" if option.hours_at_confidence is not None else "—"]
+        row = [
+            _local(option.depart, clock),
+            *([option.via or "—"] if len(vias) > 1 else []),
+            _local(option.arrive_p50, arrive_clock),
+            _local(option.arrive_at_confidence, arrive_clock),
+            f"{option.hours_at_confidence:.1f} h" if option.hours_at_confidence is not None else "—",
+        ]
         if result.arrive_by is not None:
             row.append(f"{option.p_meet:.0%}")
         table.add_row(*row)
@@ -120,6 +144,15 @@ def _print_scan(result, catalog, clock: str) -> None:
         table.caption = f"all via {vias.pop()}"
         table.caption_justify = "left"
     out.print(table)
+    out.print(
+        f"By day ({clock_name(arrive_clock)} arrivals, {result.confidence:.0%} sure): {escape(result.verdict())}",
+        soft_wrap=False,
+    )
+    if result.outside_hours:
+        out.print(
+            f"[dim]{result.outside_hours} departure(s) in your quiet hours left out "
+            "(--quiet-hours none to include them)[/dim]"
+        )
     blocked = [o for o in result.options if o.blocked]
     if blocked:
         out.print(f"[red]{len(blocked)} departure(s) blocked[/red]: {escape(blocked[0].blocked)}")
@@ -127,8 +160,12 @@ def _print_scan(result, catalog, clock: str) -> None:
         target = f"{result.arrive_by:%a %d %b %H:%M} ({result.arrive_by.isoformat()})"
         latest = result.latest_meeting
         if latest is None:
-            out.print(f"[yellow]No departure in the span arrives by {target} with {result.confidence:.0%} "
-                      f"confidence.[/yellow]")
+            out.print(
+                f"[yellow]No departure in the span arrives by {target} with {result.confidence:.0%} "
+                f"confidence.[/yellow]"
+            )
         else:
-            out.print(f"Latest departure arriving by {target} with at least {result.confidence:.0%}: "
-                      f"[bold]{_local(latest.depart, clock)} {clock_name(clock)}[/bold] ({latest.p_meet:.0%})")
+            out.print(
+                f"Latest departure arriving by {target} with at least {result.confidence:.0%}: "
+                f"[bold]{_local(latest.depart, clock)} {clock_name(clock)}[/bold] ({latest.p_meet:.0%})"
+            )

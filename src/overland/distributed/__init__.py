@@ -1,6 +1,6 @@
 """Scale out on Dask: freight sweeps and batches of trip plans.
 
-- :mod:`~overland.distributed.grid` — what a sweep may vary, the grid's points, a point's
+- :mod:`~overland.sim.grid` — what a sweep may vary, the grid's points, a point's
   parameters (pure: no Dask, no I/O)
 - :mod:`~overland.distributed.sweep` — one simulation run per point and replication (the
   worker task), resuming, running a sweep on a Dask client

@@ -124,7 +124,7 @@ def run_tasks(
             else:
                 try:
                     error = future.exception()
-                except BaseException as raised:  # a cancelled future raises instead of returning
+                except BaseException as raised:  # noqa: BLE001  (a cancelled future raises instead of returning)
                     error = raised
                 yield i, None, error
             future.release()

@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from overland.distributed.grid import Grid, Point, RunSettings, label, point_params
 from overland.errors import InputError, OverlandError
+from overland.sim.grid import Grid, Point, RunSettings, label, point_params
 from overland.sim.kpis import KPI_LABELS
 
 CHECKPOINT_SECONDS = 2.0
@@ -85,7 +85,7 @@ def run_point(
         rng = np.random.Generator(np.random.PCG64(child))
         result = simulate_run(params, rng, days=settings.days, warmup_days=settings.warmup_days)
         figures = run_kpis(result)
-    except Exception as error:  # a failing point is reported in its row, the others go on
+    except Exception as error:  # noqa: BLE001  a failing point is reported in its row, the others go on
         return failed_row(point, replication, scenario_id, settings, describe_error(error))
     return {**_identity(point, replication, scenario_id, settings), **figures, "error": None}
 
@@ -103,6 +103,7 @@ class Sweep:
     out: Path
     order: list[tuple[Point, int]]  # every run of the grid, in grid order
     rows: dict[Key, dict[str, Any]]  # the rows done (or failed) so far
+    write: Callable[..., Any]  # write(out, rows, names, metadata): saves the results table
     kept: list[dict[str, Any]] = field(default_factory=list)  # rows of ``out`` for points not in this grid
     already_done: int = 0
 
@@ -134,9 +135,7 @@ class Sweep:
         return [row for row in self.table() if row["error"]]
 
     def save(self) -> None:
-        from overland.io.sweep_files import write_results
-
-        write_results(self.out, self.table(), self.grid.names, self.metadata())
+        self.write(self.out, self.table(), self.grid.names, self.metadata())
 
 
 _WHAT = {"scenario": "scenario", "scenario_sha256": "scenario contents", "days": "days",
@@ -151,8 +150,13 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def prepare(grid: Grid, settings: RunSettings, out: Path) -> Sweep:
+def prepare(
+    grid: Grid, settings: RunSettings, out: Path, *, read: Callable[..., Any], write: Callable[..., Any]
+) -> Sweep:
     """The sweep of ``grid`` into ``out``: the rows already done there are kept and not run again.
+
+    ``read(out)`` gives (rows, metadata) of a results table, ``write(out, rows, names,
+    metadata)`` saves one (the table's format is not this module's business).
 
     Raises
     ------
@@ -160,31 +164,29 @@ def prepare(grid: Grid, settings: RunSettings, out: Path) -> Sweep:
         When ``out`` holds something else: not a sweep's table, or another sweep
         (another scenario, its contents, days, warm-up, seed or swept parameters).
     """
-    from overland.io.sweep_files import read_results
-
     out = Path(out)
     order = [(point, r) for point in grid.points() for r in range(1, settings.replications + 1)]
-    sweep = Sweep(grid=grid, settings=settings, out=out, order=order, rows={})
+    sweep = Sweep(grid=grid, settings=settings, out=out, order=order, rows={}, write=write)
     if not out.exists():
         return sweep
     if out.is_dir():
         msg = f"{out} is a folder: give a file name such as results.parquet"
         raise InputError(msg)
-    rows, metadata = read_results(out)
+    rows, metadata = read(out)
     if metadata is None:
         msg = f"{out} is not a table written by `overland freight sweep`: give another --out"
         raise InputError(msg)
     mine = sweep.metadata()
-    for key, what in _WHAT.items():
-        if metadata.get(key) != mine[key]:
+    for name, what in _WHAT.items():
+        if metadata.get(name) != mine[name]:
             msg = (
-                f"{out} holds a sweep with other {what} ({_show(metadata.get(key))}, not {_show(mine[key])}): "
+                f"{out} holds a sweep with other {what} ({_show(metadata.get(name))}, not {_show(mine[name])}): "
                 "give another --out, or remove the file to start again"
             )
             raise InputError(msg)
     wanted = {(label(p), r) for p, r in order}
     for row in rows:
-        key = (row["point"], row["replication"])
+        key: Key = (row["point"], row["replication"])
         if key in wanted:
             sweep.rows[key] = row
         else:

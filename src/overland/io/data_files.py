@@ -18,19 +18,23 @@ from overland.errors import DataError
 from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
 from overland.model.leg import LegsFile
+from overland.model.traveller import TravellersFile
 
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
+TRAVELLERS_FILE = "travellers.yaml"
 CROSSINGS_DIR = "crossings"
-SCHEMAS = {"places": PlacesFile, "crossing": Crossing, "legs": LegsFile}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
+}  # fmt: skip
 
 try:
-    _BaseLoader: type = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - wheels ship libyaml
     _BaseLoader = yaml.SafeLoader
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """Safe loader that keeps dates and times as text (pydantic parses them, offsets intact)."""
 
 
@@ -126,7 +130,9 @@ def _dotted(loc: tuple[str | int, ...]) -> str:
 
 def _clean_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Drop pydantic's internal steps (union branches, validators) from an error location."""
-    return tuple(p for p in loc if isinstance(p, int) or ("[" not in p and p not in {"function-after", "function-before"}))
+    return tuple(
+        p for p in loc if isinstance(p, int) or ("[" not in p and p not in {"function-after", "function-before"})
+    )
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -149,7 +155,7 @@ def validate_doc(doc: YamlDoc, model: type[BaseModel]) -> Any:
         lines = []
         for item in error.errors(include_url=False):
             loc = _clean_loc(item["loc"])
-            lines.append(f"{doc.path}:{doc.line_of(loc)}: {_dotted(loc)}: {_describe(item)}")
+            lines.append(f"{doc.path}:{doc.line_of(loc)}: {_dotted(loc)}: {_describe(dict(item))}")
         raise DataError(lines) from None
 
 
@@ -182,7 +188,9 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             problems.extend(error.lines)
             continue
         if crossing.id != path.stem:
-            problems.append(f"{path}:{doc.line_of(('id',))}: id: {crossing.id!r} must match the file name {path.stem!r}")
+            problems.append(
+                f"{path}:{doc.line_of(('id',))}: id: {crossing.id!r} must match the file name {path.stem!r}"
+            )
             continue
         crossings[crossing.id] = crossing
         docs[crossing.id] = doc
@@ -194,6 +202,14 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             legs_file = validate_doc(docs["legs"], LegsFile)
         except DataError as error:
             problems.extend(error.lines)
+    travellers: TravellersFile | None = None
+    travellers_path = root / TRAVELLERS_FILE
+    if travellers_path.is_file():
+        try:
+            docs["travellers"] = read_yaml(travellers_path)
+            travellers = validate_doc(docs["travellers"], TravellersFile)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
@@ -203,6 +219,7 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
         places=places_file.places,
         crossings=crossings,
         legs=tuple(legs_file.legs) if legs_file else (),
+        profiles=dict(travellers.profiles) if travellers else {},
     )
     broken = check_references(catalog)
     if broken:

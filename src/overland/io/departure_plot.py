@@ -8,7 +8,7 @@ import numpy as np
 
 from overland.errors import DataError
 from overland.planner.departures import DepartureScan
-from overland.planner.search import clock_name
+from overland.timing.clocks import clock_name
 
 FORMATS = {".png", ".svg"}
 
@@ -33,13 +33,18 @@ def heatmap(scan: DepartureScan, path: Path, *, title: str | None = None) -> Non
     cmap = matplotlib.colormaps["viridis_r"].with_extremes(bad="#d9d9d9")
     image = ax.imshow(grid, aspect="auto", cmap=cmap, interpolation="nearest")
     step = max(1, len(slots) // 12)
-    ax.set_xticks(range(0, len(slots), step), [slots[i].strftime("%H:%M") for i in range(0, len(slots), step)],
-                  rotation=90)
+    ax.set_xticks(
+        range(0, len(slots), step), [slots[i].strftime("%H:%M") for i in range(0, len(slots), step)], rotation=90
+    )
     ax.set_yticks(range(len(days)), [d.strftime("%a %d %b") for d in days])
     ax.set_xlabel(f"departure time ({clock}, {scan.home_clock})")
     ax.set_ylabel(f"departure day ({clock})")
-    ax.set_title(title or f"{level} door-to-door hours, {scan.origin} → {scan.destination} "
-                          f"({scan.samples:,} samples each; grey: blocked or beyond the horizon)", fontsize=9)
+    ax.set_title(
+        title
+        or f"{level} door-to-door hours, {scan.origin} → {scan.destination} "
+        f"({scan.samples:,} samples each; grey: blocked or beyond the horizon)",
+        fontsize=9,
+    )
     fig.colorbar(image, ax=ax, label=f"hours door to door ({level})")
     fig.tight_layout()
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from overland.model.catalog import Catalog
 from overland.planner.trip import EventKind, Plan
@@ -33,7 +33,7 @@ def to_ics(plan: Plan, catalog: Catalog) -> str:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//overland//trip plan//EN")
     calendar.add("version", "2.0")
-    stamp = datetime.fromtimestamp(plan.depart.timestamp(), timezone.utc)
+    stamp = datetime.fromtimestamp(plan.depart.timestamp(), UTC)
     for n, event in enumerate(plan.events):
         if event.kind in (EventKind.depart, EventKind.arrive) and event.start == event.end:
             continue
@@ -53,7 +53,7 @@ def to_ics(plan: Plan, catalog: Catalog) -> str:
 
 def route_points(plan: Plan, catalog: Catalog) -> list[tuple[str, str, float, float, datetime]]:
     """(node, name, lat, lon, time) of each place or stage the plan reaches, in order."""
-    points = []
+    points: list[tuple[str, str, float, float, datetime]] = []
     for event in plan.events:
         node = event.stage or event.place
         if node is None or event.kind in (EventKind.drive, EventKind.transfer, EventKind.night):
@@ -76,7 +76,7 @@ def to_gpx(plan: Plan, catalog: Catalog) -> str:
     gpx.creator = "overland"
     route = gpxpy.gpx.GPXRoute(name=f"{plan.origin} → {plan.destination}" + (f" via {plan.via}" if plan.via else ""))
     for node, name, lat, lon, when in route_points(plan, catalog):
-        utc = when.astimezone(timezone.utc)
+        utc = when.astimezone(UTC)
         route.points.append(gpxpy.gpx.GPXRoutePoint(lat, lon, time=utc, name=name))
         gpx.waypoints.append(gpxpy.gpx.GPXWaypoint(lat, lon, time=utc, name=name, description=node))
     gpx.routes.append(route)
@@ -90,15 +90,27 @@ def to_geojson(plan: Plan, catalog: Catalog) -> str:
         {
             "type": "Feature",
             "geometry": {"type": "LineString", "coordinates": [[lon, lat] for _, _, lat, lon, _ in points]},
-            "properties": {"kind": "route", "from": plan.origin, "to": plan.destination, "via": plan.via,
-                           "depart": plan.depart.isoformat(),
-                           "arrive": plan.arrive.isoformat() if plan.arrive else None},
+            "properties": {
+                "kind": "route",
+                "from": plan.origin,
+                "to": plan.destination,
+                "via": plan.via,
+                "depart": plan.depart.isoformat(),
+                "arrive": plan.arrive.isoformat() if plan.arrive else None,
+            },
         }
     ]
     for node, name, lat, lon, when in points:
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {"kind": "stage" if "/" in node else "place", "id": node, "name": name, "time": when.isoformat()},
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "kind": "stage" if "/" in node else "place",
+                    "id": node,
+                    "name": name,
+                    "time": when.isoformat(),
+                },
+            }
+        )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=2) + "\n"

@@ -25,8 +25,21 @@ from pydantic import ValidationError
 from overland.errors import InputError
 from overland.model.catalog import Catalog
 from overland.model.report import ReportIn, check_report
+from overland.timing.clocks import parse_time
 
-COLUMNS = ("report", "crossing", "direction", "mode", "date", "outcome", "note", "stage", "arrived", "started", "finished")
+COLUMNS = (
+    "report",
+    "crossing",
+    "direction",
+    "mode",
+    "date",
+    "outcome",
+    "note",
+    "stage",
+    "arrived",
+    "started",
+    "finished",
+)
 REQUIRED = ("report", "crossing", "direction", "mode", "date", "outcome", "stage")
 SHARED = ("crossing", "direction", "mode", "date", "outcome", "note")  # the same on every row of a report
 TIMES = ("arrived", "started", "finished")
@@ -39,18 +52,6 @@ class _Group:
     values: dict[str, str]
     first_line: int
     stages: list[tuple[int, dict[str, str]]] = field(default_factory=list)
-
-
-def _time(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not an ISO 8601 time: write e.g. 2026-11-27T13:40+08:00"
-        raise ValueError(msg) from None
-    if moment.tzinfo is None:
-        msg = f"{text!r} has no UTC offset: add it, e.g. {text}+08:00 for Beijing time or +06:00 for Kyrgyz time"
-        raise ValueError(msg)
-    return moment
 
 
 def read_reports_csv(path: Path, catalog: Catalog, *, now: datetime) -> list[ReportIn]:
@@ -71,7 +72,9 @@ def read_reports_csv(path: Path, catalog: Catalog, *, now: datetime) -> list[Rep
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError(f"{path}:1: the file is empty: the first line names the columns ({','.join(COLUMNS)})") from None
+        raise InputError(
+            f"{path}:1: the file is empty: the first line names the columns ({','.join(COLUMNS)})"
+        ) from None
     header = [h.strip() for h in header]
     unknown = [h for h in header if h not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]
@@ -105,8 +108,12 @@ def read_reports_csv(path: Path, catalog: Catalog, *, now: datetime) -> list[Rep
         else:
             for name in SHARED:
                 if values.get(name, "") != group.values.get(name, ""):
-                    bad(line, name, f"{values.get(name, '')!r} differs from {group.values.get(name, '')!r} on line "
-                                    f"{group.first_line}: the rows of report {group.key!r} must agree")
+                    bad(
+                        line,
+                        name,
+                        f"{values.get(name, '')!r} differs from {group.values.get(name, '')!r} on line "
+                        f"{group.first_line}: the rows of report {group.key!r} must agree",
+                    )
         group.stages.append((line, values))
     if not groups and not problems:
         raise InputError(f"{path}: no reports: the file has a header and no rows")
@@ -135,7 +142,7 @@ def _report(group: _Group, catalog: Catalog, now: datetime, bad) -> ReportIn | N
         for name in TIMES:
             if values.get(name):
                 try:
-                    entry[name] = _time(values[name])
+                    entry[name] = parse_time(values[name])
                 except ValueError as error:
                     bad(line, name, str(error))
                     failed = True
@@ -156,8 +163,7 @@ def _report(group: _Group, catalog: Catalog, now: datetime, bad) -> ReportIn | N
         for e in error.errors():
             loc = e["loc"]
             if loc and loc[0] == "stages" and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(group.stages):
-                column = str(loc[2]) if len(loc) > 2 else "stage"
-                bad(group.stages[loc[1]][0], column, e["msg"])
+                bad(group.stages[loc[1]][0], str(loc[2]) if len(loc) > 2 else "stage", e["msg"])
             else:
                 bad(first, "date" if loc and loc[0] == "day" else (str(loc[0]) if loc else None), e["msg"])
         return None
@@ -165,7 +171,7 @@ def _report(group: _Group, catalog: Catalog, now: datetime, bad) -> ReportIn | N
     for problem in problems:
         loc = problem.loc
         if loc and loc[0] == "stages":
-            line = group.stages[loc[1]][0]
+            line = group.stages[int(loc[1])][0]
             column = str(loc[2]) if len(loc) > 2 else None
         else:
             line = first
@@ -181,7 +187,18 @@ def write_reports_csv(views: Iterable[dict[str, Any]], stream: TextIO) -> int:
     rows = 0
     for view in views:
         for stage in view["stages"]:
-            writer.writerow([view["id"], view["crossing"], view["direction"], view["mode"], view["day"], view["outcome"],
-                             view["note"] or "", stage["stage"], *(stage[t] or "" for t in TIMES)])
+            writer.writerow(
+                [
+                    view["id"],
+                    view["crossing"],
+                    view["direction"],
+                    view["mode"],
+                    view["day"],
+                    view["outcome"],
+                    view["note"] or "",
+                    stage["stage"],
+                    *(stage[t] or "" for t in TIMES),
+                ]
+            )
             rows += 1
     return rows

@@ -1,7 +1,7 @@
 """Sweep grid files in; sweep results (Parquet) and their plot (PNG) out.
 
 A grid file names a base scenario and the terminal parameters to vary (see
-:mod:`overland.distributed.grid` for what may vary)::
+:mod:`overland.sim.grid` for what may vary)::
 
     # examples/khorgos-sweep.yaml
     scenario: khorgos-2021        # a bundled scenario, or a path (relative to this file)
@@ -25,7 +25,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from overland.distributed.grid import (
+from overland.errors import DataError, UnknownIdError
+from overland.io.data_files import YamlDoc, _dotted, read_yaml
+from overland.io.freight_files import _looks_like_path, load_scenario
+from overland.sim.grid import (
     MAX_DAYS,
     MAX_REPLICATIONS,
     MAX_RUNS,
@@ -36,9 +39,6 @@ from overland.distributed.grid import (
     parse_values,
     value_text,
 )
-from overland.errors import DataError, UnknownIdError
-from overland.io.data_files import YamlDoc, _dotted, read_yaml
-from overland.io.freight_files import _looks_like_path, load_scenario
 from overland.sim.kpis import KPI_LABELS
 
 GRID_FIELDS = ("scenario", "description", "days", "warmup_days", "replications", "seed", "parameters")
@@ -110,6 +110,7 @@ def load_grid(path: Path) -> Grid:
     axes = _axes(problems, data)
     if problems.lines:
         raise DataError(problems.lines)
+    assert scenario_ref is not None  # a missing or empty scenario is a problem raised above
     scenario = _scenario(doc, scenario_ref)
     return Grid(
         source=str(path),
@@ -235,12 +236,16 @@ def write_plot(rows: list[dict[str, Any]], names: list[str], path: Path, *, titl
                 if others and panel == 0:
                     ax.legend(fontsize=7)
             else:
-                per_x = {x: [_mean([r[kpi] for r in by_x[x]]) * scale for by_x in groups.values() if x in by_x] for x in xs}
+                per_x = {
+                    x: [_mean([r[kpi] for r in by_x[x]]) * scale for by_x in groups.values() if x in by_x] for x in xs
+                }
                 means = [_mean(per_x[x]) for x in xs]
                 low = [min((v for v in per_x[x] if v == v), default=math.nan) for x in xs]
                 high = [max((v for v in per_x[x] if v == v), default=math.nan) for x in xs]
                 at = [position[x] for x in xs]
-                ax.fill_between(at, low, high, color="#4a7ab5", alpha=0.2, label=f"range over {len(groups)} combinations")
+                ax.fill_between(
+                    at, low, high, color="#4a7ab5", alpha=0.2, label=f"range over {len(groups)} combinations"
+                )
                 ax.plot(at, means, "o-", color="#4a7ab5", label="mean")
                 if panel == 0:
                     ax.legend(fontsize=7)

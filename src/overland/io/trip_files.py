@@ -67,10 +67,10 @@ def read_trips(path: Path) -> list[dict[str, Any]]:
             if len(fields) != len(header):
                 problems.append(
                     f"{path}:{line}: {len(fields)} fields, but the header (line {header_line}) names {len(header)}"
-                    f" ({', '.join(header)}): a comma inside a value needs \"quotes\""
+                    f' ({", ".join(header)}): a comma inside a value needs "quotes"'
                 )
                 continue
-            trip = dict.fromkeys(TRIP_COLUMNS, "")
+            trip: dict[str, Any] = dict.fromkeys(TRIP_COLUMNS, "")
             trip.update({name: value.strip() for name, value in zip(header, fields, strict=True)})
             trip["line"] = line
             trips.append(trip)

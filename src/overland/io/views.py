@@ -11,8 +11,8 @@ from typing import Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import Crossing
+from overland.planner.schedule import Schedule
 from overland.timing.hours import day_spans, format_spans
-from overland.timing.windows import Schedule
 
 
 def places_view(catalog: Catalog) -> dict[str, dict[str, Any]]:

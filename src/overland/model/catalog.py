@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pydantic import Field
 
@@ -12,6 +12,7 @@ from overland.model.crossing import Crossing, Mode, Stage
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
 from overland.model.provenance import Strict
+from overland.model.traveller import Profile
 
 
 class PlacesFile(Strict):
@@ -46,6 +47,32 @@ class Catalog:
     places: dict[str, Place]
     crossings: dict[str, Crossing]
     legs: tuple[Leg, ...] = ()
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+    def profile(self, mode: Mode) -> Profile | None:
+        """The default day of travellers of ``mode`` (None: the data has no profiles)."""
+        return next((p for p in self.profiles.values() if mode in p.modes), None)
+
+    def place_id(self, text: str) -> str:
+        """The id of the place ``text`` names: its id in any case, or any of its names in any script
+        (``Bishkek``, ``Бишкек``, ``喀什``, ``tash rabat``)."""
+        if text in self.places:
+            return text
+        wanted = _folded(text)
+        for place_id, place in self.places.items():
+            if _folded(place_id) == wanted or any(_folded(f.value) == wanted for f in place.names.values()):
+                return place_id
+        raise UnknownIdError(f"unknown place {text!r}" + suggest(text.lower(), list(self.places)))
+
+    def crossing_id(self, text: str) -> str:
+        """The id of the crossing ``text`` names: its id in any case, or any of its names."""
+        if text in self.crossings:
+            return text
+        wanted = _folded(text)
+        for crossing_id, crossing in self.crossings.items():
+            if _folded(crossing_id) == wanted or any(_folded(f.value) == wanted for f in crossing.names.values()):
+                return crossing_id
+        raise UnknownIdError(f"unknown crossing {text!r}" + suggest(text.lower(), list(self.crossings)))
 
     def place(self, place_id: str) -> Place:
         """The place ``place_id``."""
@@ -56,9 +83,7 @@ class Catalog:
     def crossing(self, crossing_id: str) -> Crossing:
         """The crossing ``crossing_id``."""
         if crossing_id not in self.crossings:
-            raise UnknownIdError(
-                f"unknown crossing {crossing_id!r}" + suggest(crossing_id, list(self.crossings))
-            )
+            raise UnknownIdError(f"unknown crossing {crossing_id!r}" + suggest(crossing_id, list(self.crossings)))
         return self.crossings[crossing_id]
 
     def stage(self, ref: str) -> tuple[Crossing, str, Stage]:
@@ -81,6 +106,17 @@ class Catalog:
         crossing, _, stage = self.stage(node)
         return self.places.get(stage.place or crossing.border_place)
 
+    def bed_place(self, place_id: str | None) -> Place | None:
+        """Where a traveller stopping at ``place_id`` sleeps: the place itself when it has lodging, else
+        the place it names as ``beds_nearby`` when that one has (None: nowhere)."""
+        place = self.places.get(place_id) if place_id else None
+        if place is None:
+            return None
+        if place.lodging is not None:
+            return place
+        near = self.places.get(place.beds_nearby.value) if place.beds_nearby else None
+        return near if near is not None and near.lodging is not None else None
+
     def node_name(self, node: str) -> str:
         """A readable name of a node."""
         if "/" not in node:
@@ -99,6 +135,11 @@ class Catalog:
         return self.countries[code].clock.value
 
 
+def _folded(text: str) -> str:
+    """``text`` for comparing names: case folded, spaces and hyphens alike, outer spaces gone."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+
+
 def check_references(catalog: Catalog) -> list[Problem]:
     """Every id a record names must exist: places, countries, stages, documents."""
     problems: list[Problem] = []
@@ -111,6 +152,8 @@ def check_references(catalog: Catalog) -> list[Problem]:
 
     for place_id, place in catalog.places.items():
         need("places", ("places", place_id, "country"), place.country, countries, "country")
+        if place.beds_nearby is not None:
+            need("places", ("places", place_id, "beds_nearby"), place.beds_nearby.value, places, "place")
 
     for crossing in catalog.crossings.values():
         origin = crossing.id
@@ -121,15 +164,15 @@ def check_references(catalog: Catalog) -> list[Problem]:
             need(origin, ("countries", i), code, countries, "country")
         need(origin, ("border_place",), crossing.border_place, places, "place")
         for stage_id, stage in crossing.stages.items():
-            loc = ("stages", stage_id)
+            loc: tuple[str | int, ...] = ("stages", stage_id)
             if stage.place is not None:
                 need(origin, (*loc, "place"), stage.place, places, "place")
             for i, code in enumerate(stage.staffed_by):
                 need(origin, (*loc, "staffed_by", i), code, countries, "country")
-            for field in ("weekends_of", "holidays_of"):
-                for j, claim in enumerate(getattr(stage, field).root):
+            for which in ("weekends_of", "holidays_of"):
+                for j, claim in enumerate(getattr(stage, which).root):
                     for i, code in enumerate(claim.value):
-                        need(origin, (*loc, field, j, "value", i), code, countries, "country")
+                        need(origin, (*loc, which, j, "value", i), code, countries, "country")
             for target in stage.distances_km:
                 need(origin, (*loc, "distances_km", target), target, targets, "place or stage")
             for i, doc in enumerate(stage.checks):
@@ -164,6 +207,11 @@ def check_references(catalog: Catalog) -> list[Problem]:
                             missing.setdefault(pair, []).append(mode.value)
                 for (a, b), modes in missing.items():
                     who = "every traveller" if len(modes) == len(Mode) else ", ".join(modes)
-                    problems.append(Problem(crossing.id, ("directions", i, "route"),
-                                            f"no leg from {a} to {b} in legs.yaml (needed by {who})"))
+                    problems.append(
+                        Problem(
+                            crossing.id,
+                            ("directions", i, "route"),
+                            f"no leg from {a} to {b} in legs.yaml (needed by {who})",
+                        )
+                    )
     return problems

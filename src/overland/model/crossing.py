@@ -5,8 +5,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
+from overland.errors import InputError
 from overland.model.distributions import Minutes
 from overland.model.place import CountryCode, Id, Zone
 from overland.model.provenance import Fact, Provenance, Strict
@@ -24,6 +31,17 @@ class Mode(StrEnum):
     truck = "truck"
     passenger = "passenger"  # in pre-arranged or public transport
     foot = "foot"
+
+    @classmethod
+    def parse(cls, text: str | Mode) -> Mode:
+        """The mode called ``text``, or an :class:`~overland.errors.InputError` listing the modes."""
+        if isinstance(text, Mode):
+            return text
+        try:
+            return cls(text)
+        except ValueError:
+            msg = f"unknown mode {text!r}: one of {', '.join(m.value for m in cls)}"
+            raise InputError(msg) from None
 
 
 class StageKind(StrEnum):
@@ -54,8 +72,9 @@ class RuleKind(StrEnum):
 class Rule(Provenance):
     """Something a stage does or demands, in words and as a kind the planner understands.
 
-    ``modes`` limits the rule to some ways of travelling (all when left out);
-    ``item`` names the thing a ``forbidden-item`` rule forbids; ``resume_at`` is the
+    ``modes`` limits the rule to some ways of travelling (all when left out), and
+    ``directions`` to some directions of the crossing (ids, e.g. ``kg-cn``; all when left
+    out); ``item`` names the thing a ``forbidden-item`` rule forbids; ``resume_at`` is the
     local time (stage clock, ``HH:MM``) at which a ``vehicle-held-overnight`` stage
     takes the traveller back the next morning.
     """
@@ -63,12 +82,15 @@ class Rule(Provenance):
     kind: RuleKind
     text: str
     modes: list[Mode] | None = None
+    directions: list[Id] | None = None
     item: str | None = None
     resume_at: Fact[Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]] | None = None
 
-    def applies_to(self, mode: Mode) -> bool:
-        """True when the rule concerns travellers of ``mode``."""
-        return self.modes is None or mode in self.modes
+    def applies_to(self, mode: Mode, direction: str | None = None) -> bool:
+        """True when the rule concerns travellers of ``mode`` going in ``direction`` (None: any)."""
+        return (self.modes is None or mode in self.modes) and (
+            self.directions is None or direction is None or direction in self.directions
+        )
 
     @model_validator(mode="after")
     def _item_for_forbidden(self) -> Rule:
@@ -82,15 +104,21 @@ class Rule(Provenance):
 
 
 class Document(Provenance):
-    """A paper a stage checks. ``modes`` says who needs it (all when left out)."""
+    """A paper a stage checks. ``modes`` says who needs it (all when left out), ``directions``
+    in which directions of the crossing (all when left out); ``lead_days`` how many days ahead
+    to arrange it (a claim: sourced or assumed)."""
 
     name: str
     text: str | None = None
     modes: list[Mode] | None = None
+    directions: list[Id] | None = None
+    lead_days: Fact[Annotated[float, Field(ge=0, le=365)]] | None = None
 
-    def applies_to(self, mode: Mode) -> bool:
-        """True when travellers of ``mode`` need this document."""
-        return self.modes is None or mode in self.modes
+    def applies_to(self, mode: Mode, direction: str | None = None) -> bool:
+        """True when travellers of ``mode`` going in ``direction`` (None: any) need this document."""
+        return (self.modes is None or mode in self.modes) and (
+            self.directions is None or direction is None or direction in self.directions
+        )
 
 
 MinutesValue = Annotated[float, Field(ge=0)] | Minutes
@@ -121,14 +149,24 @@ class Stage(Strict):
     ``modes`` limits the stage to some ways of travelling (a traffic office serves
     own vehicles only). ``processing_minutes`` maps a mode, or ``all``, to the time
     the stage takes once open (minutes, or a distribution of minutes: a deterministic
-    plan uses its median). ``opening_delays`` say how late it opens in practice.
+    plan uses its median); a key ``DIRECTION/MODE`` (``cn-kg/own-car``, ``cn-kg/all``)
+    holds the time in one direction only. ``opening_delays`` say how late it opens in
+    practice. ``names_by_direction`` names the stage as travellers going one way see it
+    (an exit stamp where the others get an entry stamp).
     """
 
     name: str
+    names_by_direction: dict[Id, str] = {}
     kind: StageKind
     staffed_by: list[CountryCode] = Field(min_length=1)
     modes: list[Mode] | None = None
-    processing_minutes: dict[Annotated[str, StringConstraints(pattern=r"^(all|own-car|motorbike|truck|passenger|foot)$")], Fact[MinutesValue]] = {}
+    processing_minutes: dict[
+        Annotated[
+            str,
+            StringConstraints(pattern=r"^([a-z0-9]+(-[a-z0-9]+)*/)?(all|own-car|motorbike|truck|passenger|foot)$"),
+        ],
+        Fact[MinutesValue],
+    ] = {}
     opening_delays: list[OpeningDelay] = []
     place: Id | None = None
     distances_km: dict[Id, Fact[Annotated[float, Field(ge=0)]]] = {}
@@ -144,9 +182,19 @@ class Stage(Strict):
         """True when travellers of ``mode`` pass this stage."""
         return self.modes is None or mode in self.modes
 
-    def processing_for(self, mode: Mode) -> Fact[MinutesValue] | None:
-        """The processing time for ``mode`` (its own entry, else ``all``), or None when unknown."""
-        return self.processing_minutes.get(mode.value) or self.processing_minutes.get("all")
+    def processing_for(self, mode: Mode, direction: str | None = None) -> Fact[MinutesValue] | None:
+        """The processing time for ``mode`` going in ``direction``: the direction's own entry for the mode,
+        else for ``all``, else the mode's, else ``all``; None when unknown."""
+        times = self.processing_minutes
+        if direction is not None:
+            found = times.get(f"{direction}/{mode.value}") or times.get(f"{direction}/all")
+            if found is not None:
+                return found
+        return times.get(mode.value) or times.get("all")
+
+    def name_for(self, direction: str | None) -> str:
+        """The stage's name as travellers going in ``direction`` see it."""
+        return self.names_by_direction.get(direction, self.name) if direction is not None else self.name
 
     @model_validator(mode="after")
     def _one_delay_per_opening(self) -> Stage:
@@ -249,4 +297,3 @@ class Crossing(Strict):
     def direction(self, from_country: str) -> Direction | None:
         """The direction that starts in ``from_country``."""
         return next((d for d in self.directions if d.from_country == from_country), None)
-

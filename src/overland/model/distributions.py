@@ -249,7 +249,9 @@ class Triangular(_Base):
         return 1 - (b - x) ** 2 / ((b - a) * (b - c))
 
     def scaled(self, factor: float) -> Triangular:
-        return self.model_copy(update={"low": self.low * factor, "mode": self.mode * factor, "high": self.high * factor})
+        return self.model_copy(
+            update={"low": self.low * factor, "mode": self.mode * factor, "high": self.high * factor}
+        )
 
     def _draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
         return rng.triangular(self.low, self.mode, self.high, size)
@@ -276,7 +278,7 @@ class Lognormal(_Base):
         if mixed or not (by_moments or by_quantiles):
             msg = "lognormal needs either 'mean' and 'sd', or 'median' and 'p90'"
             raise ValueError(msg)
-        if by_quantiles and not self.p90 > self.median_:
+        if self.median_ is not None and self.p90 is not None and not self.p90 > self.median_:
             msg = f"lognormal needs p90 > median (got median {self.median_}, p90 {self.p90})"
             raise ValueError(msg)
         return self
@@ -284,8 +286,9 @@ class Lognormal(_Base):
     @property
     def mu_sigma(self) -> tuple[float, float]:
         """The mean and standard deviation of the value's logarithm."""
-        if self.median_ is not None:
+        if self.median_ is not None and self.p90 is not None:
             return math.log(self.median_), math.log(self.p90 / self.median_) / Z90
+        assert self.mean_ is not None and self.sd is not None  # one parametrisation or the other
         sigma2 = math.log1p((self.sd / self.mean_) ** 2)
         return math.log(self.mean_) - sigma2 / 2, math.sqrt(sigma2)
 
@@ -311,8 +314,9 @@ class Lognormal(_Base):
         return rng.lognormal(mu, sigma, size)
 
     def describe(self) -> str:
-        if self.median_ is not None:
+        if self.median_ is not None and self.p90 is not None:
             return self._with_unit(f"lognormal median {_g(self.median_)} p90 {_g(self.p90)}")
+        assert self.mean_ is not None and self.sd is not None
         return self._with_unit(f"lognormal mean {_g(self.mean_)} sd {_g(self.sd)}")
 
 
@@ -343,7 +347,9 @@ class Empirical(_Base):
         return sum(v * p for v, p in zip(self.values, self._probabilities(), strict=True))
 
     def median(self) -> float:
-        return _smallest_atom_at_half(self)
+        found = _smallest_atom_at_half(self)
+        assert found is not None  # an empirical distribution is all atoms: one reaches one half
+        return found
 
     def cdf(self, x: float) -> float:
         return sum(p for v, p in zip(self.values, self._probabilities(), strict=True) if v <= x)
@@ -440,7 +446,9 @@ class Mixture(_Base):
         return out
 
     def describe(self) -> str:
-        shown = " | ".join(f"{p:.0%} {part.value.describe()}" for p, part in zip(self._probabilities(), self.parts, strict=True))
+        shown = " | ".join(
+            f"{p:.0%} {part.value.describe()}" for p, part in zip(self._probabilities(), self.parts, strict=True)
+        )
         return self._with_unit(f"mixture [{shown}]")
 
 

@@ -51,7 +51,9 @@ class Place(Strict):
     ``names`` maps a language tag (``en``, ``ky``, ``ru``, ``zh``, ``ug``, ``kk``) to
     the name; ``en`` is required. ``clock`` is the zone of the clock people there
     officially use; left out, it is the country's clock. ``lodging`` says what
-    accommodation there is (the planner puts nights only where some is known).
+    accommodation there is (the planner puts nights only where some is known);
+    ``beds_nearby`` names the place close by where people who stop here sleep (a port
+    at the edge of a town with hotels).
     """
 
     names: dict[LanguageTag, Fact[str]]
@@ -61,6 +63,7 @@ class Place(Strict):
     elevation_m: Fact[float] | None = None
     clock: Fact[Zone] | None = None
     lodging: Fact[str] | None = None
+    beds_nearby: Fact[Id] | None = None
     note: str | None = None
 
     @model_validator(mode="after")

@@ -134,13 +134,18 @@ def check_report(report: ReportIn, catalog: Catalog, *, now: datetime) -> list[R
             continue
         seen.add(entry.stage)
         if entry.stage not in route:
-            bad((*loc, "stage"), f"{entry.stage!r} is not a stage of {crossing.id} {direction.id} "
-                                 f"(in order: {', '.join(route)})")
+            bad(
+                (*loc, "stage"),
+                f"{entry.stage!r} is not a stage of {crossing.id} {direction.id} (in order: {', '.join(route)})",
+            )
             continue
         index = route.index(entry.stage)
         if index < previous_index:
-            bad((*loc, "stage"), f"{entry.stage!r} comes before {route[previous_index]!r} on the way {direction.id}: "
-                                 f"list the stages in the order passed ({', '.join(route)})")
+            bad(
+                (*loc, "stage"),
+                f"{entry.stage!r} comes before {route[previous_index]!r} on the way {direction.id}: "
+                f"list the stages in the order passed ({', '.join(route)})",
+            )
         previous_index = max(previous_index, index)
         stage = crossing.stages[entry.stage]
         if not stage.applies_to(report.mode):
@@ -160,14 +165,20 @@ def check_report(report: ReportIn, catalog: Catalog, *, now: datetime) -> list[R
         last_name, last = times[-1]
         if last - first > timedelta(hours=MAX_STAGE_HOURS):
             hours = (last - first).total_seconds() / 3600
-            bad((*loc, last_name), f"{hours:.0f} hours from {first_name} to {last_name}: no stage takes more than "
-                                   f"{MAX_STAGE_HOURS // 24} days; check the dates")
+            bad(
+                (*loc, last_name),
+                f"{hours:.0f} hours from {first_name} to {last_name}: no stage takes more than "
+                f"{MAX_STAGE_HOURS // 24} days; check the dates",
+            )
         for name, moment in times:
             if moment > latest:
                 bad((*loc, name), f"{moment.isoformat()} is in the future: report a crossing once it has happened")
         if previous_end is not None and first < previous_end[1]:
-            bad((*loc, first_name), f"{first.isoformat()} is before the previous stage's {previous_end[0]} "
-                                    f"{previous_end[1].isoformat()}: the stages follow each other")
+            bad(
+                (*loc, first_name),
+                f"{first.isoformat()} is before the previous stage's {previous_end[0]} "
+                f"{previous_end[1].isoformat()}: the stages follow each other",
+            )
         previous_end = (last_name, last)
         is_last = i == len(report.stages) - 1
         if entry.finished is None and (not is_last or report.outcome is Outcome.crossed):
@@ -178,6 +189,28 @@ def check_report(report: ReportIn, catalog: Catalog, *, now: datetime) -> list[R
         first = report.stages[0].times()[0][1]
         local_day = first.date()
         if abs(local_day - report.day) > DAY_SLACK:
-            bad(("day",), f"{report.day.isoformat()} is more than a day from the first time given "
-                          f"({first.isoformat()}): the day is the day of the crossing")
+            bad(
+                ("day",),
+                f"{report.day.isoformat()} is more than a day from the first time given "
+                f"({first.isoformat()}): the day is the day of the crossing",
+            )
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """What one report saw at one stage: minutes waiting in the queue and being processed."""
+
+    crossing: str
+    stage: str
+    mode: Mode
+    day: date
+    processing_minutes: float | None
+    wait_minutes: float | None = None
+    started: datetime | None = None  # aware; with ``finished``, lets the closed time in between be left out
+    finished: datetime | None = None
+
+    @property
+    def ref(self) -> str:
+        """``crossing/stage``."""
+        return f"{self.crossing}/{self.stage}"

@@ -23,37 +23,25 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import MinutesValue, Mode
-from overland.model.distributions import Constant, Distribution, Empirical, Mixture, Part
+from overland.model.distributions import (
+    Constant,
+    Distribution,
+    Empirical,
+    Mixture,
+    Part,
+)
 from overland.model.provenance import Fact, Status
+from overland.model.report import Observation
 
 HALF_LIFE_DAYS = 180.0
 PRIOR_WEIGHT = 5.0
 MAX_OBSERVATIONS = 1000  # the newest ones per stage and mode; older ones weigh next to nothing anyway
 MIN_WEIGHT = 1e-9  # an observation never weighs less (keeps the mixture's weights positive)
-
-
-@dataclass(frozen=True, slots=True)
-class Observation:
-    """What one report saw at one stage: minutes waiting in the queue and being processed."""
-
-    crossing: str
-    stage: str
-    mode: Mode
-    day: date
-    processing_minutes: float | None
-    wait_minutes: float | None = None
-    started: datetime | None = None  # aware; with ``finished``, lets the closed time in between be left out
-    finished: datetime | None = None
-
-    @property
-    def ref(self) -> str:
-        """``crossing/stage``."""
-        return f"{self.crossing}/{self.stage}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +62,10 @@ class StageCalibration:
     def describe(self) -> str:
         """One line: ``torugart/gate: 12 reports (2026-05-01 to 2026-11-20), P50 45 min (data 30 min)``."""
         span = self.first.isoformat() if self.first == self.last else f"{self.first} to {self.last}"
-        return (f"{self.stage}: {self.reports} report{'s' if self.reports != 1 else ''} ({span}), "
-                f"{self.observed_share:.0%} of the weight → P50 {self.median:.0f} min (data {self.prior_median:.0f} min)")
+        return (
+            f"{self.stage}: {self.reports} report{'s' if self.reports != 1 else ''} ({span}), "
+            f"{self.observed_share:.0%} of the weight → P50 {self.median:.0f} min (data {self.prior_median:.0f} min)"
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -110,13 +100,19 @@ def open_minutes(catalog: Catalog, obs: Observation) -> tuple[float | None, floa
     """
     if obs.started is None or obs.finished is None or obs.finished < obs.started:
         return None, None
-    from overland.timing.windows import stage_schedule
+    from overland.planner.schedule import stage_schedule
 
     crossing, stage_id, _ = catalog.stage(obs.ref)
-    schedule = stage_schedule(crossing, stage_id, catalog.countries, obs.started - timedelta(days=1),
-                              obs.finished + timedelta(days=7))
-    inside = sum(max((min(end, obs.finished) - max(start, obs.started)).total_seconds(), 0)
-                 for start, end in schedule.windows) / 60
+    schedule = stage_schedule(
+        crossing, stage_id, catalog.countries, obs.started - timedelta(days=1), obs.finished + timedelta(days=7)
+    )
+    inside = (
+        sum(
+            max((min(end, obs.finished) - max(start, obs.started)).total_seconds(), 0)
+            for start, end in schedule.windows
+        )
+        / 60
+    )
     longest = max(((end - start).total_seconds() / 60 for start, end in schedule.windows), default=None)
     return inside, longest
 
@@ -128,6 +124,7 @@ def learned_minutes(catalog: Catalog, obs: Observation) -> tuple[float, bool]:
     """
     inside, longest = open_minutes(catalog, obs)
     value = obs.processing_minutes if not inside else inside
+    assert value is not None  # only observations with a processing time are learned from
     if longest is not None and value > longest:
         return longest, True
     return value, False
@@ -146,8 +143,13 @@ def as_distribution(value: float | Distribution) -> Distribution:
     return value
 
 
-def blend(prior: float | Distribution, values: Sequence[float], weights: Sequence[float], *,
-          prior_weight: float = PRIOR_WEIGHT) -> Mixture:
+def blend(
+    prior: float | Distribution,
+    values: Sequence[float],
+    weights: Sequence[float],
+    *,
+    prior_weight: float = PRIOR_WEIGHT,
+) -> Mixture:
     """The prior as ``prior_weight`` pseudo-observations mixed with ``values`` weighted by ``weights``.
 
     Values are rounded to a tenth of a minute and equal ones merged (their weights
@@ -241,7 +243,9 @@ def calibrate(
     crossings = dict(catalog.crossings)
     stage_updates: dict[str, dict[str, Any]] = defaultdict(dict)
     used: list[StageCalibration] = []
-    for (crossing_id, stage_id, mode), group in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2].value)):
+    for (crossing_id, stage_id, mode), group in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2].value)
+    ):
         stage = stage_updates[crossing_id].get(stage_id) or crossings[crossing_id].stages[stage_id]
         group = sorted(group, key=lambda o: o.day, reverse=True)[:MAX_OBSERVATIONS]
         weights = [recency_weight(o.day, as_of, half_life_days) for o in group]
@@ -263,7 +267,9 @@ def calibrate(
             "status": Status.derived.value, "derived_from": derived_from, "default": True,
             "value": mixed.model_dump(by_alias=True, exclude_none=True),
         }  # fmt: skip
-        others = [c.model_dump(by_alias=True, exclude_none=True) | {"default": False} for c in fact.root] if fact else []
+        others = (
+            [c.model_dump(by_alias=True, exclude_none=True) | {"default": False} for c in fact.root] if fact else []
+        )
         new_fact = Fact[MinutesValue].model_validate([claim, *others])
         processing = dict(stage.processing_minutes) | {mode.value: new_fact}
         stage_updates[crossing_id][stage_id] = stage.model_copy(update={"processing_minutes": processing})

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 
 from overland.errors import InputError
+from overland.planner.rhythm import awake_window
 from overland.planner.search import Planner
 from overland.planner.trip import Traveller
 
@@ -66,18 +67,50 @@ class DepartureScan:
     confidence: float
     arrive_by: datetime | None
     options: list[DepartureOption]
+    outside_hours: int = 0  # candidate departures left out: in the traveller's quiet hours
 
     @property
     def best(self) -> list[DepartureOption]:
-        """The best departures: the likeliest to meet the target (then the quickest), or the quickest
-        door to door at the asked confidence."""
-        usable = [o for o in self.options if o.hours_at_confidence is not None or (o.p_meet or 0) > 0]
-        if self.arrive_by is not None:
-            key = lambda o: (-(o.p_meet or 0), o.hours_at_confidence or float("inf"), -o.depart.timestamp())  # noqa: E731
-        else:
-            key = lambda o: (o.hours_at_confidence, o.depart.timestamp())  # noqa: E731
-            usable = [o for o in usable if o.hours_at_confidence is not None]
-        return sorted(usable, key=key)[:BEST]
+        """The best departures: the likeliest to meet the target, else the earliest arrival at the asked
+        confidence; among equals the latest departure (no point leaving earlier to arrive no sooner)."""
+        usable = [o for o in self.options if o.arrive_at_confidence is not None or (o.p_meet or 0) > 0]
+        return sorted(usable, key=self._rank)[:BEST]
+
+    def _rank(self, o: DepartureOption) -> tuple[float, float, float]:
+        arrive = o.arrive_at_confidence.timestamp() if o.arrive_at_confidence is not None else float("inf")
+        meet = -(o.p_meet or 0.0) if self.arrive_by is not None else 0.0
+        return (meet, arrive, -o.depart.timestamp())
+
+    @property
+    def by_day(self) -> list[tuple[date, DepartureOption | None]]:
+        """For each day of the span (in the home clock), its best departure (None: none that day arrives)."""
+        zone = self.options[0].depart.tzinfo if self.options else None
+        days: dict[date, list[DepartureOption]] = {}
+        for o in self.options:
+            days.setdefault(o.depart.astimezone(zone).date(), []).append(o)
+        found = []
+        for day, options in sorted(days.items()):
+            usable = [o for o in options if o.arrive_at_confidence is not None or (o.p_meet or 0) > 0]
+            found.append((day, min(usable, key=self._rank) if usable else None))
+        return found
+
+    def verdict(self) -> str:
+        """One line: which days to leave on, and what the others cost (``leave Mon or Tue; ...``)."""
+        groups: dict[object, list[date]] = {}
+        for day, option in self.by_day:
+            key = option.arrive_at_confidence if option is not None else None
+            groups.setdefault(key, []).append(day)
+        if not groups:
+            return "no departure in the span"
+        parts = []
+        for arrive, days in sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or datetime.max)):
+            names = " or ".join(_days(days))
+            if arrive is None:
+                parts.append(f"leaving {names} no plan arrives")
+            else:
+                assert isinstance(arrive, datetime)
+                parts.append(f"leave {names}: arrive by {arrive:%a %d %b %H:%M}")
+        return "; ".join(parts)
 
     @property
     def latest_meeting(self) -> DepartureOption | None:
@@ -95,6 +128,9 @@ class DepartureScan:
             "every_minutes": self.every_minutes, "confidence": self.confidence,
             "arrive_by": self.arrive_by.isoformat() if self.arrive_by else None,
             "best": [o.as_json() for o in self.best],
+            "by_day": [{"day": d.isoformat(), "best": o.as_json() if o else None} for d, o in self.by_day],
+            "verdict": self.verdict(),
+            "outside_hours": self.outside_hours,
             "latest_meeting": latest.as_json() if latest else None,
             "departures": [o.as_json() for o in self.options],
         }  # fmt: skip
@@ -129,6 +165,17 @@ def scan(
     if not departures:
         msg = "no departure to scan: the span is empty"
         raise InputError(msg)
+    allowed = [d for d in departures if _may_leave(traveller, d)]
+    outside = len(departures) - len(allowed)
+    if not allowed:
+        msg = (
+            f"every departure in the span falls in your quiet hours ({traveller.rhythm.describe()}): "
+            "scan other hours, or give --quiet-hours none"
+        )
+        raise InputError(msg)
+    if progress is not None and outside:
+        progress(outside)
+    departures = allowed
     rng = np.random.default_rng(seed)
     home = planner.catalog.clock_of(origin)
     plans = [planner.plan(origin, destination, d, traveller, via=via) for d in departures]
@@ -139,8 +186,9 @@ def scan(
     for i, plan in enumerate(plans):
         if not plan.complete:
             reason = plan.blockers[0].reason if plan.blockers else "blocked"
-            options[i] = DepartureOption(plan.depart, plan.via, None, None, None, None,
-                                         0.0 if target is not None else None, blocked=reason)
+            options[i] = DepartureOption(
+                plan.depart, plan.via, None, None, None, None, 0.0 if target is not None else None, blocked=reason
+            )
             continue
         route = next(r for r in routes.values() if _same_route(r, plan))
         by_route.setdefault(id(route), []).append(i)
@@ -151,7 +199,7 @@ def scan(
         route = routes[key]
         zone = planner.zone_of(route.steps[-1].node)
         for first in range(0, len(indices), per_chunk):
-            chunk = indices[first:first + per_chunk]
+            chunk = indices[first : first + per_chunk]
             leave = np.array([departures[i].timestamp() for i in chunk])
             drawn = planner.sample(route, np.repeat(leave, samples), traveller, rng)
             arrive = drawn.arrive.reshape(len(chunk), samples)
@@ -166,8 +214,47 @@ def scan(
                 )  # fmt: skip
             if progress is not None:
                 progress(len(chunk))
-    return DepartureScan(origin, destination, traveller.mode.value, home, samples, seed, every_minutes,
-                         confidence, arrive_by, options)
+    return DepartureScan(
+        origin,
+        destination,
+        traveller.mode.value,
+        home,
+        samples,
+        seed,
+        every_minutes,
+        confidence,
+        arrive_by,
+        [o for o in options if o is not None],
+        outside,
+    )
+
+
+def _may_leave(traveller: Traveller, depart: datetime) -> bool:
+    """True when ``depart`` falls outside the traveller's quiet hours (in the clock it is given in)."""
+    quiet = traveller.rhythm.quiet
+    if quiet is None:
+        return True
+    tz = depart.tzinfo
+    assert tz is not None
+    start, end = awake_window(traveller.rhythm, tz, depart.timestamp())
+    return start <= depart.timestamp() < end
+
+
+def _days(days: list[date]) -> list[str]:
+    """Day names, a run of three or more days as ``Wed-Fri``."""
+    names, run = [], [days[0]]
+    for day in [*days[1:], None]:
+        if day is not None and (day - run[-1]).days == 1:
+            run.append(day)
+            continue
+        names.append(
+            f"{run[0]:%a %d %b}"
+            if len(run) == 1
+            else (f"{run[0]:%a %d} or {run[-1]:%a %d %b}" if len(run) == 2 else f"{run[0]:%a %d}-{run[-1]:%a %d %b}")
+        )
+        if day is not None:
+            run = [day]
+    return names
 
 
 def _same_route(route, plan) -> bool:

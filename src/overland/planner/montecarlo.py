@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import numpy as np
 
+from overland.limits import HORIZON_DAYS
 from overland.model.crossing import StageKind
 from overland.planner.program import Check, Drive, Program
-from overland.planner.search import HORIZON_DAYS
+from overland.planner.rhythm import DAY, NIGHT, REST, Rhythm, offset
 from overland.timing.clocks import zone as zone_of
 
 HORIZON = HORIZON_DAYS * 86400.0  # seconds: the deterministic planner's horizon
@@ -46,6 +48,7 @@ class Samples:
     arrive: np.ndarray  # NaN: no opening within the horizon
     stages: list[StageSamples]
     closed_day: np.ndarray  # bool: some wait covered a day a stage was shut (weekend, holiday, notice)
+    set_out: np.ndarray | None = None  # when each sample first set out from the last bed before the gate
 
 
 def local_days(zone, start: float, end: float) -> tuple[np.ndarray, list]:
@@ -101,8 +104,13 @@ def _closed_spans(table, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
     """The stage's whole closed days between ``lo`` and ``hi`` as UTC [start, end) arrays."""
     tz = zone_of(table.clock)
     days = sorted(table.closed_days())
-    spans = [(datetime.combine(d, time(0), tzinfo=tz).timestamp(),
-              datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp()) for d in days]
+    spans = [
+        (
+            datetime.combine(d, time(0), tzinfo=tz).timestamp(),
+            datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp(),
+        )
+        for d in days
+    ]
     spans = [(a, b) for a, b in spans if b > lo and a < hi]
     return np.array([a for a, _ in spans]), np.array([b for _, b in spans])
 
@@ -120,25 +128,150 @@ def _overlaps(spans: tuple[np.ndarray, np.ndarray], start: np.ndarray, end: np.n
     return hit
 
 
-def walk(program: Program, depart: np.ndarray, rng: np.random.Generator) -> Samples:
+def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm: Rhythm | None = None) -> Samples:
     """Walk ``program`` for every departure in ``depart`` (UTC seconds), drawing from ``rng``.
 
-    The caller has checked that no stage turns the traveller back (those are the
-    same for every sample and end the deterministic plan).
+    The rules are those of :func:`overland.planner.walk.walk`, a day at a time: from each bed
+    the samples whose way to the next bed does not fit the day (``rhythm``) sleep there and
+    try again the next morning. The caller has checked that no stage turns the traveller back
+    (those are the same for every sample and end the deterministic plan).
     """
+    rhythm = rhythm or Rhythm()
     t = depart.astype(float).copy()
     until = depart + HORIZON
     lo, hi = float(np.nanmin(depart)), float(np.nanmax(until))
     entered = np.full(t.shape, np.nan)
     closed = np.zeros(t.shape, dtype=bool)
-    stages: list[StageSamples] = []
-    for op in program.ops:
-        if type(op) is Drive:
-            t = t + op.seconds
+    wheel = np.zeros(t.shape)
+    since_break = np.zeros(t.shape)
+    stages: dict[int, StageSamples] = {}
+    gate = gate_of(program)
+    gate_k = program.checks[gate].k if gate is not None else None
+    set_out = np.full(t.shape, np.nan)
+    for bed, ops in program.segments:
+        zone = program.zones[bed]
+        todo = np.flatnonzero(~np.isnan(t))
+        every_day = np.zeros(t.shape, dtype=int)
+        tries = np.zeros(t.shape, dtype=int)
+        for _ in range(HORIZON_DAYS + 2):
+            if not todo.size:
+                break
+            leg = _segment(program, ops, todo, t, wheel, since_break, entered, until, lo, hi, rhythm, rng)
+            if gate_k is not None and any(isinstance(op, Check) and op.k == gate_k for op in ops):
+                first = np.isnan(set_out[todo])
+                set_out[todo[first]] = leg.left[first]
+            done = todo[leg.ok]
+            t[done], wheel[done], since_break[done], entered[done] = (
+                leg.t[leg.ok], leg.wheel[leg.ok], leg.since_break[leg.ok], leg.entered[leg.ok])  # fmt: skip
+            closed[done] |= leg.closed[leg.ok]
+            for k, found in leg.stages.items():
+                target = stages.setdefault(k, _empty_stage(found.node, t.size))
+                for name in ("reached", "start", "processed", "end"):
+                    getattr(target, name)[done] = getattr(found, name)[leg.ok]
+            lost = todo[leg.lost]
+            t[lost] = np.nan
+            failed = ~leg.ok & ~leg.lost
+            again = todo[failed]
+            tries[again] += 1
+            every_day[again] += (tries[again] > 1) & leg.every_day[failed]
+            morning = next_morning_array(rhythm, zone, leg.left[failed])
+            closed[again] |= _any_closed(ops, lo, hi, t[again], morning)
+            t[again], wheel[again], since_break[again] = morning, 0.0, 0.0
+            # A sample tries again each morning until the horizon: its draws differ from day to day, so a
+            # day that failed may be followed by one that works (the deterministic walk, whose days are
+            # all alike, gives up after two failures a day cannot fix).
+            give_up = (morning > until[again]) | leg.hopeless[failed]
+            t[again[give_up]] = np.nan
+            todo = again[~give_up]
+    ordered = [stages.get(op.k) or _empty_stage(op.node, t.size) for op in program.checks]
+    return Samples(program, depart, t, ordered, closed, set_out)
+
+
+def _empty_stage(node: str, size: int) -> StageSamples:
+    return StageSamples(node, np.full(size, np.nan), np.full(size, np.nan), np.full(size, np.nan),
+                        np.full(size, np.nan))  # fmt: skip
+
+
+@dataclass
+class _Leg:
+    """One try of a segment by some samples (arrays aligned with the samples tried)."""
+
+    ok: np.ndarray
+    lost: np.ndarray  # no opening within the horizon
+    every_day: np.ndarray  # the failure is one no day fixes (the way is too long, not a closed day)
+    hopeless: np.ndarray  # the failure can never be fixed (a leg longer than a day, the wheel from a rested start)
+    t: np.ndarray
+    wheel: np.ndarray
+    since_break: np.ndarray
+    entered: np.ndarray
+    left: np.ndarray
+    closed: np.ndarray
+    stages: dict[int, StageSamples]
+
+
+def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray, t0: np.ndarray,
+             wheel0: np.ndarray, since0: np.ndarray, entered0: np.ndarray, until0: np.ndarray, lo: float, hi: float,
+             rhythm: Rhythm, rng: np.random.Generator) -> _Leg:  # fmt: skip
+    """Vectorised ``walk._segment`` for the samples ``todo``: to the next bed within the day, or not."""
+    n = todo.size
+    t = t0[todo].copy()
+    until = until0[todo]
+    wheel, since_break, entered = wheel0[todo].copy(), since0[todo].copy(), entered0[todo].copy()
+    alive = np.ones(n, dtype=bool)  # still walking this try
+    lost = np.zeros(n, dtype=bool)
+    every_day = np.zeros(n, dtype=bool)
+    hopeless = np.zeros(n, dtype=bool)
+    left = t.copy()
+    closed = np.zeros(n, dtype=bool)
+    reached = t.copy()
+    waited_long = np.zeros(n, dtype=bool)  # a wait of an hour or more at a post at this node
+    waited_worked = np.zeros(n, dtype=bool)
+    at_bed = True
+    found: dict[int, StageSamples] = {}
+
+    def fail(mask: np.ndarray, structural: np.ndarray | bool) -> None:
+        nonlocal alive
+        every_day[mask] = np.asarray(structural, dtype=bool)[mask] if isinstance(structural, np.ndarray) else structural
+        alive &= ~mask
+
+    for op in ops:
+        if not alive.any():
+            break
+        if isinstance(op, Drive):
+            start = _drive_fit_array(op, t, rhythm)
+            too_long = np.isnan(start) & alive
+            hopeless |= too_long
+            fail(too_long, False)
+            if rhythm.max_drive is not None:
+                over = alive & (wheel + op.seconds > rhythm.max_drive)
+                hopeless |= over & (wheel == 0)
+                fail(over, True)
+            if not at_bed:
+                night = alive & covers_night_array(op.zone, reached, start)
+                fail(night, np.where(waited_long, waited_worked, True))
+            if rhythm.break_after is not None:
+                due = alive & (since_break > 0) & (since_break + op.seconds > rhythm.break_after)
+                if due.any():
+                    rested = np.where(due, np.maximum(start, t + rhythm.break_for), t)
+                    again = _drive_fit_array(op, rested, rhythm)
+                    start = np.where(due, again, start)
+                    since_break = np.where(due, 0.0, since_break)
+                    bad = due & (
+                        np.isnan(start) | covers_night_array(op.zone, rested, np.nan_to_num(start, nan=np.inf))
+                    )
+                    fail(bad, True)
+            if at_bed:
+                left = np.where(alive, start, left)
+            t = np.where(alive, start + op.seconds, t)
+            wheel = wheel + op.seconds
+            since_break = since_break + op.seconds
+            reached = t.copy()
+            waited_long[:] = False
+            at_bed = False
             continue
         starts, ends, slots = op.table.arrays(lo, hi)
         shut = _closed_spans(op.table, lo, hi)
-        reached = t
+        arrived = t.copy()
         earliest = t
         if op.next_working_day:
             midnights, _ = local_days(op.zone, lo, hi + HORIZON)
@@ -146,25 +279,160 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator) -> Samp
             nxt = np.full(t.shape, np.nan)
             nxt[has_entered] = midnights[np.searchsorted(midnights, entered[has_entered], side="right")]
             earliest = np.where(has_entered, np.fmax(t, nxt), t)
-        duration = op.duration_dist.draw(rng, t.size) * 60
-        start = _fit(starts, ends, slots, op.delay_dists, earliest, duration, until, rng)
-        closed |= _overlaps(shut, reached, start)
-        t = processed = start + duration
+        duration = op.duration_dist.draw(rng, n) * 60
+        start = np.full(n, np.nan)
+        live = np.flatnonzero(alive)
+        start[live] = _fit(starts, ends, slots, op.delay_dists, earliest[live], duration[live], until[live], rng)
+        gone = alive & np.isnan(start)
+        lost |= gone
+        alive &= ~gone
+        if not at_bed:
+            worked = ~in_spans(shut, arrived)
+            night = alive & covers_night_array(op.zone, arrived, start + duration)
+            fail(night, worked)
+        if at_bed:
+            left = np.where(alive, start, left)
+        closed |= alive & _overlaps(shut, arrived, start)
+        if at_bed:  # an office in the town the traveller slept in: away from the bed from its opening on
+            reached = start.copy()
+            waited_long = np.zeros(n, dtype=bool)
+        else:
+            waited_long = alive & (start - arrived >= 3600)
+        waited_worked = ~in_spans(shut, arrived)
+        rest = alive & (start - arrived >= REST)
+        wheel = np.where(rest, 0.0, wheel)
+        since_break = np.where(alive & (start - arrived + duration >= rhythm.break_for), 0.0, since_break)
+        processed = start + duration
+        t = np.where(alive, processed, t)
         if op.enters:
-            entered = t.copy()
+            entered = np.where(alive, t, entered)
+        at_bed = False
+        end = t.copy()
         if op.held is not None:
-            held_from = t
-            again = op.duration_dist.draw(rng, t.size) * 60
-            t = _next_morning(op, t, again, until, lo, hi, starts, ends, slots, rng) + again
-            closed |= _overlaps(shut, held_from, t)
-        stages.append(StageSamples(op.node, reached, start, processed, t))
-    return Samples(program, depart, t, stages, closed)
+            held_from = t.copy()
+            again = op.duration_dist.draw(rng, n) * 60
+            morning = np.full(n, np.nan)
+            live = np.flatnonzero(alive)
+            morning[live] = _next_morning(op, t[live], again[live], until[live], lo, hi, starts, ends, slots, rng)
+            gone = alive & np.isnan(morning)
+            lost |= gone
+            alive &= ~gone
+            end = np.where(alive, morning + again, end)
+            t = end.copy()
+            closed |= alive & _overlaps(shut, held_from, t)
+            wheel = np.where(alive, 0.0, wheel)
+            since_break = np.where(alive, 0.0, since_break)
+            reached = t.copy()
+            waited_long[:] = False
+        found[op.k] = StageSamples(op.node, arrived, start, processed, end)
+    return _Leg(ok=alive, lost=lost, every_day=every_day, hopeless=hopeless, t=t, wheel=wheel,
+                since_break=since_break, entered=entered, left=left, closed=closed, stages=found)  # fmt: skip
+
+
+def _any_closed(ops: tuple[Drive | Check, ...], lo: float, hi: float, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """True where a stay in a bed from ``start`` to ``end`` covers a day a stage of the segment was shut."""
+    hit = np.zeros(start.shape, dtype=bool)
+    for op in ops:
+        if isinstance(op, Check):
+            hit |= _overlaps(_closed_spans(op.table, lo, hi), start, end)
+    return hit
+
+
+# -- the traveller's day, for many samples at once (see :mod:`overland.planner.rhythm`) -----------
+
+
+def offsets(zone: Any, t: np.ndarray) -> np.ndarray:
+    """The UTC offset (seconds) of ``zone`` at each ``t`` (NaN stays NaN)."""
+    days = np.floor(np.nan_to_num(t, nan=0.0) / DAY).astype(np.int64)
+    unique, index = np.unique(days, return_inverse=True)
+    return np.array([offset(zone, float(d) * DAY + DAY / 2) for d in unique])[index].reshape(t.shape)
+
+
+def fit_awake_array(rhythm: Rhythm, zone: Any, t: np.ndarray, duration: float) -> np.ndarray:
+    """Vectorised :func:`~overland.planner.rhythm.fit_awake` (NaN when ``duration`` is longer than a day)."""
+    if rhythm.quiet is None:
+        return t.copy()
+    length = rhythm.awake_length
+    if duration > length:
+        return np.full(t.shape, np.nan)
+    o = offsets(zone, t)
+    local = t + o
+    end_of_quiet = rhythm.quiet[1]
+    start = np.floor((local - end_of_quiet) / DAY) * DAY + end_of_quiet
+    start = np.where(local >= start + length, start + DAY, start)
+    begin = np.maximum(start, local)
+    fits = begin + duration <= start + length
+    return np.where(fits, begin, start + DAY) - o
+
+
+def covers_night_array(zone: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`~overland.planner.rhythm.covers_night`."""
+    oa, ob = offsets(zone, a), offsets(zone, b)
+    first = (np.floor((a + oa - NIGHT) / DAY) + 1) * DAY
+    with np.errstate(invalid="ignore"):
+        return (b > a) & (first < b + ob - NIGHT)
+
+
+def next_morning_array(rhythm: Rhythm, zone: Any, t: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`~overland.planner.rhythm.next_morning`."""
+    if rhythm.quiet is None:
+        return t + REST
+    o = offsets(zone, t)
+    local = t + o
+    end_of_quiet = rhythm.quiet[1]
+    start = np.floor((local - end_of_quiet) / DAY) * DAY + end_of_quiet
+    after = np.where(local >= start + rhythm.awake_length, start + DAY, start)  # the window holding t, or next
+    return np.where(local < after, after, after + DAY) - o
+
+
+def _fit_awake_both_array(rhythm: Rhythm, op: Drive, t: np.ndarray) -> np.ndarray:
+    """Vectorised ``walk._fit_awake_both``: outside the quiet hours of both of the leg's clocks."""
+    start = fit_awake_array(rhythm, op.zone, t, op.seconds)
+    if op.end_zone is op.zone:
+        return start
+    for _ in range(4):
+        there = fit_awake_array(rhythm, op.end_zone, start, op.seconds)
+        moved = ~np.isnan(there) & (there != start)
+        if not moved.any():
+            return np.where(np.isnan(there), np.nan, start)
+        start = np.where(moved, fit_awake_array(rhythm, op.zone, there, op.seconds), there)
+    return start
+
+
+def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
+    """Vectorised ``walk._drive_fit``: outside the quiet hours, and by daylight on a warned leg."""
+    start = _fit_awake_both_array(rhythm, op, t)
+    if rhythm.dark_warned or op.sky is None or not op.warned:
+        return start
+    finite = start[~np.isnan(start)]
+    if not finite.size:
+        return start
+    dark_starts, dark_ends = op.sky.arrays(float(finite.min()), float(finite.max()) + HORIZON)
+    warned = np.array(sorted(op.warned))
+    for _ in range(HORIZON_DAYS):
+        o = offsets(op.zone, start)
+        months = (np.nan_to_num(start + o).astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12) + 1
+        check = ~np.isnan(start) & np.isin(months, warned)
+        if not check.any():
+            break
+        i = np.searchsorted(dark_ends, np.where(check, start, 0.0), side="right")
+        inside = check & (i < dark_starts.size)
+        conflict = np.zeros(start.shape, dtype=bool)
+        conflict[inside] = dark_starts[i[inside]] < start[inside] + op.seconds
+        if not conflict.any():
+            break
+        lit = start.copy()
+        lit[conflict] = dark_ends[i[conflict]]
+        start = np.where(conflict, _fit_awake_both_array(rhythm, op, lit), start)
+    return start
 
 
 def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots, rng) -> np.ndarray:
     """Vectorised ``Planner.next_morning``: the first fit on a later local day, not before ``op.resume_at``."""
+    at = op.resume_at
+    assert at is not None  # only a stage that holds the vehicle overnight comes here
     midnights, days = local_days(op.zone, lo, hi + HORIZON)
-    mornings = np.array([datetime.combine(d, op.resume_at, tzinfo=op.zone).timestamp() for d in days])
+    mornings = np.array([datetime.combine(d, at, tzinfo=op.zone).timestamp() for d in days])
     result = np.full(after.shape, np.nan)
     pending = np.flatnonzero(~np.isnan(after))
     day = np.searchsorted(midnights, after[pending], side="right")  # the local day after `after`
@@ -195,8 +463,9 @@ def same_local_day(zone, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.zeros(a.shape, dtype=bool)
     midnights, _ = local_days(zone, float(np.nanmin(a[finite])), float(np.nanmax(b[finite])))
     same = np.zeros(a.shape, dtype=bool)
-    same[finite] = (np.searchsorted(midnights, a[finite], side="right")
-                    == np.searchsorted(midnights, b[finite], side="right"))
+    same[finite] = np.searchsorted(midnights, a[finite], side="right") == np.searchsorted(
+        midnights, b[finite], side="right"
+    )
     return same
 
 
@@ -213,4 +482,3 @@ def in_spans(spans: tuple[np.ndarray, np.ndarray], t: np.ndarray) -> np.ndarray:
     sub[inside] = lows[i[inside]] <= t[finite][inside]
     hit[finite] = sub
     return hit
-

@@ -111,7 +111,9 @@ class Network:
         if not routes:
             through = f" through {via}" if via else ""
             names = self.catalog.countries
-            msg = (f"no route from {origin} ({names[home].name}) to {destination} ({names[away].name}){through} "
-                   "in the data: check the crossings' directions and data/legs.yaml")
+            msg = (
+                f"no route from {origin} ({names[home].name}) to {destination} ({names[away].name}){through} "
+                "in the data: check the crossings' directions and data/legs.yaml"
+            )
             raise InputError(msg)
         return routes

@@ -7,9 +7,11 @@ done once per route and mode; a plan then only does arithmetic on UTC seconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time, tzinfo
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import Crossing, Mode, Rule, RuleKind, Stage, StageKind
@@ -21,6 +23,7 @@ from overland.timing.clocks import zone
 
 if TYPE_CHECKING:
     from overland.planner.timetable import StageTimetable
+    from overland.timing.daylight import Darkness
 
 ENTRY_KINDS = {StageKind.immigration, StageKind.immigration_customs}
 
@@ -34,7 +37,12 @@ def minutes_distribution(value: float | Distribution) -> Distribution:
 
 @dataclass(frozen=True, slots=True)
 class Drive:
-    """Drive the leg reaching route step ``k``."""
+    """Drive the leg reaching route step ``k``.
+
+    ``zone`` is the clock where it starts; ``warned`` the months (1-12) the data warns about
+    the leg (a mountain road not driven after dark by default); ``sky`` when it is dark at
+    its start (None without coordinates).
+    """
 
     k: int
     start: str
@@ -42,6 +50,10 @@ class Drive:
     seconds: float
     km: float
     leg: Leg
+    zone: tzinfo
+    warned: frozenset[int]
+    sky: Darkness | None
+    end_zone: tzinfo  # the clock where it ends (over a border, another one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +77,8 @@ class Check:
     stage_id: str
     stage: Stage
     table: StageTimetable
+    name: str  # as travellers going this direction see it
+    direction: str | None
     processing: Fact | None  # None: no time known, counted as none
     duration_dist: Distribution  # minutes
     duration: float  # seconds: the median
@@ -86,50 +100,93 @@ class Program:
     route: Route
     mode: Mode
     ops: tuple[Drive | Check, ...]
+    beds: tuple[int, ...]  # route steps where the traveller may sleep: the origin, places with lodging
+    zones: tuple[tzinfo, ...]  # the clock of each route step
 
-    @property
+    @cached_property
     def checks(self) -> list[Check]:
         return [op for op in self.ops if isinstance(op, Check)]
 
+    @cached_property
+    def segments(self) -> tuple[tuple[int, tuple[Drive | Check, ...]], ...]:
+        """The route cut at the beds: (the bed's step, the operations up to the next bed or the end).
 
-def compile_route(route: Route, mode: Mode, catalog: Catalog, network: Network, timetable) -> Program:
-    """Compile ``route`` for ``mode``; ``timetable(ref)`` gives a stage's timetable."""
+        A segment starts with the check at its bed when the bed is a stage (an office in a town),
+        then drives and checks up to and including the drive into the next bed.
+        """
+        found = []
+        bounds = [*self.beds, len(self.route.steps) - 1]
+        for bed, following in zip(bounds, bounds[1:], strict=False):
+            ops = tuple(
+                op for op in self.ops
+                if (isinstance(op, Drive) and bed < op.k <= following) or (isinstance(op, Check) and bed <= op.k < following)
+            )  # fmt: skip
+            found.append((bed, ops))
+        return tuple(found)
+
+
+def compile_route(
+    route: Route,
+    mode: Mode,
+    catalog: Catalog,
+    network: Network,
+    timetable: Callable[[str], Any],
+    node: Callable[[str], tuple[str, str | None, Any]],
+    sky: Callable[[str], Darkness | None],
+) -> Program:
+    """Compile ``route`` for ``mode``; ``timetable(ref)`` gives a stage's timetable, ``node(n)`` a node's
+    (clock, place, zone) and ``sky(n)`` when it is dark there."""
     vehicle = Vehicle.of(mode)
     steps = route.steps
     ops: list[Drive | Check] = []
     for k, step in enumerate(steps):
         if step.leg is not None and k > 0:
             leg = step.leg
-            ops.append(Drive(k, steps[k - 1].node, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg))
+            start = steps[k - 1].node
+            warned = frozenset(month for warning in leg.warnings for month in warning.months)
+            ops.append(Drive(k, start, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg, node(start)[2],
+                             warned, sky(start) if warned else None, node(step.node)[2]))  # fmt: skip
         if "/" in step.node:
             ops.append(_check(route, k, mode, catalog, network, timetable(step.node)))
-    return Program(route, mode, tuple(ops))
+    beds = tuple(k for k, step in enumerate(steps[:-1]) if k == 0 or _has_beds(catalog, node(step.node)[1]))
+    return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps))
+
+
+def _has_beds(catalog: Catalog, place: str | None) -> bool:
+    return catalog.bed_place(place) is not None
 
 
 def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table) -> Check:
     node = route.steps[k].node
     crossing, stage_id, stage = catalog.stage(node)
-    processing = stage.processing_for(mode)
+    direction = route.direction.id if route.direction else None
+    processing = stage.processing_for(mode, direction)
     duration_dist = minutes_distribution(processing.value) if processing else minutes_distribution(0)
     delay_dists = tuple(minutes_distribution(d.minutes.value) for d in stage.opening_delays)
     medians = tuple(d.median() * 60 for d in delay_dists)
     entering = route.direction is not None and stage.staffed_by == [route.direction.to_country]
-    held = next((r for r in stage.rules if r.kind is RuleKind.vehicle_held_overnight and r.applies_to(mode)), None)
+    held = next(
+        (r for r in stage.rules if r.kind is RuleKind.vehicle_held_overnight and r.applies_to(mode, direction)), None
+    )
     held = held if entering else None
+    name = stage.name_for(direction)
     if processing is None:
-        note = stage.name
+        note = name
     elif isinstance(processing.value, int | float):
-        note = f"{stage.name} ({processing.value:g} min, {processing.claim.status})"
+        note = f"{name} ({processing.value:g} min, {processing.claim.status})"
     else:
-        note = (f"{stage.name} ({duration_dist.median():.0f} min, the median of "
-                f"{processing.value.describe()} min, {processing.claim.status})")
+        note = (
+            f"{name} ({duration_dist.median():.0f} min, the median of "
+            f"{processing.value.describe()} min, {processing.claim.status})"
+        )
     return Check(
-        k=k, node=node, crossing=crossing, stage_id=stage_id, stage=stage, table=table,
+        k=k, node=node, crossing=crossing, stage_id=stage_id, stage=stage, table=table, name=name,
+        direction=direction,
         processing=processing, duration_dist=duration_dist, duration=duration_dist.median() * 60,
         delay_dists=delay_dists, delays=medians if any(medians) else None,
-        next_working_day=any(r.kind is RuleKind.next_working_day and r.applies_to(mode) for r in stage.rules),
+        next_working_day=any(r.kind is RuleKind.next_working_day and r.applies_to(mode, direction) for r in stage.rules),
         enters=entering and stage.kind in ENTRY_KINDS,
-        held=held, resume_at=time.fromisoformat(held.resume_at.value) if held else None,
+        held=held, resume_at=time.fromisoformat(held.resume_at.value) if held and held.resume_at else None,
         bed=_bed(route, k, catalog, network) if held else None,
         zone=zone(stage.clock.value), note=note,
     )  # fmt: skip
@@ -138,9 +195,16 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
 def _bed(route: Route, k: int, catalog: Catalog, network: Network) -> Bed | None:
     """The next place on the route with lodging, reached by a direct leg from step ``k``."""
     node = route.steps[k].node
-    bed = next((s.node for s in route.steps[k + 1:] if "/" not in s.node and catalog.place(s.node).lodging), None)
+    bed = next((s.node for s in route.steps[k + 1 :] if "/" not in s.node and catalog.place(s.node).lodging), None)
     transfer = network.leg(node, bed) if bed else None
     if bed is None or transfer is None:
         return None
-    return Bed(node=bed, name=catalog.node_name(bed), lodging=catalog.place(bed).lodging.value,
-               ride=transfer.hours_for(Vehicle.car) * 3600, km=transfer.km.value)
+    lodging = catalog.place(bed).lodging
+    assert lodging is not None  # the bed was chosen for its lodging
+    return Bed(
+        node=bed,
+        name=catalog.node_name(bed),
+        lodging=lodging.value,
+        ride=transfer.hours_for(Vehicle.car) * 3600,
+        km=transfer.km.value,
+    )

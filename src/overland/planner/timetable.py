@@ -9,15 +9,16 @@ are joined, so a window is always a whole opening.
 from __future__ import annotations
 
 import bisect
+import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 
 from overland.model.crossing import Crossing
 from overland.model.place import Country
+from overland.planner.schedule import stage_schedule
 from overland.timing.clocks import zone
-from overland.timing.windows import stage_schedule
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,45 +34,67 @@ def epoch(moment: datetime) -> Seconds:
 
 def _month(t: Seconds) -> int:
     """The month index (year * 12 + month - 1, UTC) of an instant."""
-    moment = datetime.fromtimestamp(t, timezone.utc)
+    moment = datetime.fromtimestamp(t, UTC)
     return moment.year * 12 + moment.month - 1
 
 
 def _month_start(month: int) -> Seconds:
     """The first instant (UTC) of a month index."""
-    return datetime(month // 12, month % 12 + 1, 1, tzinfo=timezone.utc).timestamp()
+    return datetime(month // 12, month % 12 + 1, 1, tzinfo=UTC).timestamp()
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class _Windows:
+    """The windows expanded so far: an immutable snapshot, replaced whole when more months are expanded."""
+
+    starts: tuple[Seconds, ...]
+    ends: tuple[Seconds, ...]
+    slots: tuple[int, ...]
+    first: int  # first month expanded
+    last: int  # last month expanded (first - 1: none yet)
+    lo: Seconds  # start of the first month expanded
+    hi: Seconds  # end of the last month expanded
+
+
 class StageTimetable:
     """One stage's open windows over the months expanded so far.
 
     ``starts[i]``, ``ends[i]`` bound window ``i``; ``delay_slots[i]`` is the index in
     the stage's ``opening_delays`` of the delay that applies to its opening, or -1.
+    Safe to share between threads: months are expanded under a lock into a new
+    snapshot, and every query reads one snapshot.
     """
 
-    crossing: Crossing
-    stage_id: str
-    countries: Mapping[str, Country]
-    starts: list[Seconds] = field(default_factory=list)
-    ends: list[Seconds] = field(default_factory=list)
-    delay_slots: list[int] = field(default_factory=list)
-    _first: int | None = None  # first month expanded
-    _last: int | None = None  # last month expanded
-    _lo: Seconds = 0.0  # start of the first month expanded
-    _hi: Seconds = 0.0  # end of the last month expanded
-    _closures: dict[date, str] = field(default_factory=dict)
-    _arrays: tuple | None = None
+    def __init__(self, crossing: Crossing, stage_id: str, countries: Mapping[str, Country]) -> None:
+        self.crossing = crossing
+        self.stage_id = stage_id
+        self.countries = countries
+        self._w: _Windows | None = None
+        self._closures: dict[date, str] = {}
+        self._arrays: tuple[_Windows, tuple] | None = None
+        self._lock = threading.Lock()
 
     @property
     def clock(self) -> str:
         return self.crossing.stages[self.stage_id].clock.value
 
+    @property
+    def starts(self) -> tuple[Seconds, ...]:
+        return self._w.starts if self._w else ()
+
+    @property
+    def ends(self) -> tuple[Seconds, ...]:
+        return self._w.ends if self._w else ()
+
+    @property
+    def delay_slots(self) -> tuple[int, ...]:
+        return self._w.slots if self._w else ()
+
     # -- expansion -------------------------------------------------------------------
 
     def _expand(self, month: int) -> tuple[list[Seconds], list[Seconds], list[int]]:
-        start = datetime.fromtimestamp(_month_start(month), timezone.utc)
-        end = datetime.fromtimestamp(_month_start(month + 1), timezone.utc)
+        start = datetime.fromtimestamp(_month_start(month), UTC)
+        end = datetime.fromtimestamp(_month_start(month + 1), UTC)
         schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
         self._closures.update({c.day: c.reason for c in schedule.closures})
         starts = [epoch(a) for a, _ in schedule.windows]
@@ -88,59 +111,72 @@ class StageTimetable:
                 return i
         return NO_DELAY
 
-    def _append(self, month: int) -> None:
+    def _append(self, w: _Windows) -> _Windows:
+        month = w.last + 1
         starts, ends, slots = self._expand(month)
-        if starts and self.ends and self.ends[-1] == starts[0]:  # one opening over the boundary
-            self.ends[-1] = ends[0]
+        old_ends = list(w.ends)
+        if starts and old_ends and old_ends[-1] == starts[0]:  # one opening over the boundary
+            old_ends[-1] = ends[0]
             starts, ends, slots = starts[1:], ends[1:], slots[1:]
-        self.starts += starts
-        self.ends += ends
-        self.delay_slots += slots
-        self._last = month
-        self._hi = _month_start(month + 1)
+        return _Windows(
+            (*w.starts, *starts), (*old_ends, *ends), (*w.slots, *slots), w.first, month, w.lo, _month_start(month + 1)
+        )
 
-    def _prepend(self, month: int) -> None:
+    def _prepend(self, w: _Windows) -> _Windows:
+        month = w.first - 1
         starts, ends, slots = self._expand(month)
-        if ends and self.starts and ends[-1] == self.starts[0]:
-            self.starts[0] = starts[-1]
-            self.delay_slots[0] = slots[-1]
+        old_starts, old_slots = list(w.starts), list(w.slots)
+        if ends and old_starts and ends[-1] == old_starts[0]:
+            old_starts[0] = starts[-1]
+            old_slots[0] = slots[-1]
             starts, ends, slots = starts[:-1], ends[:-1], slots[:-1]
-        self.starts[:0] = starts
-        self.ends[:0] = ends
-        self.delay_slots[:0] = slots
-        self._first = month
-        self._lo = _month_start(month)
+        return _Windows(
+            (*starts, *old_starts), (*ends, *w.ends), (*slots, *old_slots), month, w.last, _month_start(month), w.hi
+        )
 
-    def cover(self, t: Seconds, until: Seconds) -> None:
+    def cover(self, t: Seconds, until: Seconds) -> _Windows:
         """Expand the months from ``t`` to ``until``, and one more while the last window runs into it."""
         first, last = _month(t), _month(until)
-        if self._first is None:
-            self._first, self._last, self._lo, self._hi = first, first - 1, _month_start(first), _month_start(first)
-        while self._first > first:
-            self._prepend(self._first - 1)
-            self._arrays = None
-        while self._last < last:
-            self._append(self._last + 1)
-            self._arrays = None
-        # A stay started by `until` lasts hours, never a month: one month further is enough.
-        if self.ends and self.ends[-1] == self._hi and self._last == last:
-            self._append(self._last + 1)
-            self._arrays = None
+        w = self._w
+        if (
+            w is not None
+            and w.first <= first
+            and w.last >= last
+            and not (w.ends and w.ends[-1] == w.hi and w.last == last)
+        ):
+            return w
+        with self._lock:
+            w = self._w
+            if w is None:
+                w = _Windows((), (), (), first, first - 1, _month_start(first), _month_start(first))
+            while w.first > first:
+                w = self._prepend(w)
+            while w.last < last:
+                w = self._append(w)
+            # A stay started by `until` lasts hours, never a month: one month further is enough.
+            if w.ends and w.ends[-1] == w.hi and w.last == last:
+                w = self._append(w)
+            self._w = w
+        return w
 
     # -- queries ---------------------------------------------------------------------
 
-    def _more(self, until: Seconds) -> bool:
-        """Expand one more month if a window starting by ``until`` may still follow; False when none can."""
+    def _more(self, w: _Windows, until: Seconds) -> _Windows | None:
+        """One more month if a window starting by ``until`` may still follow after ``w``; None when none can."""
         last = _month(until)
-        runs_over = self.ends and self.ends[-1] == self._hi
-        if self._last > last or (self._last == last and not runs_over):
-            return False
-        self._append(self._last + 1)
-        self._arrays = None
-        return True
+        runs_over = w.ends and w.ends[-1] == w.hi
+        if w.last > last or (w.last == last and not runs_over):
+            return None
+        with self._lock:
+            now = self._w
+            if now is not None and now.last > w.last and now.first <= w.first:
+                return now  # another thread expanded it meanwhile
+            self._w = self._append(now if now is not None else w)
+            return self._w
 
-    def earliest_fit(self, t: Seconds, duration: Seconds, *, until: Seconds,
-                     delays: tuple[Seconds, ...] | None = None) -> Seconds | None:
+    def earliest_fit(
+        self, t: Seconds, duration: Seconds, *, until: Seconds, delays: tuple[Seconds, ...] | None = None
+    ) -> Seconds | None:
         """The earliest start, at or after ``t`` and by ``until``, of a ``duration`` inside one open window.
 
         ``delays`` (seconds, one per opening delay of the stage) make the windows they
@@ -148,10 +184,11 @@ class StageTimetable:
         """
         if t > until:
             return None
-        if not self._lo <= t < self._hi:
-            self.cover(t, t)
-        starts, ends, slots = self.starts, self.ends, self.delay_slots
+        w = self._w
+        if w is None or not w.lo <= t < w.hi:
+            w = self.cover(t, t)
         while True:
+            starts, ends, slots = w.starts, w.ends, w.slots
             for j in range(bisect.bisect_right(ends, t), len(starts)):
                 start = starts[j]
                 if start > until:
@@ -161,41 +198,61 @@ class StageTimetable:
                 begin = start if start > t else t
                 if begin + duration <= ends[j]:
                     return begin
-            if not self._more(until):
+            w = self._more(w, until)
+            if w is None:
                 return None
 
     def windows_from(self, t: Seconds, *, until: Seconds) -> Iterator[tuple[Seconds, Seconds]]:
         """Open windows (as stated, without delays) that end after ``t`` and start by ``until``, in order."""
-        self.cover(t, t)
-        j = bisect.bisect_right(self.ends, t)
+        w = self.cover(t, t)
+        after = t
         while True:
-            while j < len(self.starts):
-                if self.starts[j] > until:
+            j = bisect.bisect_right(w.ends, after)
+            while j < len(w.starts):
+                if w.starts[j] > until:
                     return
-                if j == len(self.starts) - 1 and self.ends[j] == self._hi and self._more(until):
-                    continue  # the last window may run on into the next month
-                yield self.starts[j], self.ends[j]
+                if j == len(w.starts) - 1 and w.ends[j] == w.hi:
+                    more = self._more(w, until)
+                    if more is not None:
+                        w = more
+                        j = bisect.bisect_right(w.ends, after)
+                        continue  # the last window may run on into the next month
+                yield w.starts[j], w.ends[j]
+                after = w.ends[j]
                 j += 1
-            if not self._more(until):
+            more = self._more(w, until)
+            if more is None:
                 return
+            w = more
 
     def arrays(self, t: Seconds, until: Seconds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(starts, ends, delay slots) as numpy arrays covering ``t`` to ``until``, for vectorised search."""
-        self.cover(t, until)
-        if self._arrays is None:
+        w = self.cover(t, until)
+        kept = self._arrays
+        if kept is None or kept[0] is not w:
             import numpy as np
 
-            self._arrays = (np.asarray(self.starts, dtype=float), np.asarray(self.ends, dtype=float),
-                            np.asarray(self.delay_slots, dtype=np.int64))
-        return self._arrays
+            kept = (
+                w,
+                (
+                    np.asarray(w.starts, dtype=float),
+                    np.asarray(w.ends, dtype=float),
+                    np.asarray(w.slots, dtype=np.int64),
+                ),
+            )
+            self._arrays = kept
+        return kept[1]
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
         tz = zone(self.clock)
-        self.cover(datetime.combine(day, time(0), tzinfo=tz).timestamp(),
-                   datetime.combine(day, time(23, 59), tzinfo=tz).timestamp())
+        self.cover(
+            datetime.combine(day, time(0), tzinfo=tz).timestamp(),
+            datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
+        )
         return self._closures.get(day)
 
     def closed_days(self) -> dict[date, str]:
         """Every whole day closed, in the months expanded so far, with its reason."""
-        return dict(self._closures)
+        with self._lock:
+            return dict(self._closures)

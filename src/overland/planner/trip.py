@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from overland.model.crossing import Mode
+from overland.planner.rhythm import Rhythm
 
 if TYPE_CHECKING:
     from overland.planner.calibration import StageCalibration
@@ -62,6 +63,26 @@ class Blocker:
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """A document or arrangement the route asks of the traveller, where it is checked, how far ahead to arrange it."""
+
+    document: str  # the document's id (for --has)
+    name: str
+    text: str | None
+    stages: tuple[str, ...]  # crossing/stage where it is checked, in order
+    lead_days: float | None  # arrange it this many days before the trip (None: the data does not say)
+    lead_source: str | None  # how the lead time is known
+    source: str  # how the need is known
+    held: bool  # the traveller holds it (by --has; True when every document is assumed held)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document, "name": self.name, "text": self.text, "stages": list(self.stages),
+            "lead_days": self.lead_days, "lead_source": self.lead_source, "source": self.source, "held": self.held,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class Advice:
     """Something to know or do at a stage, with where it comes from."""
 
@@ -77,12 +98,14 @@ class Traveller:
     """Who travels and with what: the profile the requirements are checked against.
 
     ``documents`` is the set of document ids held, or None for "every document the
-    route asks for" (``--has all``); ``carrying`` lists items such as ``drone``.
+    route asks for" (``--has all``); ``carrying`` lists items such as ``drone``;
+    ``rhythm`` is the traveller's day (quiet hours, daylight, hours at the wheel).
     """
 
     mode: Mode = Mode.own_car
     documents: frozenset[str] | None = None
     carrying: frozenset[str] = field(default_factory=frozenset)
+    rhythm: Rhythm = field(default_factory=Rhythm)
 
     def holds(self, document: str) -> bool:
         """True when the traveller holds ``document``."""
@@ -105,6 +128,8 @@ class Plan:
     warnings: list[str]
     blockers: list[Blocker]
     advice: list[Advice]
+    needs: tuple[Need, ...] = ()  # what the route asks of the traveller, up front
+    suggestions: tuple[str, ...] = ()  # when no plan fits the traveller's day: what would, and when it arrives
     distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
     observations: tuple[StageCalibration, ...] = ()  # stages whose times were learned from crossing reports
 
@@ -134,6 +159,8 @@ class Plan:
         return {
             "from": self.origin,
             "to": self.destination,
+            "needs": [n.as_json() for n in self.needs],
+            "missing": [n.document for n in self.needs if not n.held],
             "via": self.via,
             "direction": self.direction,
             "mode": self.traveller.mode.value,
@@ -156,8 +183,15 @@ class Plan:
             ],
             "warnings": self.warnings,
             "blockers": [{"stage": b.stage, "reason": b.reason, "source": b.source} for b in self.blockers],
+            "suggestions": list(self.suggestions),
             "advice": [
-                {"stage": a.stage, "kind": a.kind, "text": a.text, "source": a.source, **({"note": a.note} if a.note else {})}
+                {
+                    "stage": a.stage,
+                    "kind": a.kind,
+                    "text": a.text,
+                    "source": a.source,
+                    **({"note": a.note} if a.note else {}),
+                }
                 for a in self.advice
             ],
             **({"distribution": self.distribution.as_json()} if self.distribution is not None else {}),

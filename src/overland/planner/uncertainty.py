@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,7 @@ class ArrivalDistribution:
     seed: int
     arrive: tuple[datetime | None, datetime | None, datetime | None]  # P10, P50, P90 in the destination's clock
     hours: Quantiles  # door to door
-    p_gate_same_day: float | None  # passing the gate on the day you reach it (None: no gate on the route)
+    p_gate_same_day: float | None  # through the gate the day the plan does (None: no gate on the route)
     p_closed_day: float  # held over a weekend, holiday or announced closure
     p_after_dark: float  # arriving after dark
     p_no_opening: float  # no opening within the horizon
@@ -68,13 +69,17 @@ class ArrivalDistribution:
         return {
             "samples": self.samples,
             "seed": self.seed,
-            "arrive": dict(zip(("p10", "p50", "p90"), (a.isoformat() if a else None for a in self.arrive), strict=True)),
+            "arrive": dict(
+                zip(("p10", "p50", "p90"), (a.isoformat() if a else None for a in self.arrive), strict=True)
+            ),
             "door_to_door_hours": self.hours.as_json(),
             "p_gate_same_day": _round(self.p_gate_same_day),
             "p_held_over_closed_day": _round(self.p_closed_day),
             "p_arrive_after_dark": _round(self.p_after_dark),
             "p_no_opening": _round(self.p_no_opening),
-            "stages": [{"stage": s.stage, "p_wait": _round(s.p_wait), "wait_hours": s.hours.as_json()} for s in self.stages],
+            "stages": [
+                {"stage": s.stage, "p_wait": _round(s.p_wait), "wait_hours": s.hours.as_json()} for s in self.stages
+            ],
             "inputs": [vars(i) for i in self.inputs],
         }
 
@@ -90,17 +95,25 @@ def quantiles(values: np.ndarray, levels=LEVELS) -> list[float | None]:
     return [float(v) if np.isfinite(v) else None for v in found]
 
 
-def summarise(samples: Samples, *, seed: int, destination_zone, darkness=None) -> ArrivalDistribution:
-    """Summarise a Monte Carlo walk. ``darkness`` is the destination's :class:`~overland.timing.daylight.Darkness`."""
+def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: Any = None,
+              planned_gate: float | None = None) -> ArrivalDistribution:  # fmt: skip
+    """Summarise a Monte Carlo walk. ``darkness`` is the destination's :class:`~overland.timing.daylight.Darkness`;
+    ``planned_gate`` when the plan passes the gate (the samples passing it that day are counted)."""
     arrive, depart = samples.arrive, samples.depart
     n = arrive.size
     arrive_q = quantiles(arrive)
-    hours = Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles((arrive - depart))])
+    hours = Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles(arrive - depart)])
     gate = gate_of(samples.program)
     p_gate = None
     if gate is not None:
         stage = samples.stages[gate]
-        p_gate = float(same_local_day(samples.program.checks[gate].zone, stage.reached, stage.processed).mean())
+        zone = samples.program.checks[gate].zone
+        if planned_gate is not None:
+            planned = np.full(stage.processed.shape, planned_gate)
+            p_gate = float(same_local_day(zone, planned, stage.processed).mean())
+        else:
+            set_out = samples.set_out if samples.set_out is not None else stage.reached
+            p_gate = float(same_local_day(zone, set_out, stage.processed).mean())
     p_dark = 0.0
     finite = arrive[~np.isnan(arrive)]
     if darkness is not None and finite.size:
@@ -108,18 +121,30 @@ def summarise(samples: Samples, *, seed: int, destination_zone, darkness=None) -
     stages = []
     for stage in samples.stages:
         wait = stage.start - stage.reached
-        stages.append(StageWait(stage.node, float((wait > 0).sum() / n),
-                                Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles(wait)])))
+        stages.append(
+            StageWait(
+                stage.node,
+                float((wait > 0).sum() / n),
+                Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles(wait)]),
+            )
+        )
     inputs = []
     for op in samples.program.checks:
         if op.processing is not None and not isinstance(op.processing.value, int | float):
-            inputs.append(Input(op.node, "processing", f"{op.duration_dist.describe()} min", op.processing.claim.status))
+            inputs.append(
+                Input(op.node, "processing", f"{op.duration_dist.describe()} min", op.processing.claim.status)
+            )
         for delay, dist in zip(op.stage.opening_delays, op.delay_dists, strict=True):
             at = f" at {delay.opens_at}" if delay.opens_at else ""
             inputs.append(Input(op.node, f"opening delay{at}", f"{dist.describe()} min", delay.minutes.claim.status))
     return ArrivalDistribution(
         samples=n, seed=seed,
-        arrive=tuple(datetime.fromtimestamp(round(q), destination_zone) if q is not None else None for q in arrive_q),
+        arrive=(_moment(arrive_q[0], destination_zone), _moment(arrive_q[1], destination_zone),
+                _moment(arrive_q[2], destination_zone)),
         hours=hours, p_gate_same_day=p_gate, p_closed_day=float(samples.closed_day.sum() / n),
         p_after_dark=p_dark, p_no_opening=float(np.isnan(arrive).sum() / n), stages=stages, inputs=inputs,
     )  # fmt: skip
+
+
+def _moment(t: float | None, zone: Any) -> datetime | None:
+    return datetime.fromtimestamp(round(t), zone) if t is not None else None

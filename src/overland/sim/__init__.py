@@ -15,5 +15,6 @@ The pure core: no I/O, no printing, no clock. Parameters come in as a
 - :mod:`~overland.sim.capacity` — how many trains a day a terminal takes; the smallest configuration for a target
 - :mod:`~overland.sim.corridor` — terminals side by side, routing between them, what a closure does
 - :mod:`~overland.sim.runner` — replications and their seeds
+- :mod:`~overland.sim.grid` — a sweep's grid: the parameters varied, their values and points
 - :mod:`~overland.sim.queueing` — Erlang C and Little's law, to validate the model
 """

@@ -61,7 +61,7 @@ def parse_spans(spans: list[str]) -> tuple[tuple[float, float], ...]:
             raise ValueError(msg)
         parsed.append((start, end))
     parsed.sort()
-    for (_, end), (start, _) in zip(parsed, parsed[1:]):
+    for (_, end), (start, _) in zip(parsed, parsed[1:], strict=False):
         if start < end:
             msg = f"working spans overlap: {spans}"
             raise ValueError(msg)
@@ -257,7 +257,9 @@ class TerminalParams:
     release: Distribution | None = None
     crane_policy: str = "stay-with-train"
 
-    def with_config(self, *, cranes: int | None = None, standard: int | None = None, broad: int | None = None) -> TerminalParams:
+    def with_config(
+        self, *, cranes: int | None = None, standard: int | None = None, broad: int | None = None
+    ) -> TerminalParams:
         """The same terminal with another number of cranes or tracks."""
         tracks = dict(self.tracks)
         if standard is not None:
@@ -268,9 +270,7 @@ class TerminalParams:
 
     def offered_tons_per_year(self) -> float:
         """The tons a year the arrivals bring on average."""
-        return sum(
-            f.trains_per_year() * f.boxes.mean() * self.teu_per_box * self.tons_per_teu for f in self.flows
-        )
+        return sum(f.trains_per_year() * f.boxes.mean() * self.teu_per_box * self.tons_per_teu for f in self.flows)
 
     def with_tons_per_year(self, tons: float) -> TerminalParams:
         """The same terminal with every flow's arrivals scaled so they bring ``tons`` a year."""

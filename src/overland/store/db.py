@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from overland.errors import OverlandError
+from overland.errors import StoreError
 from overland.store.location import database_url, is_sqlite, shown, sqlite_path
 from overland.store.schema import REVISION
 
@@ -36,12 +36,6 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_MS = 15_000
 MIGRATION_LOCK = 0x6F766C64  # "ovld": the advisory lock key of the migrations on PostgreSQL
 WRITE = "overland_write"
-
-
-class StoreError(OverlandError):
-    """The database cannot be opened, migrated or written (exit 1)."""
-
-    exit_code = 1
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -141,7 +135,9 @@ class Store:
         """The newest revision of the shipped migrations."""
         from alembic.script import ScriptDirectory
 
-        return ScriptDirectory.from_config(alembic_config()).get_current_head()
+        head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+        assert head is not None  # the package ships its migrations
+        return head
 
     def upgrade(self, revision: str = "head") -> None:
         """Migrate up to ``revision`` (default: the newest)."""

@@ -38,13 +38,15 @@ def database_url(url: str | None = None) -> str:
     if match is None:
         return f"sqlite:///{Path(text).expanduser().resolve()}"
     scheme = match.group("scheme").lower()
-    rest = text[match.end():]
+    rest = text[match.end() :]
     if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
         return f"postgresql+psycopg://{rest}"
     if scheme in ("sqlite", "sqlite+pysqlite"):
         return f"sqlite://{rest}"
-    msg = (f"{ENV}: {scheme}:// is not supported: give postgresql://USER:PASSWORD@HOST:PORT/DB, "
-           f"sqlite:///PATH, or nothing for {default_path()}")
+    msg = (
+        f"{ENV}: {scheme}:// is not supported: give postgresql://USER:PASSWORD@HOST:PORT/DB, "
+        f"sqlite:///PATH, or nothing for {default_path()}"
+    )
     raise InputError(msg)
 
 

@@ -15,13 +15,12 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from overland.errors import InputError, UnknownIdError
 from overland.model.crossing import Mode
-from overland.model.report import ReportIn
-from overland.planner.calibration import Observation
+from overland.model.report import Observation, ReportIn
 from overland.store.schema import Report, ReportStage, Token
 
 TOKEN_PREFIX = "ovl_"
@@ -81,7 +80,9 @@ def tokens(session: Session) -> list[tuple[Token, int]]:
     return [(t, counts.get(t.id, 0)) for t in session.scalars(select(Token).order_by(Token.id))]
 
 
-def retry_after(session: Session, token: Token, *, limit: int, now: datetime, window: timedelta = timedelta(hours=1)) -> int:
+def retry_after(
+    session: Session, token: Token, *, limit: int, now: datetime, window: timedelta = timedelta(hours=1)
+) -> int:
     """0 when ``token`` may submit another report; else the seconds until it may (``limit`` per ``window``)."""
     since = now - window
     query = select(Report.created_at).where(Report.token_id == token.id, Report.created_at > since)
@@ -200,6 +201,19 @@ def observations(
             continue
         found.append(Observation(crossing_id, stage_id, Mode(mode_text), day, processing, wait, started, finished))
     return found
+
+
+def fingerprint(session: Session) -> tuple[int, int, int, int]:
+    """What changes whenever the visible reports change: a report added, deleted, hidden or shown again."""
+    hidden = case((Report.hidden.is_(True), 1), else_=0)
+    query = select(
+        func.count(),
+        func.coalesce(func.max(Report.id), 0),
+        func.coalesce(func.sum(hidden), 0),
+        func.coalesce(func.sum(hidden * Report.id), 0),
+    )
+    count, top, hidden_count, hidden_ids = session.execute(query.select_from(Report)).one()
+    return int(count), int(top), int(hidden_count), int(hidden_ids)
 
 
 def outcomes(session: Session, *, crossing: str, stage: str) -> Counter[str]:

@@ -8,7 +8,7 @@ The migrations in ``migrations/versions`` create exactly these tables (a test co
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import (
     Boolean,
@@ -51,10 +51,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None or value.utcoffset() is None:
             msg = f"time {value.isoformat()} has no UTC offset: the store keeps aware times only"
             raise ValueError(msg)
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        return value.replace(tzinfo=timezone.utc) if value is not None else None
+        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 class Base(DeclarativeBase):
@@ -89,7 +89,9 @@ class Report(Base):
     day: Mapped[date] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    token_id: Mapped[int | None] = mapped_column(ForeignKey("tokens.id", ondelete="RESTRICT"), nullable=True, index=True)
+    token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tokens.id", ondelete="RESTRICT"), nullable=True, index=True
+    )
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 

@@ -6,12 +6,16 @@ than that gives wrong times, so zoneinfo is pointed at the `tzdata` package only
 
 from __future__ import annotations
 
+import re
 import zoneinfo
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
 import tzdata
+
+from overland.errors import InputError
+from overland.limits import EARLIEST, LATEST, TIME_RANGE
 
 MIN_TZDATA = "2024a"
 BEIJING = "Asia/Shanghai"
@@ -53,14 +57,6 @@ def tzdata_version() -> str:
     return tzdata.IANA_VERSION
 
 
-def to_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC datetime; a naive datetime is refused."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        msg = f"time {moment.isoformat()} has no UTC offset"
-        raise ValueError(msg)
-    return moment.astimezone(timezone.utc)
-
-
 def in_zone(moment: datetime, name: str) -> datetime:
     """``moment`` shown in the clock ``name``."""
     return moment.astimezone(zone(name))
@@ -75,3 +71,76 @@ def offset_label(moment: datetime) -> str:
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+_ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+CLOCK_NAMES = {
+    "Asia/Shanghai": "Beijing time",
+    "Asia/Bishkek": "Kyrgyz time",
+    "Asia/Almaty": "Kazakh time",
+}
+
+
+def clock_of(moment: datetime) -> str:
+    """The IANA name of the clock an aware ``moment`` is shown in (its zone's key)."""
+    key = getattr(moment.tzinfo, "key", None)
+    if key is None:
+        msg = f"time {moment.isoformat()} is not in a named clock"
+        raise ValueError(msg)
+    return str(key)
+
+
+def clock_name(clock: str) -> str:
+    """How people call a clock ("Beijing time"), or the zone name."""
+    return CLOCK_NAMES.get(clock, clock)
+
+
+def parse_time(
+    text: str, *, clock: str | None = None, hint_clock: str | None = None, where: str | None = None, how: str = ""
+) -> datetime:
+    """``text`` (ISO 8601) as an aware time: with its own UTC offset, or read in ``clock``.
+
+    The one reader of times typed by people, used by every adapter. Errors are an
+    :class:`~overland.errors.InputError` in one wording: ``time '...' is not ISO 8601``,
+    ``time '...' has no UTC offset`` (``hint_clock`` names the clock the time most likely
+    means, kept at the place ``where``; ``how`` says how else the caller may give a clock) or
+    ``time '...' is out of range``.
+    """
+    text = text.strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        if _ISO_SHAPE.match(text):
+            msg = f"time {text!r} is not a time of the calendar ({error}): write e.g. 2026-11-27T12:30+08:00"
+        else:
+            msg = f"time {text!r} is not ISO 8601: write e.g. 2026-11-27T12:30+08:00"
+        raise InputError(msg) from None
+    if moment.tzinfo is None:
+        if clock is None:
+            example = f"{moment:%Y-%m-%dT%H:%M}"
+            hint = ""
+            if hint_clock:
+                offset = offset_label(moment.replace(tzinfo=zone(hint_clock)))
+                hint = f" ({where} keeps {hint_clock}, {offset})" if where else f" ({hint_clock} is {offset})"
+            msg = (
+                f"time {text!r} has no UTC offset: say which clock you mean, e.g. {example}+08:00 "
+                f"for Beijing time or +06:00 for Kyrgyz time{hint}{how}"
+            )
+            raise InputError(msg)
+        try:
+            moment = moment.replace(tzinfo=zone(clock))
+        except ValueError as error:
+            raise InputError(str(error)) from None
+    return in_range(moment, text)
+
+
+def in_range(moment: datetime, text: str | None = None) -> datetime:
+    """``moment`` when the calendars cover it (1970 to 2100); an :class:`InputError` otherwise."""
+    try:
+        inside = EARLIEST <= moment < LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        msg = f"time {text or moment.isoformat()!r} is out of range: give a time {TIME_RANGE}"
+        raise InputError(msg)
+    return moment

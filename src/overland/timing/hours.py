@@ -1,7 +1,7 @@
 """Weekly hours in OpenStreetMap ``opening_hours`` syntax, read by opening-hours-py.
 
 Only the weekly pattern comes from here. Public holidays, weekends of whole
-countries and announced closures are applied by :mod:`overland.timing.windows`,
+countries and announced closures are applied by :mod:`overland.planner.schedule`,
 because opening-hours-py's own holiday calendars (``PH``) are wrong for China and
 missing for Kyrgyzstan.
 """
@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
-from opening_hours import OpeningHours, ParserError, State
+from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
 
 from overland.timing.clocks import zone
 
@@ -49,9 +49,7 @@ def open_intervals(text: str, clock: str, start: datetime, end: datetime) -> lis
     local_start = start.astimezone(zone(clock))
     local_end = end.astimezone(zone(clock))
     return [
-        (a, b)
-        for a, b, state, _comment in hours.intervals(local_start, local_end)
-        if state == State.OPEN and b > a
+        (a, b) for a, b, state, _comment in hours.intervals(local_start, local_end) if state == State.OPEN and b > a
     ]
 
 
@@ -63,12 +61,15 @@ def day_spans(text: str, clock: str, day: date) -> list[tuple[datetime, datetime
 
 
 def format_spans(spans: list[tuple[datetime, datetime]], clock: str) -> str:
-    """Spans as ``HH:MM-HH:MM, ...`` in ``clock`` (``24:00`` for a midnight end, ``+1d`` past it)."""
+    """Spans as ``HH:MM-HH:MM, ...`` in ``clock`` (``24:00`` for a midnight end); a span that runs over
+    midnight in that clock names its days (``Mon 22:00-Tue 21:00``)."""
     tz = zone(clock)
     parts = []
     for start, end in spans:
         a, b = start.astimezone(tz), end.astimezone(tz)
         days = (b.date() - a.date()).days
-        b_text = "24:00" if days == 1 and b.time() == time(0) else b.strftime("%H:%M") + (f" (+{days}d)" if days else "")
-        parts.append(f"{a:%H:%M}-{b_text}")
+        if days == 0 or (days == 1 and b.time() == time(0)):
+            parts.append(f"{a:%H:%M}-{'24:00' if days else f'{b:%H:%M}'}")
+        else:
+            parts.append(f"{a:%a %H:%M}-{b:%a %H:%M}")
     return ", ".join(parts) if parts else "closed"

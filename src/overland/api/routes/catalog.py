@@ -5,31 +5,36 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from overland.api import problems
-from overland.api.deps import JSONBytes, cached_json, get_catalog
-from overland.api.schemas import DAY_PATTERN, FIRST_DAY, LAST_DAY, CrossingOut, CrossingRow, PlaceOut
+from overland.api.deps import JSONBytes, ServiceDep, cached_json
+from overland.api.schemas import (
+    DAY_PATTERN,
+    FIRST_DAY,
+    LAST_DAY,
+    CrossingOut,
+    CrossingRow,
+    PlaceOut,
+)
 from overland.errors import UnknownIdError
 from overland.io.views import crossing_view, crossings_view, places_view
-from overland.model.catalog import Catalog
 
 router = APIRouter(prefix="/api", tags=["data"])
-CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
 @router.get("/places", response_model=dict[str, PlaceOut], summary="The places, keyed by id")
-async def places(catalog: CatalogDep) -> Response:
+async def places(request: Request, service: ServiceDep) -> Response:
     """Every place: names in English and local scripts, country, coordinates, elevation, clock,
     lodging, and for each value its source and status (`sourced`, `derived`, `assumed`)."""
-    return JSONBytes(cached_json(catalog, "places", lambda: places_view(catalog)))
+    return JSONBytes(cached_json(request, "places", lambda: places_view(service.catalog)))
 
 
 @router.get("/crossings", response_model=list[CrossingRow], summary="The crossings")
-async def crossings(catalog: CatalogDep) -> Response:
+async def crossings(request: Request, service: ServiceDep) -> Response:
     """Each crossing with its countries, border place and the stages of each direction in order."""
-    return JSONBytes(cached_json(catalog, "crossings", lambda: crossings_view(catalog)))
+    return JSONBytes(cached_json(request, "crossings", lambda: crossings_view(service.catalog)))
 
 
 @router.get(
@@ -37,20 +42,24 @@ async def crossings(catalog: CatalogDep) -> Response:
     responses=problems.responses(404, 422),
 )  # fmt: skip
 async def crossing(
-    catalog: CatalogDep,
+    request: Request,
+    service: ServiceDep,
     crossing_id: Annotated[str, Path(max_length=64, description="Crossing id, e.g. torugart.", examples=["torugart"])],
     on: Annotated[
         str | None,
-        Query(pattern=DAY_PATTERN, examples=["2026-11-25"],
-              description=f"Show the hours as on the first Wednesday from this day (YYYY-MM-DD), {FIRST_DAY} to "
-                          f"{LAST_DAY} (default: today)."),
+        Query(
+            pattern=DAY_PATTERN,
+            examples=["2026-11-25"],
+            description=f"Show the hours as on the first Wednesday from this day (YYYY-MM-DD), {FIRST_DAY} to "
+            f"{LAST_DAY} (default: today).",
+        ),
     ] = None,
 ) -> Response:
     """Stages, directions, documents, rules, announced closures and figures, every value with its
     source; and each direction's stages with their hours on a working day in the stage's clock and
     in the clock of the country you come from."""
     try:
-        day = date.fromisoformat(on) if on else date.today()
+        day = date.fromisoformat(on) if on else service.today()
     except ValueError:
         msg = f"on {on!r} is not a day of the calendar: write e.g. 2026-11-25"
         raise problems.ProblemError(422, "Invalid input", msg, kind="invalid-input") from None
@@ -58,7 +67,9 @@ async def crossing(
         msg = f"on {day.isoformat()} is out of range: give a day from {FIRST_DAY} to {LAST_DAY}"
         raise problems.ProblemError(422, "Invalid input", msg, kind="invalid-input")
     try:
-        found = catalog.crossing(crossing_id)
+        found = service.catalog.crossing(crossing_id)
     except UnknownIdError as error:
         raise problems.unknown_id(error, status=404) from None
-    return JSONBytes(cached_json(catalog, ("crossing", crossing_id, day), lambda: crossing_view(catalog, found, day)))
+    return JSONBytes(
+        cached_json(request, ("crossing", crossing_id, day), lambda: crossing_view(service.catalog, found, day))
+    )

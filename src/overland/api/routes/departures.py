@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
-from starlette.concurrency import run_in_threadpool
+from fastapi import APIRouter
 from starlette.responses import Response
 
-from overland import facade
 from overland.api import problems
-from overland.api.deps import JSONBytes, get_catalog
+from overland.api.deps import JSONBytes, ServiceDep
 from overland.api.routes.plans import aware
-from overland.api.schemas import MAX_WHEN_DAYS, WhenOut, WhenRequest
-from overland.errors import InputError
-from overland.model.catalog import Catalog
+from overland.api.schemas import WhenOut, WhenRequest
 
 router = APIRouter(prefix="/api", tags=["plans"])
 
 
-@router.post("/when", response_model=WhenOut, summary="When to leave: the best departures in a span",
-             responses=problems.responses(400, 413, 422))
-async def when(body: WhenRequest, catalog: Annotated[Catalog, Depends(get_catalog)]) -> Response:
+@router.post(
+    "/when",
+    response_model=WhenOut,
+    summary="When to leave: the best departures in a span",
+    responses=problems.responses(400, 413, 422),
+)
+def when(body: WhenRequest, service: ServiceDep) -> Response:
     """For each departure from `start` to `end` every `every_minutes`: the P50 arrival, the arrival
     at `confidence` and, with `arrive_by`, the chance of arriving by it; the best departures and the
     latest that still arrives by the target with at least that chance. The same `seed`, the same figures."""
     start, end = aware(body.start, body.clock, "start"), aware(body.end, body.clock, "end")
     target = aware(body.arrive_by, body.clock, "arrive_by") if body.arrive_by else None
-    if (end - start).total_seconds() > MAX_WHEN_DAYS * 86400:
-        msg = f"the span is more than {MAX_WHEN_DAYS} days: ask for a shorter one"
-        raise InputError(msg)
-    result = await run_in_threadpool(
-        facade.when, body.origin, body.destination, start, end, every_minutes=body.every_minutes,
+    result = service.when(
+        body.origin, body.destination, start, end, every_minutes=body.every_minutes,
         samples=body.samples, seed=body.seed, confidence=body.confidence, arrive_by=target, via=body.via,
-        mode=body.mode.value, documents=body.documents, carrying=list(body.carrying), catalog=catalog,
+        mode=body.mode.value, documents=body.documents, carrying=list(body.carrying),
     )  # fmt: skip
     return JSONBytes(result.as_json())

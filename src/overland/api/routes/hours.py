@@ -6,17 +6,16 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from starlette.responses import Response
 
 from overland.api import problems
-from overland.api.deps import JSONBytes, get_catalog
-from overland.api.schemas import QUERY_TIME_PATTERN, TIME_RANGE, ScheduleOut, check_moment
-from overland.errors import UnknownIdError
-from overland.facade import MAX_DAYS
-from overland.facade import hours as stage_hours
+from overland.api.deps import JSONBytes, ServiceDep
+from overland.api.schemas import QUERY_TIME_PATTERN, ScheduleOut
+from overland.errors import InputError, UnknownIdError
 from overland.io.views import schedule_view
-from overland.model.catalog import Catalog
+from overland.limits import MAX_HOURS_DAYS, TIME_RANGE
+from overland.timing.clocks import parse_time
 
 router = APIRouter(prefix="/api", tags=["hours"])
 # "2026-11-27T12:30 08:00": a '+' left unescaped in a query string arrives as a space.
@@ -25,15 +24,9 @@ _PLUS_AS_SPACE = re.compile(r" ([0-9]{2}:[0-9]{2})$")
 
 def parse_moment(text: str, *, name: str, clock: str) -> datetime:
     """An ISO 8601 time with its UTC offset, or a 422 problem saying what to write."""
-    text = _PLUS_AS_SPACE.sub(r"+\1", text)
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        msg = f"{name} {text!r} is not an ISO 8601 time: write e.g. 2026-11-27T12:30+08:00"
-        raise problems.ProblemError(422, "Invalid input", msg, kind="invalid-input") from None
-    try:
-        return check_moment(moment, clock_hint=f"; this stage keeps {clock}")
-    except ValueError as error:
+        return parse_time(_PLUS_AS_SPACE.sub(r"+\1", text), hint_clock=clock)
+    except InputError as error:
         raise problems.ProblemError(422, "Invalid input", f"{name}: {error}", kind="invalid-input") from None
 
 
@@ -42,23 +35,28 @@ def parse_moment(text: str, *, name: str, clock: str) -> datetime:
     responses=problems.responses(404, 422),
 )  # fmt: skip
 def hours(
-    catalog: Annotated[Catalog, Depends(get_catalog)],
+    service: ServiceDep,
     crossing: Annotated[str, Path(max_length=64, description="Crossing id, e.g. torugart.", examples=["torugart"])],
     stage: Annotated[str, Path(max_length=64, description="Stage id, e.g. gate.", examples=["gate"])],
     start: Annotated[
         str,
-        Query(alias="from", max_length=64, pattern=QUERY_TIME_PATTERN, examples=["2026-11-27T12:30+08:00"],
-              description=f"ISO 8601 time with its UTC offset, {TIME_RANGE}, e.g. 2026-11-27T12:30+08:00 "
-                          "(escape the '+' as %2B)."),
+        Query(
+            alias="from",
+            max_length=64,
+            pattern=QUERY_TIME_PATTERN,
+            examples=["2026-11-27T12:30+08:00"],
+            description=f"ISO 8601 time with its UTC offset, {TIME_RANGE}, e.g. 2026-11-27T12:30+08:00 "
+            "(escape the '+' as %2B).",
+        ),
     ],
-    days: Annotated[int, Query(ge=1, le=MAX_DAYS, description=f"How many days, 1 to {MAX_DAYS}.")] = 7,
+    days: Annotated[int, Query(ge=1, le=MAX_HOURS_DAYS, description=f"How many days, 1 to {MAX_HOURS_DAYS}.")] = 7,
 ) -> Response:
     """The open windows from a moment on, in the stage's clock, and for each closed day why:
     the weekend of which country, the holiday's name and country, or the closure notice."""
     try:
-        _, _, found = catalog.stage(f"{crossing}/{stage}")
+        _, _, found = service.catalog.stage(f"{crossing}/{stage}")
     except UnknownIdError as error:
         raise problems.unknown_id(error, status=404) from None
     moment = parse_moment(start, name="from", clock=found.clock.value)
-    schedule = stage_hours(f"{crossing}/{stage}", moment, days=days, catalog=catalog)
+    schedule = service.hours(f"{crossing}/{stage}", moment, days=days)
     return JSONBytes(schedule_view(schedule))

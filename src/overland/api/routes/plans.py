@@ -3,75 +3,53 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from starlette.responses import Response
 
-from overland import facade
 from overland.api import problems
-from overland.api.deps import JSONBytes, get_catalog
-from overland.api.schemas import CompareOut, PlanOut, PlanRequest, TripRequest, check_moment
+from overland.api.deps import JSONBytes, ServiceDep
+from overland.api.schemas import CompareOut, PlanOut, PlanRequest, TripRequest
+from overland.errors import InputError, UnknownIdError
 from overland.io.exports import route_points, to_geojson, to_gpx, to_ics
 from overland.io.views import compare_view
 from overland.model.catalog import Catalog
-from overland.planner.search import clock_name
 from overland.planner.trip import Plan
-from overland.timing.clocks import zone
+from overland.service import Overland
+from overland.timing.clocks import clock_name, clock_of, parse_time, zone
 
 router = APIRouter(prefix="/api", tags=["plans"])
-CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 BAD_INPUT = problems.responses(400, 413, 422)
 
 
-def _invalid(detail: str) -> problems.ProblemError:
-    return problems.ProblemError(422, "Invalid input", detail, kind="invalid-input")
-
-
-def aware(text: str, clock: str | None, name: str, *, hint: str = "") -> datetime:
+def aware(
+    text: str, clock: str | None, name: str, *, hint_clock: str | None = None, where: str | None = None
+) -> datetime:
     """``text`` as an aware time: with its own offset, or read in ``clock`` (a 422 problem otherwise)."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        if clock is None:
-            msg = (f"{name} {moment.isoformat()} has no UTC offset: add it (e.g. +06:00 for Kyrgyz time) "
-                   f"or say its clock in 'clock'{hint}")
-            raise _invalid(msg)
-        try:
-            moment = moment.replace(tzinfo=zone(clock))
-        except ValueError as error:
-            raise _invalid(f"clock: {error}") from None
     try:
-        return check_moment(moment)
-    except ValueError as error:
-        raise _invalid(f"{name}: {error}") from None
+        return parse_time(text, clock=clock, hint_clock=hint_clock, where=where, how=", or give its clock in 'clock'")
+    except InputError as error:
+        raise problems.ProblemError(422, "Invalid input", f"{name}: {error}", kind="invalid-input") from None
 
 
 def depart_of(request: TripRequest, catalog: Catalog) -> datetime:
     """The departure with its UTC offset: as given, or read in ``clock``."""
-    hint = f" ({request.origin} keeps {catalog.clock_of(request.origin)})" if request.origin in catalog.places else ""
-    return aware(request.depart, request.clock, "depart", hint=hint)
+    try:
+        origin: str | None = catalog.place_id(request.origin)
+    except UnknownIdError:
+        origin = None  # the plan says so, with suggestions
+    hint = catalog.clock_of(origin) if origin is not None else None
+    return aware(request.depart, request.clock, "depart", hint_clock=hint, where=origin)
 
 
-def make_plan(request: PlanRequest, catalog: Catalog) -> Plan:
+def make_plan(request: PlanRequest, service: Overland) -> Plan:
     """The plan a request asks for (errors become 422 problems)."""
-    return facade.plan(
-        request.origin, request.destination, depart_of(request, catalog), via=request.via,
+    return service.plan(
+        request.origin, request.destination, depart_of(request, service.catalog), via=request.via,
         mode=request.travel_mode(), documents=request.documents, carrying=list(request.carrying),
-        samples=request.samples, seed=request.seed, catalog=catalog,
+        samples=request.samples, seed=request.seed,
     )  # fmt: skip
-
-
-_NAMES: dict[int, tuple[Catalog, dict[str, str]]] = {}
-
-
-def _node_names(catalog: Catalog) -> dict[str, str]:
-    """The readable name of every place and stage of ``catalog``, worked out once."""
-    kept = _NAMES.get(id(catalog))
-    if kept is None or kept[0] is not catalog:
-        nodes = [*catalog.places, *(f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages)]
-        kept = (catalog, {node: catalog.node_name(node) for node in nodes})
-        _NAMES[id(catalog)] = kept
-    return kept[1]
 
 
 def plan_view(plan: Plan, catalog: Catalog) -> dict[str, Any]:
@@ -79,13 +57,12 @@ def plan_view(plan: Plan, catalog: Catalog) -> dict[str, Any]:
     view = plan.as_json()
     home = plan.home_clock
     home_zone = zone(home)
-    names = _node_names(catalog)
 
     def name(node: str | None) -> str:
-        return "" if node is None else names.get(node) or catalog.node_name(node)
+        return "" if node is None else catalog.node_name(node)
 
     for shown, event in zip(view["events"], plan.events, strict=True):
-        clock = event.start.tzinfo.key
+        clock = clock_of(event.start)
         shown["name"] = name(event.stage or event.place)
         shown["clock"] = clock
         shown["clock_name"] = clock_name(clock)
@@ -104,22 +81,22 @@ def plan_view(plan: Plan, catalog: Catalog) -> dict[str, Any]:
 
 
 @router.post("/plan", response_model=PlanOut, summary="Plan a trip door to door", responses=BAD_INPUT)
-async def plan(body: PlanRequest, catalog: CatalogDep) -> Response:
+def plan(body: PlanRequest, service: ServiceDep) -> Response:
     """When each stage opens, where you wait and sleep, in the local clock and in your home clock;
     the stage that would turn you back and why (`complete` false, `arrive` null); advice with sources.
 
     A plan a stage blocks is still a plan: it is answered 200 with its `blockers`."""
-    return JSONBytes(plan_view(make_plan(body, catalog), catalog))
+    return JSONBytes(plan_view(make_plan(body, service), service.catalog))
 
 
 def _filename(plan: Plan, extension: str) -> str:
     return f"overland-{plan.origin}-{plan.destination}-{plan.depart:%Y%m%dT%H%M}.{extension}"
 
 
-def _export(body: PlanRequest, catalog: Catalog, write: Any, media_type: str, extension: str) -> Response:
-    result = make_plan(body, catalog)
+def _export(body: PlanRequest, service: Overland, write: Any, media_type: str, extension: str) -> Response:
+    result = make_plan(body, service)
     headers = {"Content-Disposition": f'attachment; filename="{_filename(result, extension)}"'}
-    return Response(write(result, catalog), media_type=media_type, headers=headers)
+    return Response(write(result, service.catalog), media_type=media_type, headers=headers)
 
 
 def _text_response(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
@@ -127,31 +104,43 @@ def _text_response(media_type: str, what: str) -> dict[int | str, dict[str, Any]
     return {200: {"description": what, "content": {media_type: {"schema": schema}}}, **BAD_INPUT}
 
 
-@router.post("/plan/ics", summary="A plan as a calendar (ICS)", response_class=Response,
-             responses=_text_response("text/calendar", "iCalendar, one event per step in its own time zone."))
-async def plan_ics(body: PlanRequest, catalog: CatalogDep) -> Response:
+@router.post(
+    "/plan/ics",
+    summary="A plan as a calendar (ICS)",
+    response_class=Response,
+    responses=_text_response("text/calendar", "iCalendar, one event per step in its own time zone."),
+)
+def plan_ics(body: PlanRequest, service: ServiceDep) -> Response:
     """The plan as an iCalendar file: one event per step that takes time, each in its own clock."""
-    return _export(body, catalog, to_ics, "text/calendar", "ics")
+    return _export(body, service, to_ics, "text/calendar", "ics")
 
 
-@router.post("/plan/gpx", summary="A plan as a route (GPX)", response_class=Response,
-             responses=_text_response("application/gpx+xml", "GPX 1.1: the route and a waypoint at each stop."))
-async def plan_gpx(body: PlanRequest, catalog: CatalogDep) -> Response:
+@router.post(
+    "/plan/gpx",
+    summary="A plan as a route (GPX)",
+    response_class=Response,
+    responses=_text_response("application/gpx+xml", "GPX 1.1: the route and a waypoint at each stop."),
+)
+def plan_gpx(body: PlanRequest, service: ServiceDep) -> Response:
     """The plan as a GPX 1.1 route through the places and checkpoints, with a waypoint at each."""
-    return _export(body, catalog, to_gpx, "application/gpx+xml", "gpx")
+    return _export(body, service, to_gpx, "application/gpx+xml", "gpx")
 
 
-@router.post("/plan/geojson", summary="A plan as a map layer (GeoJSON)", response_class=Response,
-             responses=_text_response("application/geo+json", "RFC 7946 FeatureCollection: the route and its stops."))
-async def plan_geojson(body: PlanRequest, catalog: CatalogDep) -> Response:
+@router.post(
+    "/plan/geojson",
+    summary="A plan as a map layer (GeoJSON)",
+    response_class=Response,
+    responses=_text_response("application/geo+json", "RFC 7946 FeatureCollection: the route and its stops."),
+)
+def plan_geojson(body: PlanRequest, service: ServiceDep) -> Response:
     """The plan as a GeoJSON FeatureCollection (RFC 7946): the route line and a point per stop."""
-    return _export(body, catalog, to_geojson, "application/geo+json", "geojson")
+    return _export(body, service, to_geojson, "application/geo+json", "geojson")
 
 
 @router.post("/compare", response_model=CompareOut, summary="The crossings side by side", responses=BAD_INPUT)
-async def compare(body: TripRequest, catalog: CatalogDep) -> Response:
+def compare(body: TripRequest, service: ServiceDep) -> Response:
     """One plan per crossing joining the two places (every document held), best first:
     arrival, hours door to door, nights, waiting, blockers."""
-    depart = depart_of(body, catalog)
-    plans = facade.compare(body.origin, body.destination, depart, mode=body.travel_mode(), catalog=catalog)
+    depart = depart_of(body, service.catalog)
+    plans = service.compare(body.origin, body.destination, depart, mode=body.travel_mode())
     return JSONBytes(compare_view(body.origin, body.destination, depart, plans))

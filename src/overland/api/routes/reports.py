@@ -10,81 +10,28 @@ database is opened, and migrated, on the first request that needs it, through th
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Annotated, Any
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.responses import Response
 
 from overland.api import problems
-from overland.api.deps import JSONBytes, get_catalog, get_settings
-from overland.api.schemas import DAY_PATTERN, MAX_ID, TIME_PATTERN, IdText, check_moment
-from overland.api.settings import Settings
-from overland.errors import UnknownIdError
+from overland.api.deps import JSONBytes, ServiceDep, SettingsDep
+from overland.api.schemas import DAY_PATTERN, MAX_ID, TIME_PATTERN, IdText
+from overland.errors import InputError, UnknownIdError
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
-from overland.model.report import MAX_NOTE, Outcome, ReportIn, check_report
-from overland.timing.clocks import zone
-
-if TYPE_CHECKING:
-    from overland.store.db import Store
+from overland.model.report import MAX_NOTE, Outcome, ReportIn
+from overland.service import Overland
+from overland.timing.clocks import parse_time
 
 log = logging.getLogger("overland.api")
 router = APIRouter(prefix="/api", tags=["reports"])
-CatalogDep = Annotated[Catalog, Depends(get_catalog)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 MAX_LIST = 200
 MAX_REPORT_ID = 2**31 - 1  # ids are 32-bit integers (PostgreSQL's integer)
-_OPENING = threading.Lock()
-AUTH_HEADERS = {"WWW-Authenticate": 'Bearer realm="overland reports"'}
-
-
-# --- the store ----------------------------------------------------------------------------
-
-
-def get_store(request: Request) -> Store:
-    """The reports database of the app, opened (and migrated) on first use; 503 when it cannot be."""
-    store = getattr(request.app.state, "store", None)
-    if store is not None:
-        return store
-    from overland.store.db import StoreError, open_store
-
-    with _OPENING:
-        store = getattr(request.app.state, "store", None)
-        if store is None:
-            try:
-                store = open_store(request.app.state.settings.database_url or None)
-            except StoreError as error:
-                log.error("%s", error)
-                raise _unavailable() from None
-            request.app.state.store = store
-    return store
-
-
-StoreDep = Annotated[Any, Depends(get_store)]  # a Store (SQLAlchemy is imported on first use only)
-
-
-def _unavailable() -> problems.ProblemError:
-    return problems.ProblemError(503, "Database unavailable", "the reports database cannot be reached; "
-                                 "try again later (the server's log says why)", kind="database-unavailable",
-                                 headers={"Retry-After": "30"})
-
-
-@contextmanager
-def _database() -> Iterator[None]:
-    """Turn a database failure into a 503 problem (the server's log keeps the cause)."""
-    from sqlalchemy.exc import OperationalError
-
-    try:
-        yield
-    except OperationalError as error:
-        log.error("reports database: %s", error)
-        raise _unavailable() from None
 
 
 # --- what the API takes and gives -----------------------------------------------------------
@@ -96,8 +43,9 @@ class StageTimesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stage: IdText = Field(description="Stage id of the crossing (see GET /api/crossings), e.g. gate.")
-    arrived: str | None = Field(default=None, pattern=TIME_PATTERN, description="Arrived in the queue.",
-                                examples=["2026-11-27T13:40+08:00"])
+    arrived: str | None = Field(
+        default=None, pattern=TIME_PATTERN, description="Arrived in the queue.", examples=["2026-11-27T13:40+08:00"]
+    )
     started: str | None = Field(default=None, pattern=TIME_PATTERN, description="Taken: the check began.")
     finished: str | None = Field(default=None, pattern=TIME_PATTERN, description="Left the stage.")
     clock: str | None = Field(
@@ -201,31 +149,19 @@ class ObservedRow(BaseModel):
 
 
 def _invalid(detail: str, errors: list[dict[str, Any]] | None = None) -> Response:
-    return problems.problem_response(422, "Invalid input", detail, kind="invalid-input", errors=errors,
-                                     instance="/api/reports")
+    return problems.problem_response(
+        422, "Invalid input", detail, kind="invalid-input", errors=errors, instance="/api/reports"
+    )
 
 
-def _unauthorized(detail: str) -> problems.ProblemError:
-    return problems.ProblemError(401, "Unauthorized", detail, kind="unauthorized", headers=AUTH_HEADERS)
+BEARER = HTTPBearer(
+    auto_error=False, scheme_name="reportingToken", description="A token made with `overland admin token create NAME`."
+)
 
 
-BEARER = HTTPBearer(auto_error=False, scheme_name="reportingToken",
-                    description="A token made with `overland admin token create NAME`.")
-
-
-def reporter(store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> int:
+def reporter(service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> int:
     """The id of the token the request carries; 401 without a token or with one the store does not know."""
-    from overland.store.reports import find_token
-
-    secret = credentials.credentials.strip() if credentials is not None else ""
-    if not secret:
-        raise _unauthorized("send your reporting token as 'Authorization: Bearer TOKEN' "
-                            "(an administrator makes one with `overland admin token create NAME`)")
-    with _database(), store.session() as session:
-        token = find_token(session, secret)
-    if token is None:
-        raise _unauthorized("this token is not known or has been revoked: check it, or ask for a new one")
-    return token.id
+    return service.reports.token_id(credentials.credentials.strip() if credentials is not None else "")
 
 
 def _times(entry: StageTimesIn, index: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -235,30 +171,15 @@ def _times(entry: StageTimesIn, index: int) -> tuple[dict[str, Any], list[dict[s
         text = getattr(entry, name)
         if text is None:
             continue
-        loc = ["body", "stages", index, name]
         try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            errors.append({"loc": loc, "msg": f"{text} is not a time of the calendar: write e.g. 2026-11-27T13:40+08:00"})
-            continue
-        if moment.tzinfo is None:
-            if entry.clock is None:
-                errors.append({"loc": loc, "msg": f"{text} has no UTC offset: add it (e.g. +08:00 for Beijing time) "
-                                                  "or give the stage's 'clock'"})
-                continue
-            try:
-                moment = moment.replace(tzinfo=zone(entry.clock))
-            except ValueError as error:
-                errors.append({"loc": ["body", "stages", index, "clock"], "msg": str(error)})
-                continue
-        try:
-            times[name] = check_moment(moment)
-        except ValueError as error:
-            errors.append({"loc": loc, "msg": str(error)})
+            times[name] = parse_time(text, clock=entry.clock, how=", or give the stage's 'clock'")
+        except InputError as error:
+            field = "clock" if entry.clock is not None and "time zone" in str(error) else name
+            errors.append({"loc": ["body", "stages", index, field], "msg": str(error)})
     return times, errors
 
 
-def report_in(body: ReportRequest, catalog: Catalog, *, now: datetime) -> ReportIn | Response:
+def report_in(body: ReportRequest, service: Overland) -> ReportIn | Response:
     """The checked report, or a 422 problem listing every field that is wrong."""
     errors: list[dict[str, Any]] = []
     stages = []
@@ -268,13 +189,22 @@ def report_in(body: ReportRequest, catalog: Catalog, *, now: datetime) -> Report
         errors.extend(wrong)
     if not errors:
         try:
-            report = ReportIn(crossing=body.crossing, direction=body.direction, mode=body.mode,
-                              day=date.fromisoformat(body.date), outcome=body.outcome, note=body.note, stages=stages)
+            report = ReportIn(
+                crossing=body.crossing,
+                direction=body.direction,
+                mode=body.mode,
+                day=date.fromisoformat(body.date),
+                outcome=body.outcome,
+                note=body.note,
+                stages=stages,
+            )
         except ValidationError as error:
             errors = [{"loc": ["body", *e["loc"]], "msg": e["msg"]} for e in error.errors()]
         else:
-            errors = [{"loc": ["body", *("date" if p == "day" else p for p in problem.loc)], "msg": problem.message}
-                      for problem in check_report(report, catalog, now=now)]
+            errors = [
+                {"loc": ["body", *("date" if p == "day" else p for p in problem.loc)], "msg": problem.message}
+                for problem in service.reports.problems(report)
+            ]
             if not errors:
                 return report
     lines = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors[:5]]
@@ -282,7 +212,7 @@ def report_in(body: ReportRequest, catalog: Catalog, *, now: datetime) -> Report
     return _invalid("; ".join(lines) + more, errors)
 
 
-def _stage_or_404(catalog: Catalog, crossing: str, stage: str):
+def _stage_or_404(catalog: Catalog, crossing: str, stage: str) -> Any:
     try:
         return catalog.stage(f"{crossing}/{stage}")
     except UnknownIdError as error:
@@ -303,7 +233,9 @@ def _stage_or_404(catalog: Catalog, crossing: str, stage: str):
     },
 )  # fmt: skip
 def submit(
-    body: ReportRequest, token_id: Annotated[int, Depends(reporter)], store: StoreDep, catalog: CatalogDep,
+    body: ReportRequest,
+    token_id: Annotated[int, Depends(reporter)],
+    service: ServiceDep,
     settings: SettingsDep,
 ) -> Response:
     """Tell others how long each stage took: for each stage passed, when you arrived, were taken and left.
@@ -312,85 +244,57 @@ def submit(
     more than three days, the stages must be stages of the direction in its order, and the
     crossing may not lie in the future. A token may send `OVERLAND_REPORTS_PER_HOUR` reports an
     hour (20 by default); past that the answer is 429 with `Retry-After`."""
-    from overland.store.reports import add_report, report_view, retry_after
-    from overland.store.schema import Token
-
-    now = datetime.now(timezone.utc)
-    checked = report_in(body, catalog, now=now)
+    checked = report_in(body, service)
     if isinstance(checked, Response):
         return checked
-    with _database(), store.writing() as session, session.begin():
-        token = session.get(Token, token_id, with_for_update=True)  # one report at a time per token
-        if token is None or token.revoked_at is not None:
-            raise _unauthorized("this token has been revoked")
-        wait = retry_after(session, token, limit=settings.reports_per_hour, now=now)
-        if wait:
-            raise problems.ProblemError(
-                429, "Too many reports", f"this token may send {settings.reports_per_hour} reports an hour: "
-                f"try again in {wait} seconds", kind="rate-limited", headers={"Retry-After": str(wait)},
-            )  # fmt: skip
-        row = add_report(session, checked, token_id=token.id, now=now)
-        view = report_view(row)
+    view = service.reports.submit(checked, token_id=token_id, per_hour=settings.reports_per_hour)
     # The transaction is committed (and on SQLite flushed to the disk) before the 201 leaves.
     return JSONBytes(view, status_code=201, headers={"Location": f"/api/reports/{view['id']}"})
 
 
 @router.get("/reports", response_model=ReportsOut, summary="Recent reports", responses=problems.responses(422))
 def reports(
-    store: StoreDep,
-    catalog: CatalogDep,
+    service: ServiceDep,
     crossing: Annotated[str | None, Query(max_length=MAX_ID, description="Only this crossing, e.g. torugart.")] = None,
-    stage: Annotated[str | None, Query(max_length=MAX_ID, description="Only reports passing this stage (with crossing).")] = None,
+    stage: Annotated[
+        str | None, Query(max_length=MAX_ID, description="Only reports passing this stage (with crossing).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIST, description=f"At most this many, 1 to {MAX_LIST}.")] = 50,
-    before: Annotated[int | None, Query(ge=1, le=MAX_REPORT_ID, description="Only reports with a smaller id (the next page).")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_REPORT_ID, description="Only reports with a smaller id (the next page).")
+    ] = None,
 ) -> Response:
     """The newest reports first, with their notes as plain text and no token data. Hidden
     (moderated) reports are left out."""
-    from overland.store.reports import list_reports, report_view
-
+    catalog = service.catalog
     if crossing is not None and crossing not in catalog.crossings:
         raise problems.unknown_id(UnknownIdError(f"unknown crossing {crossing!r}"), status=422)
     if stage is not None:
         if crossing is None:
-            raise problems.ProblemError(422, "Invalid input", "stage needs crossing: e.g. ?crossing=torugart&stage=gate",
-                                        kind="invalid-input")
+            raise problems.ProblemError(
+                422, "Invalid input", "stage needs crossing: e.g. ?crossing=torugart&stage=gate", kind="invalid-input"
+            )
         try:
             catalog.stage(f"{crossing}/{stage}")
         except UnknownIdError as error:
             raise problems.unknown_id(error, status=422) from None
-    with _database(), store.session() as session:
-        rows = list_reports(session, crossing=crossing, stage=stage, limit=limit + 1, before=before)
-        views = [report_view(r) for r in rows[:limit]]
-    return JSONBytes({"reports": views, "next_before": views[-1]["id"] if len(rows) > limit else None})
+    views = service.reports.find(crossing=crossing, stage=stage, limit=limit + 1, before=before)
+    return JSONBytes({"reports": views[:limit], "next_before": views[limit - 1]["id"] if len(views) > limit else None})
 
 
 @router.get("/reports/{report_id}", response_model=ReportOut, summary="One report", responses=problems.responses(404))
-def report(store: StoreDep, report_id: Annotated[int, Path(ge=1, le=MAX_REPORT_ID)]) -> Response:
+def report(service: ServiceDep, report_id: Annotated[int, Path(ge=1, le=MAX_REPORT_ID)]) -> Response:
     """A report by its id (404 when there is none, or it was hidden)."""
-    from overland.store.reports import get_report, report_view
-
-    with _database(), store.session() as session:
-        try:
-            return JSONBytes(report_view(get_report(session, report_id)))
-        except UnknownIdError as error:
-            raise problems.ProblemError(404, "Not Found", str(error), kind="unknown-id") from None
+    try:
+        return JSONBytes(service.reports.get(report_id))
+    except UnknownIdError as error:
+        raise problems.ProblemError(404, "Not Found", str(error), kind="unknown-id") from None
 
 
 @router.get("/observed", response_model=list[ObservedRow], summary="Stages with reports")
-def observed_stages(store: StoreDep, catalog: CatalogDep) -> Response:
+def observed_stages(service: ServiceDep) -> Response:
     """Every stage that visible reports passed: how many and the newest day (for the page's panel)."""
-    from overland.store.reports import observations
-
-    with _database(), store.session() as session:
-        found = observations(session)
-    rows: dict[str, dict[str, Any]] = {}
-    for obs in found:
-        if obs.crossing not in catalog.crossings or obs.stage not in catalog.crossings[obs.crossing].stages:
-            continue
-        row = rows.setdefault(obs.ref, {"stage": obs.ref, "name": catalog.node_name(obs.ref), "reports": 0, "last": None})
-        row["reports"] += 1
-        row["last"] = max(row["last"] or obs.day.isoformat(), obs.day.isoformat())
-    return JSONBytes(sorted(rows.values(), key=lambda r: r["stage"]))
+    return JSONBytes(service.reports.observed_stages())
 
 
 @router.get(
@@ -398,8 +302,7 @@ def observed_stages(store: StoreDep, catalog: CatalogDep) -> Response:
     responses=problems.responses(404, 422),
 )  # fmt: skip
 def observed(
-    store: StoreDep,
-    catalog: CatalogDep,
+    service: ServiceDep,
     crossing: Annotated[str, Path(max_length=MAX_ID, description="Crossing id, e.g. torugart.")],
     stage: Annotated[str, Path(max_length=MAX_ID, description="Stage id, e.g. gate.")],
     mode: Annotated[Mode | None, Query(description="Only reports of travellers of this mode.")] = None,
@@ -408,26 +311,5 @@ def observed(
     stage: how many, P50 and P90 in minutes, the first and last day, the outcomes; and for each
     mode the processing time the planner now uses (the data's time blended with the reports,
     newer ones weighing more) next to the data's own."""
-    from overland.planner.calibration import calibrate, observed_summary, quantile
-    from overland.store.reports import observations, outcomes
-
-    _, _, found_stage = _stage_or_404(catalog, crossing, stage)
-    with _database(), store.session() as session:
-        seen = observations(session, crossing=crossing, stage=stage, mode=mode.value if mode else None)
-        ends = outcomes(session, crossing=crossing, stage=stage)
-    summary = observed_summary(seen)
-    calibration = calibrate(catalog, seen, as_of=datetime.now(timezone.utc).date())
-    estimates = []
-    for used in calibration.stages:
-        fact = calibration.catalog.crossings[crossing].stages[stage].processing_for(used.mode)
-        estimates.append({
-            "mode": used.mode.value, "reports": used.reports, "data_p50_minutes": round(used.prior_median, 1),
-            "p50_minutes": round(used.median, 1), "p90_minutes": round(quantile(fact.value, 0.9), 1),
-            "observed_share": round(used.observed_share, 3),
-        })  # fmt: skip
-    return JSONBytes({
-        "stage": f"{crossing}/{stage}", "name": found_stage.name, "mode": mode.value if mode else None,
-        "reports": summary["observations"], "first": summary["first"], "last": summary["last"],
-        "wait_minutes": summary["wait_minutes"], "processing_minutes": summary["processing_minutes"],
-        "outcomes": dict(ends), "estimates": estimates,
-    })  # fmt: skip
+    _stage_or_404(service.catalog, crossing, stage)
+    return JSONBytes(service.reports.observed(crossing, stage, mode=mode))

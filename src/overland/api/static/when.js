@@ -42,6 +42,15 @@
       if (slots.indexOf(slot) < 0) slots.push(slot);
       cells[day + " " + slot] = d;
     });
+    // Every step of the day gets a column, also those left out as the traveller's quiet hours.
+    if (scan.departures.length && scan.every_minutes >= 5) {
+      var first = scan.departures[0].depart.slice(11, 16).split(":");
+      var offset = (Number(first[0]) * 60 + Number(first[1])) % scan.every_minutes;
+      for (var m = offset; m < 1440; m += scan.every_minutes) {
+        var slot = String(Math.floor(m / 60)).padStart(2, "0") + ":" + String(m % 60).padStart(2, "0");
+        if (slots.indexOf(slot) < 0) slots.push(slot);
+      }
+    }
     slots.sort();
     var values = scan.departures.map(function (d) { return d.hours_at_confidence; }).filter(function (v) { return v !== null; });
     var low = Math.min.apply(null, values), high = Math.max.apply(null, values);
@@ -60,7 +69,7 @@
         var cell = text("td", "");
         var value = d ? d.hours_at_confidence : null;
         cell.style.background = colour(value, low, high);
-        cell.title = day + " " + slot + ": " + (value === null ? (d && d.blocked ? d.blocked : "beyond the horizon") : value.toFixed(1) + " h (" + level + ")");
+        cell.title = day + " " + slot + ": " + (!d ? "not a departure: your quiet hours" : value === null ? (d.blocked ? d.blocked : "beyond the horizon") : value.toFixed(1) + " h (" + level + ")");
         cell.dataset.hours = value === null ? "" : String(value);
         row.appendChild(cell);
       });

@@ -43,8 +43,9 @@ def upgrade() -> None:
         sa.Column("hidden", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.CheckConstraint("outcome IN ('crossed', 'turned-back', 'closed')", name=op.f("ck_reports_outcome")),
-        sa.ForeignKeyConstraint(["token_id"], ["tokens.id"], name=op.f("fk_reports_token_id_tokens"),
-                                ondelete="RESTRICT"),
+        sa.ForeignKeyConstraint(
+            ["token_id"], ["tokens.id"], name=op.f("fk_reports_token_id_tokens"), ondelete="RESTRICT"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reports")),
     )
     op.create_index("ix_reports_crossing_day", "reports", ["crossing", "day"], unique=False)
@@ -62,8 +63,9 @@ def upgrade() -> None:
         sa.Column("started_offset", sa.Integer(), nullable=True),
         sa.Column("finished_at", UTCDateTime(), nullable=True),
         sa.Column("finished_offset", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["report_id"], ["reports.id"], name=op.f("fk_report_stages_report_id_reports"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["report_id"], ["reports.id"], name=op.f("fk_report_stages_report_id_reports"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_stages")),
         sa.UniqueConstraint("report_id", "position", name="uq_report_stages_report_id_position"),
     )

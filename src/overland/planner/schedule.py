@@ -109,7 +109,8 @@ def _blocks(
     notices = [
         Block(n.closed.value.start, n.closed.value.end, "notice", None, n.title)
         for n in crossing.notices
-        if (n.stages is None or stage_id in n.stages) and _overlaps((n.closed.value.start, n.closed.value.end), (start, end))
+        if (n.stages is None or stage_id in n.stages)
+        and _overlaps((n.closed.value.start, n.closed.value.end), (start, end))
     ]
     weekends = set(stage.weekends_of.value)
     holidays = set(stage.holidays_of.value)
@@ -118,9 +119,7 @@ def _blocks(
         country = countries[code]
         clock = country.clock.value
         for day in _local_days(start - ONE_DAY, end + ONE_DAY, clock):
-            reason = day_off(
-                country.holiday_calendar, day, weekends=code in weekends, holidays_=code in holidays
-            )
+            reason = day_off(country.holiday_calendar, day, weekends=code in weekends, holidays_=code in holidays)
             if reason is None:
                 continue
             span = (_day_start(day, clock), _day_start(day + ONE_DAY, clock))
@@ -144,10 +143,10 @@ def _closure_reason(
         parts.append(f"closure notice: {notice}")
     for b in hits:
         if b.kind == "holiday":
-            text = f"public holiday in {countries[b.country].name}: {b.text}"
+            text = f"public holiday in {countries[str(b.country)].name}: {b.text}"
             if text not in parts:
                 parts.append(text)
-    resting = list(dict.fromkeys(countries[b.country].name for b in hits if b.kind == "weekend"))
+    resting = list(dict.fromkeys(countries[str(b.country)].name for b in hits if b.kind == "weekend"))
     if resting:
         text = f"weekend in {' and '.join(resting)}"
         working = [
@@ -194,9 +193,7 @@ def stage_schedule(
     open_spans = _subtract(weekly, blocks)
     tz = zone(clock)
     windows = tuple(
-        (max(a, start).astimezone(tz), min(b, end).astimezone(tz))
-        for a, b in open_spans
-        if b > start and a < end
+        (max(a, start).astimezone(tz), min(b, end).astimezone(tz)) for a, b in open_spans if b > start and a < end
     )
     closures = []
     for day in days:
@@ -213,4 +210,3 @@ def stage_schedule(
         windows=windows,
         closures=tuple(closures),
     )
-

@@ -1,0 +1,378 @@
+"""The words of a plan: what each step says, why a wait, what to know, what stops the traveller.
+
+The walk (:mod:`overland.planner.walk`) records steps as numbers and codes; this module
+turns them into :class:`~overland.planner.trip.Event` values with notes in the clock of
+the place where they happen, and words the warnings, the advice and the blockers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from overland.model.catalog import Catalog
+from overland.model.crossing import RuleKind
+from overland.planner.nights import LATER
+from overland.planner.program import Check, Drive, Program
+from overland.planner.rhythm import Rhythm
+from overland.planner.timetable import epoch
+from overland.planner.trip import Advice, Blocker, Event, EventKind, Need, Traveller
+from overland.planner.walk import (
+    BED_NIGHT,
+    BLOCKED,
+    BREAK,
+    CLEARED,
+    CLOSED,
+    DARK,
+    FROM_BED,
+    HELD,
+    NIGHT_DRIVE,
+    NO_OPENING,
+    NO_PLAN,
+    STAY,
+    TO_BED,
+    TOO_LONG,
+    WAIT,
+    WAIT_AFTER_ENTRY,
+    WAIT_TO_DRIVE,
+    WHEEL,
+    Raw,
+    Walk,
+)
+from overland.timing.clocks import clock_name
+from overland.timing.daylight import Darkness
+
+ADVICE_KINDS = {
+    RuleKind.advice, RuleKind.no_photography, RuleKind.medical_exam, RuleKind.technical_check,
+    RuleKind.no_accommodation, RuleKind.processing_time, RuleKind.transfer_to_sleep, RuleKind.next_working_day,
+}  # fmt: skip
+BLOCKING_RULES = {RuleKind.vehicle_entry_documents, RuleKind.pre_arranged_transport}
+
+NodeInfo = Callable[[str], tuple[str, "str | None", Any]]  # node -> (clock, place id, zone)
+
+
+def wait_note(op: Check, t: float, start: float, until: float) -> str:
+    """Why the traveller waits at ``op`` from ``t`` until ``start``: a closing time, the midday break, closed days."""
+    table, tz = op.table, op.zone
+    now, then = datetime.fromtimestamp(t, tz), datetime.fromtimestamp(start, tz)
+    name = clock_name(table.clock)
+    current = next(table.windows_from(t, until=until), None)
+    if current is not None and current[0] <= t < current[1]:
+        return (
+            f"{op.duration / 3600:g} h of processing does not fit before it closes at "
+            f"{datetime.fromtimestamp(current[1], tz):%H:%M} {name}; next opening {then:%a %d %b %H:%M} {name}"
+        )
+    if now.date() == then.date():
+        day_start = epoch(datetime.combine(now.date(), time(0), tzinfo=tz))
+        opened_today = next(table.windows_from(day_start, until=until), None)
+        if opened_today is not None and opened_today[1] <= t:
+            return f"closed for the midday break until {then:%H:%M} {name}"
+        return f"not open yet: opens at {then:%H:%M} {name}"
+    reasons = closed_days(op, t, start)
+    note = f"closed until {then:%a %d %b %H:%M} {name}"
+    return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
+
+
+def closed_days(op: Check, t: float, start: float) -> list[str]:
+    """Why ``op`` is shut on each whole day between ``t`` and ``start`` (weekend, holiday, notice)."""
+    now, then = datetime.fromtimestamp(t, op.zone).date(), datetime.fromtimestamp(start, op.zone).date()
+    reasons = []
+    day = now
+    while day < then:
+        reason = op.table.closure_reason(day)
+        if reason:
+            reasons.append(reason)
+        day += timedelta(days=1)
+    return reasons
+
+
+def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float,
+           rhythm: Rhythm) -> list[Event]:  # fmt: skip
+    """The steps of a walk as events with their notes, each in the clock of its place."""
+    words = _Words(program, walked, catalog, node, until, rhythm)
+    fromtimestamp = datetime.fromtimestamp
+    found = []
+    for kind, k, where, start, end, detail, to, km in raws:
+        _, place, tz = node(where)
+        end_tz = tz if to is None else node(to)[2]
+        note = words.note(kind, k, where, start, end, detail, to)
+        found.append(Event(kind, fromtimestamp(round(start), tz), fromtimestamp(round(end), end_tz), place,
+                           where if "/" in where else None, note, km, to))  # fmt: skip
+    return found
+
+
+class _Words:
+    """What each step of one walk says."""
+
+    def __init__(self, program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float,
+                 rhythm: Rhythm) -> None:  # fmt: skip
+        self.program, self.walked, self.catalog, self.node, self.until, self.rhythm = (
+            program, walked, catalog, node, until, rhythm)  # fmt: skip
+        self.checks = {op.k: op for op in program.checks}
+        self.drives = {op.k: op for op in program.ops if isinstance(op, Drive)}
+
+    def local(self, t: float, where: str) -> datetime:
+        return datetime.fromtimestamp(round(t), self.node(where)[2])
+
+    def name(self, where: str) -> str:
+        return self.catalog.node_name(where)
+
+    def note(self, kind: EventKind, k: int, where: str, start: float, end: float, detail: tuple[Any, ...],
+             to: str | None) -> str:  # fmt: skip
+        code = detail[0] if detail else ""
+        if kind is EventKind.drive:
+            return f"{where} → {to}"
+        if code == STAY:
+            return self.stay(kind, k, where, end, detail[1:])
+        if code == NO_PLAN:
+            return self.no_plan(where, detail[1:])
+        if code == WAIT_TO_DRIVE:
+            return self.why_not_yet(k, start, end)
+        if code == BREAK:
+            assert self.rhythm.break_after is not None
+            return (f"a {self.rhythm.break_for / 60:g}-minute break after "
+                    f"{self.rhythm.break_after / 3600:g} h at the wheel")  # fmt: skip
+        op = self.checks.get(k)
+        assert op is not None
+        if kind in (EventKind.wait, EventKind.night) and code in (WAIT, WAIT_AFTER_ENTRY):
+            note = wait_note(op, start, end, self.until)
+            if code == WAIT_AFTER_ENTRY and note.startswith("not open yet"):
+                note = f"works on the next working day after entry; {note}"
+            if kind is EventKind.night:
+                town = self.catalog.bed_place(self.node(where)[1])
+                note = f"night in {town.name if town else where}: {note}"
+            return note
+        if code == CLEARED:
+            return f"{op.name}: vehicle cleared"
+        if code == HELD:
+            assert op.held is not None
+            return op.held.text
+        if code in (TO_BED, FROM_BED, BED_NIGHT):
+            bed = op.bed
+            assert bed is not None
+            if code == TO_BED:
+                return f"taken to {bed.name} to sleep"
+            if code == FROM_BED:
+                return "brought back to pick up the vehicle"
+            held = "your vehicle is held at customs overnight"
+            reasons = closed_days(op, start - bed.ride, end + bed.ride)
+            if reasons:
+                resume = datetime.fromtimestamp(end + bed.ride, op.zone)
+                held += (
+                    f" and customs reopen {resume:%a %d %b %H:%M} {clock_name(op.table.clock)} — {'; '.join(reasons)}"
+                )
+            return f"night in {bed.name}: {held}; {bed.lodging}"
+        if code == BLOCKED:
+            return next(b.reason for b in self.walked.blockers if b.stage == op.node)
+        if code == NO_OPENING:
+            return self.walked.blockers[-1].reason
+        return op.note
+
+    def stay(self, kind: EventKind, k: int, where: str, end: float, reasons: tuple[Any, ...]) -> str:
+        place = self.catalog.bed_place(self.node(where)[1] or where) or self.catalog.place(self.node(where)[1] or where)
+        leave = self.local(end, where)
+        head = f"night in {place.name}" if kind is EventKind.night else f"stay at {place.name}"
+        first_of: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for r in reasons:  # a closure tried on several mornings is said once, from the first
+            if r[0] not in (LATER, "to-drive"):
+                first_of.setdefault((r[0], r[1] if len(r) > 1 else None), r)
+        because = list(dict.fromkeys(self.reason(r) for r in first_of.values()))
+        for r in reasons:
+            if r[0] == "to-drive":
+                because.append(self.why_not_yet(r[1], end - 1, end))
+        later = next((r for r in reasons if r[0] == LATER), None)
+        opening = ""
+        if later is not None and len(later) == 4:
+            _, stage_k, reached, opens = later
+            op = self.checks[stage_k]
+            if opens > reached:
+                opening = f"{op.name}: {wait_note(op, reached, opens, self.until)}"
+        if k == 0:
+            text = f"nothing on the way opens earlier: leave {place.name} at {leave:%a %H:%M}"
+            if because:
+                text += ": " + "; ".join(b for b in because if b)
+            elif opening:
+                text += f" ({opening})"
+        else:
+            text = f"{head}, leave {leave:%a %H:%M}"
+            if because:
+                text += ": " + "; ".join(b for b in because if b)
+            elif opening:
+                text += f": nothing ahead opens earlier ({opening})"
+            elif later is not None:
+                text += ": nothing ahead opens earlier"
+        if kind is EventKind.night and place.lodging is not None:
+            text += f" ({place.lodging.value})"
+        return text
+
+    def reason(self, why: tuple[Any, ...]) -> str:
+        code = why[0]
+        if code == CLOSED:
+            _, k, t, start, worked = why
+            op = self.checks[k]
+            if worked:
+                return f"{op.name} cannot be reached before it closes: {wait_note(op, t, start, self.until)}"
+            return f"{op.name}: {wait_note(op, t, start, self.until)}"
+        if code in (NIGHT_DRIVE, DARK):
+            _, k, t = why
+            drive = self.drives[k]
+            if code == DARK:
+                month = self.local(t, drive.start).strftime("%B")
+                return (f"{self.name(drive.start)} → {self.name(drive.end)} is a mountain road the data warns about in "
+                        f"{month}: driven by daylight only")  # fmt: skip
+            assert self.rhythm.quiet is not None
+            return (
+                f"{self.name(drive.start)} → {self.name(drive.end)} cannot be driven before "
+                f"{_hhmm(self.rhythm.quiet[0])} (no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])})"
+            )
+        if code == WHEEL:
+            _, k, wheel = why
+            assert self.rhythm.max_drive is not None
+            drive = self.drives[k]
+            return (f"{wheel / 3600:.1f} h at the wheel already today: {self.name(drive.start)} → {self.name(drive.end)} "
+                    f"would pass your {self.rhythm.max_drive / 3600:g} h")  # fmt: skip
+        if code == TOO_LONG:
+            _, k = why
+            where = self.drives[k] if k in self.drives else None
+            what = f"{self.name(where.start)} → {self.name(where.end)}" if where else self.checks[k].name
+            return f"{what} takes longer than your day outside the quiet hours"
+        return ""
+
+    def why_not_yet(self, k: int, start: float, end: float) -> str:
+        op = self.drives.get(k)
+        if op is None:
+            return ""
+        leave = self.local(end, op.start)
+        month = self.local(start, op.start).month
+        if (
+            month in op.warned
+            and not self.rhythm.dark_warned
+            and op.sky is not None
+            and op.sky.overlaps(start - 1, end)
+        ):
+            return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about: "
+                    f"leave at {leave:%H:%M}, by daylight")  # fmt: skip
+        if self.rhythm.quiet is not None:
+            return f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}: leave at {leave:%H:%M}"
+        return f"leave at {leave:%H:%M}"
+
+    def no_plan(self, where: str, reasons: tuple[Any, ...]) -> str:
+        because = list(dict.fromkeys(self.reason(r) for r in reasons))
+        return f"no way on from {self.name(where)} fits your day ({self.rhythm.describe()}): " + "; ".join(
+            b for b in because if b
+        )
+
+
+def warnings(
+    program: Program,
+    walked: Walk,
+    darkness: Callable[[str], Darkness | None],
+    local: Callable[[float, str], datetime],
+    clock_of: Callable[[str], str],
+) -> list[str]:
+    """Warnings of a walk: the walk's own, driving after dark, the legs' seasonal warnings."""
+    found = list(dict.fromkeys(walked.warnings))
+    arrivals = walked.arrivals
+    drives = [
+        (op, arrivals[op.k] - op.seconds, arrivals[op.k])
+        for op in program.ops
+        if type(op) is Drive and op.k in arrivals and op.k > 0
+    ]
+    stretches: list[list[tuple[Drive, float, float]]] = []
+    previous_dark = False
+    for drive in drives:
+        op, start, end = drive
+        sky = darkness(op.start)
+        dark = sky is not None and sky.overlaps(start, end)
+        if dark and start < end:
+            if previous_dark:
+                stretches[-1].append(drive)
+            else:
+                stretches.append([drive])
+        previous_dark = dark
+    for stretch in stretches:
+        (first, start, _), (last, _, end) = stretch[0], stretch[-1]
+        km = sum(op.km for op, _, _ in stretch)
+        found.append(
+            f"driving after dark: {first.start} → {last.end}, {km:g} km, "
+            f"{local(start, first.start):%a %d %b %H:%M}–"
+            f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}"
+        )
+    seen = set()
+    for op, start, _ in drives:
+        if not op.leg.warnings:
+            continue
+        month = local(start, op.start).month
+        for warning in op.leg.warnings:
+            if month in warning.months and warning.text not in seen:
+                seen.add(warning.text)
+                found.append(f"{op.leg.start} – {op.leg.end}: {warning.text} ({warning.citation()})")
+    return found
+
+
+def advice(program: Program, reached: tuple[str, ...]) -> list[Advice]:
+    """What to know or do at the stages of ``program`` the traveller reached, with sources."""
+    found = []
+    for op in program.checks:
+        if op.node not in reached:
+            continue
+        for rule in op.stage.rules:
+            if rule.kind in ADVICE_KINDS and rule.applies_to(program.mode, op.direction):
+                found.append(
+                    Advice(stage=op.node, kind=rule.kind.value, text=rule.text, source=rule.citation(), note=rule.note)
+                )
+    return found
+
+
+def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
+    """What at ``op`` turns ``traveller`` back: a document not held, a forbidden item carried."""
+    crossing, stage, mode = op.crossing, op.stage, traveller.mode
+    found = []
+    for doc_id in stage.checks:
+        doc = crossing.documents[doc_id]
+        if not doc.applies_to(mode, op.direction) or traveller.holds(doc_id):
+            continue
+        reason = f"{doc.name} ('{doc_id}') is required here"
+        rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode, op.direction)]
+        for rule in rules:
+            reason += f": {rule.text}"
+        found.append(Blocker(stage=op.node, reason=reason, source=(rules[0] if rules else doc).citation()))
+    for rule in stage.rules:
+        if (
+            rule.kind is RuleKind.forbidden_item
+            and rule.item in traveller.carrying
+            and rule.applies_to(mode, op.direction)
+        ):
+            found.append(Blocker(stage=op.node, reason=f"you carry a {rule.item}: {rule.text}", source=rule.citation()))
+    return found
+
+
+def _hhmm(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:
+    """The documents and arrangements the route asks of ``traveller``, in the order they are checked."""
+    found: dict[str, list[Any]] = {}
+    for op in program.checks:
+        for doc_id in op.stage.checks:
+            doc = op.crossing.documents[doc_id]
+            if not doc.applies_to(traveller.mode, op.direction):
+                continue
+            entry = found.setdefault(doc_id, [doc, []])
+            entry[1].append(op.node)
+    return tuple(
+        Need(
+            document=doc_id,
+            name=doc.name,
+            text=doc.text,
+            stages=tuple(stages),
+            lead_days=doc.lead_days.value if doc.lead_days else None,
+            lead_source=doc.lead_days.claim.citation() if doc.lead_days else None,
+            source=doc.citation(),
+            held=traveller.holds(doc_id),
+        )
+        for doc_id, (doc, stages) in found.items()
+    )

@@ -1,0 +1,190 @@
+"""Stays: leave each bed as late as still gets the same openings.
+
+The walk (:mod:`overland.planner.walk`) goes on from a bed as soon as the way to the
+next bed fits the day, so it may leave early and wait at a post. Here each stay in a bed
+that comes before a stage is stretched: the traveller leaves as late as still gets the
+same processing start at the first stage after it (a bisection over departure times, each
+tried with a walk that keeps times only; leaving later never arrives earlier). The time
+spent in the bed becomes one stay: a night when it covers one (02:00 in its clock),
+else a wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from overland.planner.program import Check, Program
+from overland.planner.trip import EventKind, nights_between
+from overland.planner.walk import STAY, WAIT_TO_DRIVE, Walk
+
+Rewalk = Callable[..., Walk]  # (begin, t, *, record) -> Walk
+Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
+RESOLUTION = 60.0  # seconds: departures are whole minutes
+LATER = "later"  # a stay stretched to still get the same opening: (LATER, k of that stage, reached before, start)
+
+
+def is_night(local: Local, node: str, start: float, end: float) -> bool:
+    """True when a stay at ``node`` from ``start`` to ``end`` covers a night (02:00 in its clock)."""
+    return end > start and nights_between(local(start, node), local(end, node)) > 0
+
+
+def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float) -> Walk:
+    """``walked`` with every stay before a stage stretched to the latest departure that keeps the stage's start."""
+    steps = program.route.steps
+    checks = [op.k for op in program.ops if isinstance(op, Check)]
+    for bed in program.beds:
+        if walked.blockers:
+            return walked
+        if bed not in walked.arrivals and bed != 0:
+            continue
+        after = _binding(walked, checks, bed)
+        if after is None:
+            continue
+        arrived = depart if bed == 0 else walked.arrivals[bed]
+        left = _left(walked, bed, arrived)
+        target = walked.starts[after]
+        if left <= arrived and bed != 0:
+            continue  # passed through without stopping
+        latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target))
+        if latest > left:
+            again = again or rewalk(bed, latest, record=True)
+            if again.blockers or again.starts.get(after) != target:
+                continue
+            why = (LATER, after, walked.arrivals.get(after, target), target)
+            skipped = [r for e in walked.events if bed < e[1] < after and e[0] in (EventKind.night, EventKind.wait)
+                       and e[5][:1] == (STAY,) for r in e[5][1:] if r[0] != LATER]  # fmt: skip
+            walked = _merge(walked, again, bed, steps[bed].node, arrived, latest, (*skipped, why))
+    return _stays(walked, set(program.beds), local)
+
+
+def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
+    """The first stage after ``bed`` where the walk waits for an opening (its start is what to keep)."""
+    for k in checks:
+        if k < bed or k not in walked.starts:
+            continue
+        reached = walked.arrivals.get(k, walked.starts[k])
+        if walked.starts[k] > reached:
+            return k
+    return None
+
+
+def _left(walked: Walk, bed: int, arrived: float) -> float:
+    """When the traveller got going from ``bed``: the start of the first drive or processing after the stays there."""
+    for kind, k, _node, start, _end, detail, *_ in walked.events:
+        if kind is EventKind.drive and k == bed + 1:
+            return start
+        if kind is EventKind.process and k == bed:
+            return start
+        if (
+            kind in (EventKind.night, EventKind.wait)
+            and k in (bed, bed + 1)
+            and detail[:1] in ((STAY,), (WAIT_TO_DRIVE,))
+        ):
+            continue
+    return arrived
+
+
+def _latest(
+    rewalk: Rewalk, bed: int, low: float, target: float, after: int, reached: float
+) -> tuple[float, Walk | None]:
+    """The latest departure from ``bed`` in [low, target] whose walk starts stage ``after`` at ``target``.
+
+    First tried: leaving later by the wait at the stage (``reached`` is when the walk from
+    ``low`` got there). When that walk gets the same start with less than a minute of slack
+    on the way (the rest is driving or processing), no later minute can, and the
+    walk (recorded) is returned with the time. Otherwise a bisection on times only.
+    """
+    guess = low + (target - reached)
+    guess -= guess % RESOLUTION
+    high = target
+    if low < guess < target:
+        trial = rewalk(bed, guess, record=True)
+        if not trial.blockers and trial.starts.get(after) == target:
+            if _busy(trial, guess, target) > target - guess - RESOLUTION:
+                return guess, trial  # a minute later reaches the stage after ``target``
+            low = guess
+        else:
+            high = guess
+    if high == target:
+        trial = rewalk(bed, high, record=False)
+        if not trial.blockers and trial.starts.get(after) == target:
+            return (high - high % RESOLUTION if high - high % RESOLUTION >= low else low), None
+    while high - low > RESOLUTION:
+        middle = (low + high) / 2
+        trial = rewalk(bed, middle, record=False)
+        if not trial.blockers and trial.starts.get(after) == target:
+            low = middle
+        else:
+            high = middle
+    leave = low - low % RESOLUTION
+    ok = leave >= low - RESOLUTION and rewalk(bed, leave, record=False).starts.get(after) == target
+    return (leave if ok else low), None
+
+
+def _busy(walked: Walk, leave: float, target: float) -> float:
+    """Seconds between ``leave`` and ``target`` the recorded walk spends driving or processing."""
+    return sum(
+        min(end, target) - max(start, leave)
+        for kind, _k, _node, start, end, *_ in walked.events
+        if kind in (EventKind.drive, EventKind.process) and end > leave and start < target
+    )
+
+
+def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave: float,
+           why: tuple[tuple[Any, ...], ...]) -> Walk:  # fmt: skip
+    """The events of ``walked`` before ``bed``, a stay there until ``leave``, and those of ``again`` from it."""
+    merged = Walk(t=again.t, blockers=again.blockers, warnings=list(dict.fromkeys(walked.warnings + again.warnings)))
+    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and e[0] is EventKind.drive)]
+    kept = [r for e in walked.events if e[1] == bed and e[2] == node and e[5][:1] == (STAY,) for r in e[5][1:]]
+    if leave > arrived:
+        merged.events.append((EventKind.wait, bed, node, arrived, leave, (STAY, *kept, *why), None, None))
+    merged.events += again.events
+    merged.arrivals = {**{k: v for k, v in walked.arrivals.items() if k <= bed}, **again.arrivals}
+    merged.starts = {**{k: v for k, v in walked.starts.items() if k < bed}, **again.starts}
+    return merged
+
+
+def _stays(walked: Walk, beds: set[int], local: Local) -> Walk:
+    """The time spent in each bed before going on as one stay: from arriving to leaving, with every reason.
+
+    A wait in front of an office in a town with beds that covers a night is a night there.
+    """
+    events = walked.events
+    out: list[Any] = []
+    i = 0
+    while i < len(events):
+        kind, k, node, start, end, detail, *rest = events[i]
+        staying = (kind in (EventKind.night, EventKind.wait) and detail[:1] == (STAY,)) or (
+            kind is EventKind.wait and detail[:1] == (WAIT_TO_DRIVE,) and detail[1]
+        )
+        if not staying:
+            if kind is EventKind.wait and k in beds and "/" in node and is_night(local, node, start, end):
+                out.append((EventKind.night, k, node, start, end, detail, *rest))
+            else:
+                out.append(events[i])
+            i += 1
+            continue
+        reasons: list[Any] = list(detail[1:]) if detail[0] == STAY else [("to-drive", k)]
+        first = start
+        if detail[0] == WAIT_TO_DRIVE:
+            k = k - 1  # the wait before the drive reaching step k is a stay at the bed before it
+        j = i + 1
+        while j < len(events):
+            kind2, k2, node2, start2, end2, detail2, *_ = events[j]
+            if node2 != node or kind2 not in (EventKind.night, EventKind.wait) or start2 != end:
+                break
+            if detail2[0] == STAY:
+                reasons += list(detail2[1:])
+            elif detail2[0] == WAIT_TO_DRIVE and detail2[1]:
+                reasons.append(("to-drive", k2))
+            else:
+                break
+            end = end2
+            j += 1
+        night = is_night(local, node, first, end)
+        out.append((EventKind.night if night else EventKind.wait, k, node, first, end, (STAY, *reasons), None, None))
+        i = j
+    walked.events = out
+    return walked

@@ -1,0 +1,329 @@
+"""One traveller's pass along a compiled route, in UTC seconds, a day at a time.
+
+The route is cut at the places with beds (:meth:`~overland.planner.program.Program.segments`).
+From a bed the traveller goes on to the next bed only when the whole way there fits the
+day: no driving or standing at a post in the quiet hours, the legs the data warns about
+by daylight (unless the traveller allows otherwise), the hours at the wheel within the
+day's limit. Otherwise they sleep in that bed and try again the next morning, so a night
+is never spent at a post or between two posts. Going on whenever the next bed can be
+reached is the earliest way (a bed reached earlier can always be waited in).
+
+A stage waits for an opening long enough for its processing, then applies its rules
+(a vehicle held overnight while the traveller sleeps in the next town, an office that
+works the next working day). Processing times and opening delays given as distributions
+count at their median here; :mod:`overland.planner.montecarlo` draws them.
+
+The walk records what happens as plain tuples (:data:`Raw`) and says nothing in words:
+:mod:`overland.planner.narration` turns the steps into events with notes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from overland.limits import HORIZON_DAYS
+from overland.planner import rhythm as day
+from overland.planner.program import Check, Drive, Program
+from overland.planner.rhythm import Rhythm
+from overland.planner.timetable import epoch
+from overland.planner.trip import Blocker, EventKind
+
+# What narration needs to word a step (the first item of a :data:`Raw`'s ``detail``).
+WAIT = "wait"  # a wait in front of a stage
+WAIT_AFTER_ENTRY = "wait-after-entry"  # a wait for the next working day after entering the country
+WAIT_TO_DRIVE = "wait-to-drive"  # a wait for the hours or the daylight a leg may be driven in
+BREAK = "break"  # a driver's break
+PROCESS = "process"  # a stage's processing
+CLEARED = "cleared"  # the held vehicle's clearance the next morning
+HELD = "held"  # the vehicle stays at customs
+TO_BED = "to-bed"  # the ride to the place to sleep
+FROM_BED = "from-bed"  # the ride back to the vehicle
+BED_NIGHT = "bed-night"  # the night while the vehicle is held
+NO_OPENING = "no-opening"  # no opening within the horizon
+BLOCKED = "blocked"  # a stage turns the traveller back (the blocker says why)
+STAY = "stay"  # the traveller stays in a bed before going on; the rest of the detail says why
+NO_PLAN = "no-plan"  # no way fits the traveller's day within the horizon
+
+# Why the way on from a bed does not fit the day (the reasons of a STAY).
+CLOSED = "closed"  # a post ahead is shut until after the quiet hours: (CLOSED, k, arrive, opens, worked that day)
+NIGHT_DRIVE = "night-drive"  # a leg ahead cannot be driven before the quiet hours: (NIGHT_DRIVE, k, t)
+DARK = "dark"  # a warned leg ahead cannot be driven before dark: (DARK, k, t)
+WHEEL = "wheel"  # the day's hours at the wheel would run out: (WHEEL, k, hours so far)
+TOO_LONG = "too-long"  # a leg or a processing is longer than a day outside the quiet hours: (TOO_LONG, k)
+
+DAY_SOURCE = "the traveller's day"  # the source of a blocker that is the traveller's own rhythm
+
+# A step before it is shown: (kind, route index, node, start, end, detail, to, km).
+Raw = tuple[EventKind, int, str, float, float, tuple[Any, ...], "str | None", "float | None"]
+
+
+@dataclass
+class Walk:
+    """The state of one pass along a route, in UTC seconds."""
+
+    events: list[Raw] = field(default_factory=list)
+    arrivals: dict[int, float] = field(default_factory=dict)  # route index -> time reached
+    starts: dict[int, float] = field(default_factory=dict)  # route index -> processing start
+    blockers: list[Blocker] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    t: float = 0.0
+
+
+@dataclass
+class _Leg:
+    """The result of one try of a segment."""
+
+    ok: bool
+    t: float = 0.0
+    wheel: float = 0.0
+    since_break: float = 0.0
+    entered: float | None = None
+    events: list[Raw] = field(default_factory=list)
+    arrivals: dict[int, float] = field(default_factory=dict)
+    starts: dict[int, float] = field(default_factory=dict)
+    left: float | None = None  # when the traveller left the bed (None: never got going)
+    why: tuple[Any, ...] = ()
+    blocker: Blocker | None = None
+    blocked_event: Raw | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dict[int, list[Blocker]],
+         rhythm: Rhythm, *, record: bool = True) -> Walk:  # fmt: skip
+    """Walk ``program`` from the bed at route index ``begin``, ready to leave at ``t``.
+
+    ``depart`` is the trip's departure (the horizon counts from it); ``blockers_at`` maps a
+    route index to what stops the traveller there; ``record=False`` keeps times only.
+    """
+    state = Walk(t=t)
+    state.arrivals[begin] = t
+    limit = depart + HORIZON_DAYS * 86400
+    wheel = since_break = 0.0
+    entered: float | None = None
+    for bed, ops in program.segments:
+        if bed < begin:
+            continue
+        zone = program.zones[bed]
+        node = program.route.steps[bed].node
+        stay_from, reasons, every_day = t, [], 0
+        while True:
+            leg = _segment(program, ops, t, wheel, since_break, entered, limit, blockers_at, rhythm, record)
+            if leg.ok or leg.blocker is not None:
+                break
+            reasons.append(leg.why)
+            if len(reasons) > 1 and _every_day(leg.why):
+                every_day += 1
+            morning = day.next_morning(rhythm, zone, leg.left if leg.left is not None else t)
+            if morning > limit or every_day >= 2 or leg.why[0] == TOO_LONG or (leg.why[0] == WHEEL and wheel == 0):
+                reason = "no way on fits your day" if morning <= limit else f"no way on within {HORIZON_DAYS} days"
+                state.blockers.append(Blocker(stage=node, reason=reason, source=DAY_SOURCE))
+                state.events.append((EventKind.blocked, bed, node, stay_from, stay_from, (NO_PLAN, reasons[-1]), None,
+                                     None))  # fmt: skip
+                state.t = t
+                return state
+            t, wheel, since_break = morning, 0.0, 0.0
+        if reasons and record:
+            state.events.append((EventKind.night, bed, node, stay_from, t, (STAY, *reasons), None, None))
+        if leg.blocker is not None:
+            state.blockers.append(leg.blocker)
+            state.events.extend(leg.events)
+            if leg.blocked_event is not None:
+                state.events.append(leg.blocked_event)
+            state.t = leg.t
+            return state
+        state.events.extend(leg.events)
+        state.warnings.extend(leg.warnings)
+        state.arrivals.update(leg.arrivals)
+        state.starts.update(leg.starts)
+        t, wheel, since_break, entered = leg.t, leg.wheel, leg.since_break, leg.entered
+    state.t = t
+    return state
+
+
+def _every_day(why: tuple[Any, ...]) -> bool:
+    """True for a reason that no day fixes: not a closed day but the length of the way (from a morning start)."""
+    if why[0] == CLOSED:
+        return bool(why[4])  # the post worked that day: it was just too far to reach before it closed
+    return why[0] in (NIGHT_DRIVE, DARK, WHEEL)
+
+
+def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: float, since_break: float,
+             entered: float | None, limit: float, blockers_at: dict[int, list[Blocker]], rhythm: Rhythm,
+             record: bool) -> _Leg:  # fmt: skip
+    """One try of a segment from its bed at ``t``: to the next bed within the day, or why not."""
+    leg = _Leg(ok=False, t=t, entered=entered)
+    events = leg.events
+    at_bed = True  # still in the bed the segment starts from
+    reached = t  # when the traveller reached the node they are at
+    waited: tuple[Any, ...] | None = None  # the wait at a post at this node: (k, reached, opened, worked that day)
+    for op in ops:
+        k = op.k
+        if isinstance(op, Drive):
+            here = op.zone
+            start = _drive_fit(op, t, rhythm)
+            if start is None:
+                leg.why, leg.t = (TOO_LONG, k), t
+                return leg
+            if rhythm.max_drive is not None and wheel + op.seconds > rhythm.max_drive:
+                leg.why, leg.t = (WHEEL, k, wheel), t
+                return leg
+            if not at_bed and day.covers_night(here, reached, start):
+                if waited is not None and waited[2] - waited[1] >= 3600:  # the post held them up: it is the cause
+                    leg.why = (CLOSED, *waited)
+                else:
+                    leg.why = (DARK if start != _fit_awake_both(rhythm, op, t) else NIGHT_DRIVE, k, t)
+                leg.t = t
+                return leg
+            if rhythm.break_after is not None and since_break + op.seconds > rhythm.break_after and since_break > 0:
+                rested = max(start, t + rhythm.break_for)
+                if record and rested > t:
+                    events.append((EventKind.wait, k, op.start, t, rested, (BREAK,), None, None))
+                t, since_break = rested, 0.0
+                start = _drive_fit(op, t, rhythm)
+                if start is None or day.covers_night(here, t, start):
+                    leg.why, leg.t = (NIGHT_DRIVE, k, t), t
+                    return leg
+            if start > t and record:
+                events.append((EventKind.wait, k, op.start, t, start, (WAIT_TO_DRIVE, at_bed), None, None))
+            if at_bed:
+                leg.left = start
+            end = start + op.seconds
+            if record:
+                events.append((EventKind.drive, k, op.start, start, end, (), op.end, op.km))
+            t, wheel, since_break, at_bed = end, wheel + op.seconds, since_break + op.seconds, False
+            reached, waited = t, None
+            leg.arrivals[k] = t
+            continue
+        here = op.zone
+        blockers = blockers_at.get(k)
+        if blockers:
+            leg.blocker = blockers[0]
+            leg.blocked_event = (EventKind.blocked, k, op.node, t, t, (BLOCKED,), None, None)
+            leg.t = t
+            return leg
+        earliest = t
+        if entered is not None and op.next_working_day:
+            entry_day = datetime.fromtimestamp(entered, op.zone).date()
+            earliest = max(t, epoch(datetime.combine(entry_day + timedelta(days=1), time(0), tzinfo=op.zone)))
+        start = _check_fit(op, earliest, op.duration, limit, rhythm)
+        if start is None:
+            leg.blocker = Blocker(stage=op.node, reason=f"no opening within {HORIZON_DAYS} days of departure",
+                                  source=op.stage.hours.claim.citation())  # fmt: skip
+            leg.blocked_event = (EventKind.blocked, k, op.node, t, t, (NO_OPENING,), None, None)
+            leg.t = t
+            return leg
+        if not at_bed and day.covers_night(op.zone, t, start + op.duration):
+            # The post worked the day it was reached: reaching it in time is a matter of the way, not the day.
+            worked = op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None
+            leg.why, leg.t = (CLOSED, k, t, start, worked), t
+            return leg
+        if start - t >= day.REST:  # a night in front of the post (no quiet hours kept): a rest all the same
+            wheel = since_break = 0.0
+        if at_bed:  # an office in the town the traveller slept in: away from the bed from its opening on
+            reached, waited = start, None
+        elif start > t:
+            waited = (k, t, start, op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None)
+        if start > t and record:
+            detail = WAIT_AFTER_ENTRY if earliest > t else WAIT
+            events.append((EventKind.wait, k, op.node, t, start, (detail,), None, None))
+        leg.starts[k] = start
+        if at_bed:
+            leg.left = start
+        if start - t + op.duration >= rhythm.break_for:  # standing at the post is a break from the wheel
+            since_break = 0.0
+        t = start + op.duration
+        if record:
+            events.append((EventKind.process, k, op.node, start, t, (PROCESS,), None, None))
+        if op.enters:
+            leg.entered = t
+        at_bed = False
+        if op.held is not None:
+            resumed = _hold_overnight(leg, op, t, limit, rhythm, record=record)
+            if resumed is None:
+                leg.blocker = Blocker(stage=op.node, reason=f"customs does not reopen within {HORIZON_DAYS} days",
+                                      source=op.held.citation())  # fmt: skip
+                leg.t = t
+                return leg
+            t, wheel, since_break = resumed, 0.0, 0.0
+            reached, waited = t, None  # back from a night in a bed
+    leg.ok, leg.t, leg.wheel, leg.since_break = True, t, wheel, since_break
+    return leg
+
+
+def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float) -> float | None:
+    """The earliest start at or after ``t`` of ``op`` outside the quiet hours of both its clocks."""
+    start = day.fit_awake(rhythm, op.zone, t, op.seconds)
+    if op.end_zone is op.zone:
+        return start
+    for _ in range(4):
+        if start is None:
+            return None
+        there = day.fit_awake(rhythm, op.end_zone, start, op.seconds)
+        if there is None or there == start:
+            return there
+        start = day.fit_awake(rhythm, op.zone, there, op.seconds)
+    return start
+
+
+def _drive_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
+    """The earliest start at or after ``t`` of ``op`` outside the quiet hours, and by daylight when warned."""
+    start = _fit_awake_both(rhythm, op, t)
+    if start is None or rhythm.dark_warned or op.sky is None or not op.warned:
+        return start
+    for _ in range(HORIZON_DAYS):
+        month = datetime.fromtimestamp(start, op.zone).month
+        if month not in op.warned:
+            return start
+        lit = day.fit_daylight(op.sky.cover(start, start + 3 * 86400), start, op.seconds)
+        again = _fit_awake_both(rhythm, op, lit)
+        if again is None:
+            return None
+        if again == start:
+            return start
+        start = again
+    return None
+
+
+def _check_fit(op: Check, t: float, duration: float, until: float, rhythm: Rhythm,
+               delays: tuple[float, ...] | None = None) -> float | None:  # fmt: skip
+    """The earliest processing start at or after ``t`` inside an opening (the post's hours decide; the
+    traveller's quiet hours keep them off the road, and a night in front of a post is refused by the walk)."""
+    return op.table.earliest_fit(t, duration, until=until, delays=op.delays if delays is None else delays)
+
+
+def next_morning(op: Check, after: float, duration: float, until: float, rhythm: Rhythm,
+                 delays: tuple[float, ...] | None = None) -> float | None:  # fmt: skip
+    """The first opening on a later day than ``after``, no earlier than ``op.resume_at`` on its day."""
+    tz, at = op.zone, op.resume_at
+    assert at is not None
+    local_day = datetime.fromtimestamp(after, tz).date() + timedelta(days=1)
+    candidate = epoch(datetime.combine(local_day, at, tzinfo=tz))
+    for _ in range(HORIZON_DAYS):
+        start = _check_fit(op, candidate, duration, until, rhythm, delays)
+        if start is None:
+            return None
+        local = datetime.fromtimestamp(start, tz)
+        if local.time() >= at:
+            return start
+        candidate = epoch(datetime.combine(local.date(), at, tzinfo=tz))
+    return None
+
+
+def _hold_overnight(leg: _Leg, op: Check, t: float, until: float, rhythm: Rhythm, *, record: bool) -> float | None:
+    resume = next_morning(op, t, op.duration, until, rhythm, op.delays)
+    if resume is None:
+        return None
+    if not record:
+        return resume + op.duration
+    k, node, bed, events = op.k, op.node, op.bed, leg.events
+    events.append((EventKind.vehicle_held, k, node, t, resume, (HELD,), None, None))
+    if bed is not None:
+        events.append((EventKind.transfer, k, node, t, t + bed.ride, (TO_BED,), bed.node, bed.km))
+        events.append((EventKind.night, k, bed.node, t + bed.ride, resume - bed.ride, (BED_NIGHT,), None, None))
+        events.append((EventKind.transfer, k, bed.node, resume - bed.ride, resume, (FROM_BED,), node, bed.km))
+    else:
+        leg.warnings.append(f"{node}: the vehicle is held overnight and no place to sleep is known on the way")
+    events.append((EventKind.process, k, node, resume, resume + op.duration, (CLEARED,), None, None))
+    return resume + op.duration

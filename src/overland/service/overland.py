@@ -1,0 +1,490 @@
+"""The one service every adapter calls: :class:`Overland`.
+
+It owns the catalog (loaded once), the planner and its caches, the calibration by
+crossing reports, the reports database (optional) and the clock. Every use case goes
+through it (plan, compare, when, hours, simulate, capacity, sweep, batch, reports), so
+the command line, the HTTP API and the Python functions ``overland.plan(...)`` give the
+same answer to the same question. The core it calls (``model``, ``timing``,
+``planner``, ``sim``) reads no files and no clock: this object passes them in.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from overland import limits
+from overland.errors import InputError, OverlandError
+from overland.model.catalog import Catalog
+from overland.model.crossing import Mode
+from overland.model.report import Observation
+from overland.planner.rhythm import Rhythm, of_profile
+from overland.planner.schedule import Schedule, stage_schedule
+from overland.planner.search import Planner, check_documents
+from overland.planner.trip import Plan, Traveller
+
+if TYPE_CHECKING:
+    from overland.planner.calibration import Calibration
+    from overland.planner.departures import DepartureScan
+    from overland.service.freight import Freight
+    from overland.service.reports import Reports
+    from overland.store.db import Store
+
+Clock = Callable[[], datetime]
+CALIBRATED_KEPT = 8  # calibrated planners kept (one per mode and set of reports)
+
+
+def utc_now() -> datetime:
+    """The present moment, aware, in UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+def check_aware(moment: datetime, name: str) -> datetime:
+    """``moment`` must carry its UTC offset and lie in the calendars' range."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        msg = f"{name} {moment.isoformat()} has no UTC offset: give the clock, e.g. +06:00 for Kyrgyz time"
+        raise InputError(msg)
+    from overland.timing.clocks import in_range
+
+    try:
+        return in_range(moment)
+    except InputError as error:
+        raise InputError(f"{name}: {error}") from None
+
+
+class Overland:
+    """Plans, schedules, freight runs and crossing reports over one set of crossing data.
+
+    Parameters
+    ----------
+    data
+        The data folder (default: the bundled data); ignored when ``catalog`` is given.
+    catalog
+        A catalog already loaded (tests, or data built in code).
+    database_url
+        The reports database (default: ``OVERLAND_DATABASE_URL``, else the SQLite file in
+        the user's data directory).
+    store
+        A reports database already open (instead of ``database_url``).
+    use_reports
+        Blend the processing times learned from crossing reports into plans (when the
+        database holds some); False plans with the data's times only.
+    clock
+        The present moment (aware); reports' ages, "today" and report checks use it.
+    """
+
+    def __init__(
+        self,
+        *,
+        data: str | Path | None = None,
+        catalog: Catalog | None = None,
+        database_url: str | None = None,
+        store: Store | None = None,
+        use_reports: bool = True,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.data_dir = Path(data) if data is not None and catalog is None else None
+        self.database_url = database_url
+        self.use_reports = use_reports
+        self.clock = clock
+        self._catalog = catalog
+        self._planner: Planner | None = None
+        self._lock = threading.RLock()
+        self._calibrated: OrderedDict[tuple[Any, ...], tuple[tuple[Observation, ...], Calibration, Planner]] = (
+            OrderedDict()
+        )
+        self._observations: tuple[tuple[int, ...], int, tuple[Observation, ...]] | None = None
+        self._store: Store | None = store
+        self._reports: Reports | None = None
+        self._freight: Freight | None = None
+        self._rhythms: dict[tuple[Any, ...], Rhythm] = {}  # the traveller's day by mode and overrides
+
+    def __repr__(self) -> str:
+        where = self.data_dir or "the bundled data"
+        return f"Overland(data={str(where)!r})"
+
+    # -- what it owns ------------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        """The validated crossing data (loaded on first use)."""
+        if self._catalog is None:
+            with self._lock:
+                if self._catalog is None:
+                    from overland.io.data_files import load_catalog
+
+                    self._catalog = load_catalog(self.data_dir)
+        return self._catalog
+
+    @property
+    def planner(self) -> Planner:
+        """The planner of the data's own times (its timetables are expanded once and kept)."""
+        if self._planner is None:
+            with self._lock:
+                if self._planner is None:
+                    self._planner = Planner(self.catalog)
+        return self._planner
+
+    def now(self) -> datetime:
+        """The present moment by the service's clock."""
+        return self.clock()
+
+    def today(self) -> date:
+        """Today's date (UTC) by the service's clock."""
+        return self.clock().astimezone(UTC).date()
+
+    @property
+    def reports(self) -> Reports:
+        """Crossing reports: add, list, moderate, tokens, what they saw."""
+        if self._reports is None:
+            from overland.service.reports import Reports
+
+            self._reports = Reports(self)
+        return self._reports
+
+    @property
+    def freight(self) -> Freight:
+        """Rail freight: simulate a terminal, size it, its capacity in trains a day, a corridor, a grid sweep."""
+        if self._freight is None:
+            from overland.service.freight import Freight
+
+            self._freight = Freight()
+        return self._freight
+
+    def store(self) -> Store:
+        """The reports database, opened (and migrated, created when missing) on first use."""
+        if self._store is None:
+            with self._lock:
+                if self._store is None:
+                    from overland.store.db import open_store
+
+                    self._store = open_store(self.database_url)
+        return self._store
+
+    def has_reports_database(self) -> bool:
+        """True when there may be reports to read (a server URL, or a SQLite file that exists)."""
+        if self._store is not None:
+            return True
+        from overland.store.location import database_exists
+
+        return database_exists(self.database_url)
+
+    def close(self) -> None:
+        """Close the reports database, if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- places and inputs -----------------------------------------------------------------
+
+    def traveller(
+        self,
+        mode: str | Mode = "own-car",
+        documents: Sequence[str] | None = None,
+        carrying: Sequence[str] = (),
+        *,
+        quiet_hours: str | None = None,
+        max_drive_hours: float | str | None = None,
+        dark_roads: bool | None = None,
+    ) -> Traveller:
+        """A traveller of ``mode`` holding ``documents`` (None: all the route asks for), carrying ``carrying``.
+
+        The traveller's day is the data's profile for the mode (``data/travellers.yaml``), with
+        ``quiet_hours`` (``"22:00-05:00"``, or ``"none"``), ``max_drive_hours`` (a number, or
+        ``"none"``) and ``dark_roads`` (drive the roads the data warns about after dark) in
+        place of the profile's when given.
+        """
+        travel_mode = Mode.parse(mode)
+        if documents is not None:
+            check_documents(self.catalog, list(documents))
+        no_cap = isinstance(max_drive_hours, str) and max_drive_hours.strip().lower() in ("none", "off")
+        if isinstance(max_drive_hours, str) and not no_cap:
+            try:
+                max_drive_hours = float(max_drive_hours.strip().removesuffix("h"))
+            except ValueError:
+                msg = f"hours at the wheel {max_drive_hours!r}: give a number of hours, e.g. 9, or none"
+                raise InputError(msg) from None
+        key = (travel_mode, quiet_hours, max_drive_hours, no_cap, dark_roads)
+        rhythm = self._rhythms.get(key)
+        if rhythm is None:
+            rhythm = of_profile(
+                self.catalog.profile(travel_mode), quiet=quiet_hours, keep_quiet=quiet_hours is None,
+                max_drive_hours=None if no_cap else max_drive_hours,  # type: ignore[arg-type]
+                keep_max=max_drive_hours is None, dark_roads=dark_roads,
+            )  # fmt: skip
+            if len(self._rhythms) < 256:
+                self._rhythms[key] = rhythm
+        return Traveller(
+            mode=travel_mode,
+            documents=frozenset(documents) if documents is not None else None,
+            carrying=frozenset(carrying),
+            rhythm=rhythm,
+        )
+
+    def trip_ends(self, origin: str, destination: str, via: str | None = None) -> tuple[str, str, str | None]:
+        """The ids of the places and crossing a person named (any case, any script); a trip from a place
+        to itself is refused."""
+        origin, destination = self.catalog.place_id(origin), self.catalog.place_id(destination)
+        if origin == destination:
+            msg = (
+                f"from and to are the same place ({origin}): give the place you leave from and the one "
+                "you want to reach"
+            )
+            raise InputError(msg)
+        return origin, destination, self.catalog.crossing_id(via) if via is not None else None
+
+    def _in_the_past(self, depart: datetime) -> str | None:
+        """A warning when ``depart`` lies in the past by the service's clock."""
+        now = self.now()
+        if depart < now - timedelta(minutes=1):
+            return (f"the departure {depart:%a %d %b %Y %H:%M} is in the past (it is now {now.astimezone(depart.tzinfo):%a %d %b %Y %H:%M}"
+                    " in that clock): the plan shows what would have happened")  # fmt: skip
+        return None
+
+    @staticmethod
+    def _check_samples(samples: int, *, low: int, high: int) -> None:
+        if isinstance(samples, bool) or not low <= samples <= high:
+            msg = f"samples must be between {low} and {high:,}, not {samples:,}"
+            raise InputError(msg)
+
+    # -- reports as observations -------------------------------------------------------------
+
+    def observations(self) -> tuple[Observation, ...]:
+        """What the visible crossing reports saw at each stage (none without a database).
+
+        Read again only when the database changed (see :meth:`_observed`).
+        """
+        return self._observed()[1]
+
+    def _observed(self) -> tuple[int, tuple[Observation, ...]]:
+        """(version, observations): the version changes whenever what the reports saw changes.
+
+        The reports are read again only when the database's fingerprint (count, newest id,
+        hidden ones) changed, so a report added or hidden by another process is seen at once.
+        """
+        if not self.has_reports_database():
+            return 0, ()
+        from overland.store.reports import fingerprint
+        from overland.store.reports import observations as stored
+
+        store = self.store()
+        with store.session() as session:
+            mark = fingerprint(session)
+            kept = self._observations
+            if kept is not None and kept[0] == mark:
+                return kept[1], kept[2]
+            found = tuple(stored(session))
+        with self._lock:
+            version = (self._observations[1] + 1) if self._observations is not None else 1
+            self._observations = (mark, version, found)
+        return version, found
+
+    def reports_changed(self) -> None:
+        """Read the reports again on the next plan (after a report is added, hidden or shown)."""
+        with self._lock:
+            if self._observations is not None:
+                self._observations = ((), *self._observations[1:])
+
+    def _planner_for(
+        self, mode: Mode, observations: Sequence[Observation] | None
+    ) -> tuple[Planner, Calibration | None, str | None]:
+        """The planner to use for ``mode``: calibrated with the reports when there are some.
+
+        The third value says why the reports could not be read (the data's times are used).
+        """
+        if observations is not None:
+            seen = tuple(observations)
+            key: tuple[Any, ...] = ("given", hash(seen), self.today(), mode)
+        elif self.use_reports:
+            try:
+                version, seen = self._observed()
+            except OverlandError as error:
+                return self.planner, None, f"crossing reports not used ({error}): the data's times only"
+            key = ("stored", version, self.today(), mode)
+        else:
+            return self.planner, None, None
+        if not seen:
+            return self.planner, None, None
+        with self._lock:
+            kept = self._calibrated.get(key)
+            if kept is not None and kept[0] == seen:
+                self._calibrated.move_to_end(key)
+                return kept[2], kept[1], None
+            from overland.planner.calibration import calibrate
+
+            calibration = calibrate(self.catalog, seen, as_of=key[2], modes=[mode])
+            planner = Planner(calibration.catalog) if calibration.stages else self.planner
+            self._calibrated[key] = (seen, calibration, planner)
+            while len(self._calibrated) > CALIBRATED_KEPT:
+                self._calibrated.popitem(last=False)
+        return planner, calibration, None
+
+    # -- trips -------------------------------------------------------------------------------
+
+    def hours(self, stage: str, start: datetime, *, days: int = 7) -> Schedule:
+        """The open windows of ``stage`` (``crossing/stage``) for ``days`` days from ``start``.
+
+        ``start`` must carry its UTC offset. Closed days come with their reason.
+        """
+        if start.tzinfo is None or start.utcoffset() is None:
+            msg = f"start {start.isoformat()} has no UTC offset: give the clock, e.g. +08:00 for Beijing time"
+            raise InputError(msg)
+        if isinstance(days, bool) or not 1 <= days <= limits.MAX_HOURS_DAYS:
+            msg = f"days must be between 1 and {limits.MAX_HOURS_DAYS}, not {days}"
+            raise InputError(msg)
+        check_aware(start, "start")
+        check_aware(start + timedelta(days=days), "the last day")
+        crossing, stage_id, _ = self.catalog.stage(stage)
+        return stage_schedule(crossing, stage_id, self.catalog.countries, start, start + timedelta(days=days))
+
+    def plan(
+        self,
+        origin: str,
+        destination: str,
+        depart: datetime,
+        *,
+        via: str | None = None,
+        mode: str | Mode = "own-car",
+        documents: Sequence[str] | None = None,
+        carrying: Sequence[str] = (),
+        samples: int = 0,
+        seed: int = 0,
+        observations: Sequence[Observation] | None = None,
+        quiet_hours: str | None = None,
+        max_drive_hours: float | str | None = None,
+        dark_roads: bool | None = None,
+    ) -> Plan:
+        """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
+
+        ``documents`` lists the document ids you hold (None: every document the route asks
+        for); ``carrying`` lists items such as ``drone``. With ``samples`` > 0 the plan's
+        ``distribution`` holds the Monte Carlo view, the same for the same ``seed``.
+
+        Processing times learned from crossing reports (the database's, or
+        ``observations`` when given) are blended into the data's for the stages they
+        concern; ``Plan.observations`` says which stages used them and how many.
+        """
+        self._check_samples(samples, low=0, high=limits.MAX_PLAN_SAMPLES)
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
+                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
+        origin, destination, via = self.trip_ends(origin, destination, via)
+        check_aware(depart, "departure")
+        planner, calibration, problem = self._planner_for(traveller.mode, observations)
+        result = planner.plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
+        late = self._in_the_past(depart)
+        notes = [n for n in (late, problem) if n is not None]
+        if notes:
+            result = replace(result, warnings=[*notes, *result.warnings])
+        if calibration is not None and calibration.stages:
+            passed = {stage: i for i, stage in enumerate(dict.fromkeys(e.stage for e in result.events if e.stage))}
+            used = sorted((s for s in calibration.stages if s.stage in passed), key=lambda s: passed[s.stage])
+            result = replace(result, observations=tuple(used))
+        return result
+
+    def compare(self, origin: str, destination: str, depart: datetime, *, mode: str | Mode = "own-car",
+                quiet_hours: str | None = None, max_drive_hours: float | str | None = None,
+                dark_roads: bool | None = None) -> list[Plan]:  # fmt: skip
+        """One plan per crossing joining the two places (every document held), best first."""
+        traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads)  # fmt: skip
+        origin, destination, _ = self.trip_ends(origin, destination)
+        check_aware(depart, "departure")
+        planner, _, _ = self._planner_for(traveller.mode, None)
+        return planner.compare(origin, destination, depart, traveller)
+
+    def when(
+        self,
+        origin: str,
+        destination: str,
+        start: datetime,
+        end: datetime,
+        *,
+        every_minutes: int = 30,
+        samples: int = 1000,
+        seed: int = 0,
+        confidence: float = 0.9,
+        arrive_by: datetime | None = None,
+        via: str | None = None,
+        mode: str | Mode = "own-car",
+        documents: Sequence[str] | None = None,
+        carrying: Sequence[str] = (),
+        progress: Callable[[int], None] | None = None,
+        quiet_hours: str | None = None,
+        max_drive_hours: float | str | None = None,
+        dark_roads: bool | None = None,
+    ) -> DepartureScan:
+        """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
+        every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still
+        arrives by it with probability ``confidence``.
+        """
+        from overland.planner.departures import candidates, scan
+
+        for name, moment in (("start", start), ("end", end), ("arrive-by", arrive_by)):
+            if moment is not None:
+                check_aware(moment, name)
+        if end < start:
+            msg = f"the span ends ({end.isoformat()}) before it starts ({start.isoformat()})"
+            raise InputError(msg)
+        if end - start > timedelta(days=limits.MAX_SCAN_DAYS):
+            msg = (
+                f"the span is more than {limits.MAX_SCAN_DAYS} days: scan at most {limits.MAX_SCAN_DAYS} days at a time"
+            )
+            raise InputError(msg)
+        if not limits.MIN_SCAN_STEP_MINUTES <= every_minutes <= limits.MAX_SCAN_STEP_MINUTES:
+            msg = f"every must be between {limits.MIN_SCAN_STEP_MINUTES} minutes and a day, not {every_minutes} minutes"
+            raise InputError(msg)
+        if not 0 < confidence < 1:
+            msg = f"confidence must be between 0 and 1 (e.g. 0.9), not {confidence:g}"
+            raise InputError(msg)
+        self._check_samples(samples, low=1, high=limits.MAX_SCAN_SAMPLES)
+        departures = candidates(start, end, timedelta(minutes=every_minutes))
+        if len(departures) * samples > limits.MAX_SCAN_WORK:
+            msg = (
+                f"{len(departures)} departures × {samples:,} samples is more than {limits.MAX_SCAN_WORK:,}: "
+                "use fewer samples, a shorter span or a longer step"
+            )
+            raise InputError(msg)
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
+                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
+        origin, destination, via = self.trip_ends(origin, destination, via)
+        planner, _, _ = self._planner_for(traveller.mode, None)
+        return scan(
+            planner,
+            origin,
+            destination,
+            departures,
+            traveller,
+            samples=samples,
+            seed=seed,
+            confidence=confidence,
+            arrive_by=arrive_by,
+            via=via,
+            every_minutes=every_minutes,
+            progress=progress,
+        )
+
+    def batch(
+        self,
+        trips: list[dict[str, Any]],
+        client: Any,
+        *,
+        samples: int = 0,
+        seed: int = 0,
+        on_rows: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Plan every trip (rows of a trips file) on the Dask ``client``: one row each, in the trips' order.
+
+        The workers plan with this service's data folder and the data's own times.
+        """
+        from overland.service import batch
+
+        self.catalog  # noqa: B018  (a data folder that does not validate stops here, not in every row)
+        data_dir = str(self.data_dir.resolve()) if self.data_dir is not None else None
+        return batch.run(
+            trips, client, factory=type(self), data_dir=data_dir, samples=samples, seed=seed, on_rows=on_rows
+        )
