@@ -81,81 +81,199 @@ def main() -> None:
     rows = []
     s = sims["khorgos-2016"]
     rows += [
-        Row("khorgos-2016", "TEU a year", "> 80,000 (2016)", "cfts 2017", f"{s['teu_per_year']:,.0f}",
-            gap(s["teu_per_year"], 80_000), "the input: arrivals are set from it"),
-        Row("khorgos-2016", "trains a day", "5-6", "cfts 2017", f"{s['trains_per_day']:.1f}",
+        Row(
+            "khorgos-2016",
+            "TEU a year",
+            "> 80,000 (2016)",
+            "cfts 2017",
+            f"{s['teu_per_year']:,.0f}",
+            gap(s["teu_per_year"], 80_000),
+            "the input: arrivals are set from it",
+        ),
+        Row(
+            "khorgos-2016",
+            "trains a day",
+            "5-6",
+            "cfts 2017",
+            f"{s['trains_per_day']:.1f}",
             gap(s["trains_per_day"], 5, 6),
             "the sources disagree: 80,000 TEU and 65 trains a month (yidaiyilu 2017) make 2.2-2.3 "
-            "trains of 95 TEU a day; '5-6 trains' must count trains both ways or shorter trains"),
-        Row("khorgos-2016", "handling a train (first to last lift)", "47 min", "yidaiyilu 2017",
-            f"{s['handling_mean_h'] * 60:.0f} min", gap(s["handling_mean_h"] * 60, 47),
-            "the lift time is derived from the 47 min; the rest is the yard boxes a set takes on"),
-        Row("khorgos-2016", "capacity, trains a day", ">= 10 ('we will reach 10 container trains per day')",
-            "cfts 2017", cap("khorgos-2016"), gap(rates["khorgos-2016"].capacity.mean, 10, 1e9),
-            "consistent: the 1435 mm tracks, held five hours a train, bind first"),
+            "trains of 95 TEU a day; '5-6 trains' must count trains both ways or shorter trains",
+        ),
+        Row(
+            "khorgos-2016",
+            "handling a train (first to last lift)",
+            "47 min",
+            "yidaiyilu 2017",
+            f"{s['handling_mean_h'] * 60:.0f} min",
+            gap(s["handling_mean_h"] * 60, 47),
+            "the lift time is derived from the 47 min; the rest is the yard boxes a set takes on",
+        ),
+        Row(
+            "khorgos-2016",
+            "capacity, trains a day",
+            ">= 10 ('we will reach 10 container trains per day')",
+            "cfts 2017",
+            cap("khorgos-2016"),
+            gap(rates["khorgos-2016"].capacity.mean, 10, 1e9),
+            "consistent: the 1435 mm tracks, held five hours a train, bind first",
+        ),
     ]
     s = sims["khorgos-2021"]
     rows += [
-        Row("khorgos-2021", "trains a day", "10-12", "astanatimes 2021", f"{s['trains_per_day']:.1f}",
-            gap(s["trains_per_day"], 10, 12), "the input (11 a day)"),
-        Row("khorgos-2021", "containers a day", "500", "astanatimes 2021", f"{s['teu_per_year'] / 2 / 365:.0f}",
-            gap(s["teu_per_year"] / 2 / 365, 500), "45-50 boxes a train agree with 500 a day"),
-        Row("khorgos-2021", "reloading a train (first to last lift)", "55 min", "astanatimes 2021",
-            f"{s['handling_mean_h'] * 60:.0f} min", gap(s["handling_mean_h"] * 60, 55),
-            "the lift time is derived from the 55 min; the yard boxes a set takes on add the rest"),
-        Row("khorgos-2021", "capacity, trains a day", "9-10 (before the 2022 tracks)", "railfreight 2022",
-            cap("khorgos-2021"), gap(rates["khorgos-2021"].capacity.mean, 9, 10),
+        Row(
+            "khorgos-2021",
+            "trains a day",
+            "10-12",
+            "astanatimes 2021",
+            f"{s['trains_per_day']:.1f}",
+            gap(s["trains_per_day"], 10, 12),
+            "the input (11 a day)",
+        ),
+        Row(
+            "khorgos-2021",
+            "containers a day",
+            "500",
+            "astanatimes 2021",
+            f"{s['teu_per_year'] / 2 / 365:.0f}",
+            gap(s["teu_per_year"] / 2 / 365, 500),
+            "45-50 boxes a train agree with 500 a day",
+        ),
+        Row(
+            "khorgos-2021",
+            "reloading a train (first to last lift)",
+            "55 min",
+            "astanatimes 2021",
+            f"{s['handling_mean_h'] * 60:.0f} min",
+            gap(s["handling_mean_h"] * 60, 55),
+            "the lift time is derived from the 55 min; the yard boxes a set takes on add the rest",
+        ),
+        Row(
+            "khorgos-2021",
+            "capacity, trains a day",
+            "9-10 (before the 2022 tracks)",
+            "railfreight 2022",
+            cap("khorgos-2021"),
+            gap(rates["khorgos-2021"].capacity.mean, 9, 10),
             "this scenario holds a track only while lifting; the 2021 terminal held a train about "
-            "five hours (astanatimes 2026)"),
-        Row("khorgos-2022 at 3+3", "capacity, trains a day", "9-10 (before the 2022 tracks)", "railfreight 2022",
-            cap("khorgos-2022 at 3+3"), gap(rates["khorgos-2022 at 3+3"].capacity.mean, 9, 10),
+            "five hours (astanatimes 2026)",
+        ),
+        Row(
+            "khorgos-2022 at 3+3",
+            "capacity, trains a day",
+            "9-10 (before the 2022 tracks)",
+            "railfreight 2022",
+            cap("khorgos-2022 at 3+3"),
+            gap(rates["khorgos-2022 at 3+3"].capacity.mean, 9, 10),
             "with five hours on the tracks: within the 10-12 actually handled in 2021 (astanatimes), "
-            "above KTZ's 9-10; the two sources disagree by as much"),
+            "above KTZ's 9-10; the two sources disagree by as much",
+        ),
     ]
     s = sims["khorgos-2022"]
     rows += [
-        Row("khorgos-2022", "capacity, trains a day", "19-20", "railfreight 2022", cap("khorgos-2022"),
+        Row(
+            "khorgos-2022",
+            "capacity, trains a day",
+            "19-20",
+            "railfreight 2022",
+            cap("khorgos-2022"),
             gap(rates["khorgos-2022"].capacity.mean, 19, 20),
             f"two more 1435 mm tracks raise it {rates['khorgos-2022'].capacity.mean / rates['khorgos-2022 at 3+3'].capacity.mean:.1f}-fold "
-            "(KTZ: doubling): the 1435 mm tracks bound, held by the emptied Chinese trains"),
-        Row("khorgos-2022", "trains a day", "19 (27 at most)", "intermodalnews 2023", f"{s['trains_per_day']:.1f}",
+            "(KTZ: doubling): the 1435 mm tracks bound, held by the emptied Chinese trains",
+        ),
+        Row(
+            "khorgos-2022",
+            "trains a day",
+            "19 (27 at most)",
+            "intermodalnews 2023",
+            f"{s['trains_per_day']:.1f}",
             gap(s["trains_per_day"], 19),
-            "the 19 are counted at the Chinese port, both ways; half is assumed to be unloaded here"),
+            "the 19 are counted at the Chinese port, both ways; half is assumed to be unloaded here",
+        ),
     ]
     s = sims["khorgos-2025"]
     r25 = rates["khorgos-2025"]
     near = min(cranes_for_2025, key=lambda c: abs(cranes_for_2025[c].capacity.mean - 29.25))
     rows += [
-        Row("khorgos-2025", "TEU a year", "> 372,000", "astanatimes 2026", f"{s['teu_per_year']:,.0f}",
-            gap(s["teu_per_year"], 372_000), "the input"),
-        Row("khorgos-2025", "trains a day", "9.8 (3,589 trains at Altynkol)", "agrosearch 2026",
-            f"{s['trains_per_day']:.1f}", gap(s["trains_per_day"], 3589 / 365),
-            "372,000 TEU in trains of 95 TEU agree with the station's count within 10 %"),
-        Row("khorgos-2025", "Mt a year", "16.1 (the crossing)", "agrosearch 2026", f"{s['tons_per_year'] / 1e6:.1f}",
+        Row(
+            "khorgos-2025",
+            "TEU a year",
+            "> 372,000",
+            "astanatimes 2026",
+            f"{s['teu_per_year']:,.0f}",
+            gap(s["teu_per_year"], 372_000),
+            "the input",
+        ),
+        Row(
+            "khorgos-2025",
+            "trains a day",
+            "9.8 (3,589 trains at Altynkol)",
+            "agrosearch 2026",
+            f"{s['trains_per_day']:.1f}",
+            gap(s["trains_per_day"], 3589 / 365),
+            "372,000 TEU in trains of 95 TEU agree with the station's count within 10 %",
+        ),
+        Row(
+            "khorgos-2025",
+            "Mt a year",
+            "16.1 (the crossing)",
+            "agrosearch 2026",
+            f"{s['tons_per_year'] / 1e6:.1f}",
             gap(s["tons_per_year"] / 1e6, 16.1),
             "the crossing's tons include grain, ore and metal in wagons that never see the container "
-            "terminal (5.3 Mt of exports to China alone)"),
-        Row("khorgos-2025", "time on the tracks a train", "1 h", "astanatimes 2026",
-            f"{s['track_time_mean_h']:.2f} h", gap(s["track_time_mean_h"], 1),
-            f"lifting takes {s['handling_mean_h'] * 60:.0f} min; the rest is waiting for a crane"),
-        Row("khorgos-2025", "capacity, trains a day", "29-30 (1.5 x 19-20)", "menafn 2025", cap("khorgos-2025"),
+            "terminal (5.3 Mt of exports to China alone)",
+        ),
+        Row(
+            "khorgos-2025",
+            "time on the tracks a train",
+            "1 h",
+            "astanatimes 2026",
+            f"{s['track_time_mean_h']:.2f} h",
+            gap(s["track_time_mean_h"], 1),
+            f"lifting takes {s['handling_mean_h'] * 60:.0f} min; the rest is waiting for a crane",
+        ),
+        Row(
+            "khorgos-2025",
+            "capacity, trains a day",
+            "29-30 (1.5 x 19-20)",
+            "menafn 2025",
+            cap("khorgos-2025"),
             gap(r25.capacity.mean, 29, 30),
             f"three cranes bind; {near} cranes give {cap(cranes_for_2025[near])}, seven "
-            f"(worldtradia, undated) {cap(cranes_for_2025[7])}: the 2025 crane count is the input to find"),
+            f"(worldtradia, undated) {cap(cranes_for_2025[7])}: the 2025 crane count is the input to find",
+        ),
     ]
     s = sims["dostyk-2025"]
     rd = rates["dostyk-2025"]
     rows += [
-        Row("dostyk-2025", "capacity, TEU a year", "320,000", "index1520 2022", f"{rd.teu_per_year(rd.capacity.mean):,.0f}",
+        Row(
+            "dostyk-2025",
+            "capacity, TEU a year",
+            "320,000",
+            "index1520 2022",
+            f"{rd.teu_per_year(rd.capacity.mean):,.0f}",
             gap(rd.teu_per_year(rd.capacity.mean), 320_000),
-            "the first stage's 2+2 tracks and three reach stackers; no source counts the second stage's"),
-        Row("dostyk-2025", "capacity, trains a day", "12-15", "index1520 2022", cap("dostyk-2025"),
+            "the first stage's 2+2 tracks and three reach stackers; no source counts the second stage's",
+        ),
+        Row(
+            "dostyk-2025",
+            "capacity, trains a day",
+            "12-15",
+            "index1520 2022",
+            cap("dostyk-2025"),
             gap(rd.capacity.mean, 12, 15),
             f"12-15 trains need more than the first stage's tracks: with 4+4 the model gives "
-            f"{cap('dostyk-2025 at 4+4')}"),
-        Row("dostyk-2025", "time on the tracks a train", "4 h 15 min (Dostyk station, 2016)", "silkroadnews 2016",
-            f"{s['track_time_mean_h']:.1f} h", gap(s["track_time_mean_h"], 4.25),
-            "derived from the station's figure; waiting for a handler adds the rest"),
+            f"{cap('dostyk-2025 at 4+4')}",
+        ),
+        Row(
+            "dostyk-2025",
+            "time on the tracks a train",
+            "4 h 15 min (Dostyk station, 2016)",
+            "silkroadnews 2016",
+            f"{s['track_time_mean_h']:.1f} h",
+            gap(s["track_time_mean_h"], 4.25),
+            "derived from the station's figure; waiting for a handler adds the rest",
+        ),
     ]
     corridor = corridor_section(2 if args.quick else 10)
     elapsed = time.perf_counter() - started
@@ -173,7 +291,7 @@ def corridor_section(replications: int) -> str:
 
     lines = [
         CORRIDOR_BEGIN,
-        f"`freight_corridor(\"khorgos-dostyk-2025\", close=[\"khorgos:spring-festival-2026\"])`, 45 days from "
+        f'`freight_corridor("khorgos-dostyk-2025", close=["khorgos:spring-festival-2026"])`, 45 days from '
         f"2 February 2026, {replications} replications (seed 0), each with and without the closure:",
         "",
         "| routing | Khorgos backlog at its peak (trains) | without the closure | clears, days after reopening "
@@ -189,9 +307,15 @@ def corridor_section(replications: int) -> str:
             half = f" ± {est.ci95:,.{digits}f}" if est.ci95 is not None else ""
             return f"{est.mean:,.{digits}f}{half}"
 
-        label = f"by queue ({report.flexible_share:.0%} may switch, {report.detour_h:g} h detour)" if routing == "queue" else "by share"
-        lines.append(f"| {label} | {show(e['peak_backlog'], 0)} | {show(e['base_peak_backlog'], 0)} | "
-                     f"{show(e['clear_days'])} | {show(e['switched_trains'], 0)} | {show(e['switched_teu'], 0)} |")
+        label = (
+            f"by queue ({report.flexible_share:.0%} may switch, {report.detour_h:g} h detour)"
+            if routing == "queue"
+            else "by share"
+        )
+        lines.append(
+            f"| {label} | {show(e['peak_backlog'], 0)} | {show(e['base_peak_backlog'], 0)} | "
+            f"{show(e['clear_days'])} | {show(e['switched_trains'], 0)} | {show(e['switched_teu'], 0)} |"
+        )
     lines.append(CORRIDOR_END)
     return "\n".join(lines)
 

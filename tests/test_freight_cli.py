@@ -86,7 +86,9 @@ def test_bad_input_gets_one_line_and_a_non_zero_exit(cli, tmp_path):
     code, out, err = cli("freight", "simulate", "khorgos-2012")
     assert code == 2 and out == ""
     # The year scenarios are close too; swapped digits (2012 for 2021) come first.
-    assert err == "error: unknown scenario 'khorgos-2012' (did you mean khorgos-2021 or khorgos-2022 or khorgos-2016?)\n"
+    assert (
+        err == "error: unknown scenario 'khorgos-2012' (did you mean khorgos-2021 or khorgos-2022 or khorgos-2016?)\n"
+    )
 
     code, _, err = cli("freight", "simulate", "khorgos-2021", "--days", "0")
     assert code == 2 and err == "error: days must be more than 0 and at most 3660, not 0\n"

@@ -24,7 +24,9 @@ def test_the_corridor_ships_and_names_its_terminals():
     assert list(corridor.terminals) == ["khorgos", "dostyk"]
     assert corridor.terminals["khorgos"].crossing == "khorgos"
     assert corridor.routing.kind.value == "queue" and corridor.routing.flexible_share.claim.status == "assumed"
-    with pytest.raises(UnknownIdError, match="unknown corridor 'khorgos-dostik-2025' \\(did you mean khorgos-dostyk-2025"):
+    with pytest.raises(
+        UnknownIdError, match="unknown corridor 'khorgos-dostik-2025' \\(did you mean khorgos-dostyk-2025"
+    ):
         load_corridor("khorgos-dostik-2025")
 
 
@@ -52,7 +54,10 @@ def test_closures_come_from_the_crossing_notices_and_holiday_calendars():
     [
         ("altynkol:holidays", "'altynkol' is not a terminal of khorgos-dostyk-2025 (one of khorgos, dostyk)"),
         ("khorgos", "say what closes it"),
-        ("khorgos:spring-festival-2062", "no notice 'spring-festival-2062' for khorgos (did you mean spring-festival-2026"),
+        (
+            "khorgos:spring-festival-2062",
+            "no notice 'spring-festival-2062' for khorgos (did you mean spring-festival-2026",
+        ),
         ("dostyk:spring-festival-2026", "this terminal has no crossing data with notices"),
         ("khorgos:2026-02-18..2026-02-16", "the last day is before the first"),
         ("khorgos:16.2.2026..18.2.2026", "days must be YYYY-MM-DD..YYYY-MM-DD"),
@@ -131,7 +136,10 @@ def test_the_corridor_command_answers_the_spring_festival_question(cli, tmp_path
 
 def test_the_corridor_command_refuses_bad_input_in_one_line(cli):
     code, _, err = cli("freight", "corridor", "khorgos-dostyk-2025")
-    assert code == 2 and err == "error: give --start, the first day of statistics (or a closure to start two weeks before)\n"
+    assert (
+        code == 2
+        and err == "error: give --start, the first day of statistics (or a closure to start two weeks before)\n"
+    )
     code, _, err = cli("freight", "corridor", "khorgos-dostyk-2025", "--start", "16/02/2026")
     assert code == 2 and err == "error: --start '16/02/2026': give a day as YYYY-MM-DD\n"
     code, _, err = cli("freight", "corridor", "khorgos-dostyk-2025", "--close", "khorgos:unity-day-2021",

@@ -26,7 +26,9 @@ def test_the_policies_have_names_and_the_default_is_a_crane_staying_with_its_tra
 
 def _two_trains_at_once():
     """Two 4-box trains, one from each side, arrive together at 02:00; two cranes, up to two a train."""
-    west = replace(tiny().flows[0], interarrival=hours(2), boxes=count(4), arrival_hold=hours(0), departure_hold=hours(0))
+    west = replace(
+        tiny().flows[0], interarrival=hours(2), boxes=count(4), arrival_hold=hours(0), departure_hold=hours(0)
+    )
     east = replace(west, name="east", arrival_gauge=Gauge.broad)
     return replace(tiny(), cranes=2, tracks={Gauge.standard: 2, Gauge.broad: 2}, max_cranes_per_train=2,
                    direct_share=1.0, outbound_boxes=4, flows=(west, east))  # fmt: skip
@@ -86,7 +88,7 @@ def _dwell_by_tracks(top_up: str, policy: str = "stay-with-train") -> list[tuple
 def test_more_tracks_never_make_the_default_dwell_worse():
     """Same cranes, same trains: each more track leaves the mean and P90 dwell as they were or shorter."""
     dwell = _dwell_by_tracks("on-track")
-    for fewer, more in zip(dwell, dwell[1:]):
+    for fewer, more in zip(dwell, dwell[1:], strict=False):
         assert more[0] <= fewer[0] * 1.005 and more[1] <= fewer[1] * 1.005, dwell
     assert dwell[1][0] < dwell[0][0]  # one track a gauge is too few at 20 trains a day
 

@@ -30,7 +30,9 @@ def test_the_two_scenarios_ship():
     assert {"khorgos-2021", "khorgos-30mt"} <= set(scenario_names())
 
 
-@pytest.mark.parametrize("name", ["khorgos-2021", "khorgos-30mt", "khorgos-2016", "khorgos-2022", "khorgos-2025", "dostyk-2025"])
+@pytest.mark.parametrize(
+    "name", ["khorgos-2021", "khorgos-30mt", "khorgos-2016", "khorgos-2022", "khorgos-2025", "dostyk-2025"]
+)
 def test_every_value_is_sourced_derived_or_assumed_with_a_reason(name):
     scenario = load_scenario(name)
     claims = scenario.claims()

@@ -104,9 +104,7 @@ def scenarios() -> None:
     for name in scenario_names():
         scenario = load_scenario(name)
         params = scenario.params()
-        terminal = (
-            f"{params.cranes} cranes, {params.tracks[Gauge.standard]}+{params.tracks[Gauge.broad]} tracks"
-        )
+        terminal = f"{params.cranes} cranes, {params.tracks[Gauge.standard]}+{params.tracks[Gauge.broad]} tracks"
         fraction = f"{len(scenario.assumed())} of {len(scenario.claims())}"
         table.add_row(name, scenario.name, terminal, f"{params.trains_per_day():.1f}", fraction)
     out.print(table)
@@ -138,8 +136,14 @@ def simulate(
     report = _with_progress(
         (days + warmup) * replications * loaded.params().trains_per_day(),
         lambda progress: service().freight.simulate(
-            loaded, days=days, seed=seed, replications=replications, warmup_days=warmup, progress=progress,
-            crane_policy=crane_policy, top_up=top_up,
+            loaded,
+            days=days,
+            seed=seed,
+            replications=replications,
+            warmup_days=warmup,
+            progress=progress,
+            crane_policy=crane_policy,
+            top_up=top_up,
         ),
     )
     written: list[Path] = []
@@ -212,12 +216,12 @@ def capacity(
     format: FormatOption = Format.text,
     crane_policy: CranePolicyOption = None,
     top_up: TopUpOption = None,
-    points: Annotated[
-        int, typer.Option("--points", help="Arrival rates on the curve (without --target-mt).")
-    ] = 10,
+    points: Annotated[int, typer.Option("--points", help="Arrival rates on the curve (without --target-mt).")] = 10,
     plot: Annotated[
         Path | None,
-        typer.Option("--plot", help="PNG of the dwell against trains a day, the capacity marked (without --target-mt)."),
+        typer.Option(
+            "--plot", help="PNG of the dwell against trains a day, the capacity marked (without --target-mt)."
+        ),
     ] = None,
 ) -> None:
     """How many trains a day the terminal takes; with --target-mt, the fewest cranes and tracks for a target."""
@@ -341,7 +345,9 @@ def _rate_notes(result: Any, stat: str, limit_h: float) -> list[str]:
     point = result.at_capacity()
     if point is not None:
         uses = {"cranes": point.crane_utilisation}
-        uses.update({f"{'1435' if g == 'standard' else '1520'} mm tracks": v for g, v in point.track_utilisation.items()})
+        uses.update(
+            {f"{'1435' if g == 'standard' else '1520'} mm tracks": v for g, v in point.track_utilisation.items()}
+        )
         binding = max(uses, key=uses.__getitem__)
         tracks = "/".join(f"{v:.0%}" for v in point.track_utilisation.values())
         lines.append(
@@ -544,20 +550,29 @@ def corridor(
     ] = None,
     start: Annotated[
         str | None,
-        typer.Option("--start", help="First day of statistics, YYYY-MM-DD (default: two weeks before the first closure).",
-                     show_default=False),
+        typer.Option(
+            "--start",
+            help="First day of statistics, YYYY-MM-DD (default: two weeks before the first closure).",
+            show_default=False,
+        ),
     ] = None,
     days: Annotated[float, typer.Option("--days", help="Days of statistics.")] = 45,
     warmup: WarmupOption = 7,
     routing: Annotated[
         str | None,
-        typer.Option("--routing", help="queue (some trains go where they wait least) or share (each keeps its own); "
-                     "default: the corridor's.", show_default=False),
+        typer.Option(
+            "--routing",
+            help="queue (some trains go where they wait least) or share (each keeps its own); default: the corridor's.",
+            show_default=False,
+        ),
     ] = None,
     flexible_share: Annotated[
         float | None,
-        typer.Option("--flexible-share", help="Share of trains that may switch terminal (default: the corridor's).",
-                     show_default=False),
+        typer.Option(
+            "--flexible-share",
+            help="Share of trains that may switch terminal (default: the corridor's).",
+            show_default=False,
+        ),
     ] = None,
     replications: Annotated[int, typer.Option("--replications", help="Runs, each with and without the closures.")] = 5,
     seed: SeedOption = 0,
@@ -650,7 +665,7 @@ def _corridor_text(report: Any, spec: Any) -> None:
     table = Table(header_style="bold")
     for column in ("", "with the closure", "without"):
         table.add_column(column, justify="right" if column else "left")
-    for i, effects in report.effects.items():
+    for i in report.effects:
         e = report.effect_estimates(i)
         name = report.names[i]
         others = [n for j, n in enumerate(report.names) if j != i]
@@ -666,7 +681,9 @@ def _corridor_text(report: Any, spec: Any) -> None:
         closed, base = report.kpis[f"closed:{name}"], report.kpis[f"base:{name}"]
         table.add_row(f"{name}: trains unloaded a day", _estimate_text(closed["trains_per_day"]),
                       _estimate_text(base["trains_per_day"]))  # fmt: skip
-        table.add_row("  train dwell P90, h", _estimate_text(closed["dwell_p90_h"]), _estimate_text(base["dwell_p90_h"]))
+        table.add_row(
+            "  train dwell P90, h", _estimate_text(closed["dwell_p90_h"]), _estimate_text(base["dwell_p90_h"])
+        )
     out.print(table)
     out.print("±: 95 % interval over the replications; each run with and without the")
     out.print("closures on the same trains")

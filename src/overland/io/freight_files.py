@@ -114,7 +114,9 @@ def closures_for(
     for spec in specs:
         name, _, what = spec.partition(":")
         if name not in corridor.terminals:
-            msg = f"--close {spec}: {name!r} is not a terminal of {corridor.id} (one of {', '.join(corridor.terminals)})"
+            msg = (
+                f"--close {spec}: {name!r} is not a terminal of {corridor.id} (one of {', '.join(corridor.terminals)})"
+            )
             raise InputError(msg)
         if not what:
             msg = f"--close {spec}: say what closes it: a notice id, holidays, holidays:CN or 2026-02-16..2026-02-18"
@@ -388,7 +390,9 @@ def write_rate_plot(result: Any, path: Path, *, title: str) -> Path:
     )
     dwell = [p.dwell_h.mean for p in curve]
     errors = [p.dwell_h.ci95 or 0.0 for p in curve]
-    top.errorbar(rates, dwell, yerr=errors, color="#4a7ab5", marker="o", capsize=3, label=f"{stat} dwell (95 % interval)")
+    top.errorbar(
+        rates, dwell, yerr=errors, color="#4a7ab5", marker="o", capsize=3, label=f"{stat} dwell (95 % interval)"
+    )
     top.axhline(result.max_dwell_h, color="black", linestyle="--", linewidth=1, label=f"limit {result.max_dwell_h:g} h")
     cap = result.capacity
     if not result.never_holds:

@@ -289,9 +289,7 @@ class Freight:
                 msg = f"--close {name}: {label} ({begin:%Y-%m-%d}) is outside the simulated days"
                 raise InputError(msg)
             spans.append(ClosureSpan(names.index(name), start_h, end_h, label, note))
-        terminals = [
-            CorridorTerminal(name, load_scenario(t.scenario).params()) for name, t in spec.terminals.items()
-        ]
+        terminals = [CorridorTerminal(name, load_scenario(t.scenario).params()) for name, t in spec.terminals.items()]
         return simulate_corridor(
             terminals,
             corridor=spec.id,

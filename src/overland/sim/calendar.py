@@ -114,7 +114,9 @@ class WithClosures(Calendar):
         return f"{self.base.describe()}, closed {spans}" if spans else self.base.describe()
 
 
-def calendar_for(working_hours: Sequence[tuple[float, float]], closures: Sequence[tuple[float, float]] = ()) -> Calendar:
+def calendar_for(
+    working_hours: Sequence[tuple[float, float]], closures: Sequence[tuple[float, float]] = ()
+) -> Calendar:
     """The calendar of a terminal working ``working_hours`` and closed during ``closures``."""
     base: Calendar = RoundTheClock() if tuple(working_hours) == ((0.0, 24.0),) else DailyHours(working_hours)
     return WithClosures(base, closures) if closures else base

@@ -157,8 +157,17 @@ class CorridorModel:
         self.horizon_h = self.warmup_h + days * 24.0
         streams = rng.spawn(2 * len(self.terminals) + 1)
         self.models = [
-            TerminalModel(t.params, streams[2 * i], days=days, warmup_days=warmup_days, env=env, own_arrivals=False,
-                          closures=t.closures, name=t.name, trace=trace)  # fmt: skip
+            TerminalModel(
+                t.params,
+                streams[2 * i],
+                days=days,
+                warmup_days=warmup_days,
+                env=env,
+                own_arrivals=False,
+                closures=t.closures,
+                name=t.name,
+                trace=trace,
+            )
             for i, t in enumerate(self.terminals)
         ]
         self.arrival_rng = [streams[2 * i + 1] for i in range(len(self.terminals))]
@@ -244,7 +253,9 @@ class ClosureEffect:
     switched_teu: float
 
 
-def closure_effect(closed: CorridorResult, base: CorridorResult, terminal: int, span: tuple[float, float]) -> ClosureEffect:
+def closure_effect(
+    closed: CorridorResult, base: CorridorResult, terminal: int, span: tuple[float, float]
+) -> ClosureEffect:
     """Compare ``closed`` with ``base`` (same seed) for a closure of ``terminal`` during ``span`` (model hours)."""
     start, end = span
     both = list(zip(closed.backlog, base.backlog, strict=False))
@@ -417,8 +428,7 @@ def simulate_corridor(
         for i, span in spans.items():
             effects[i].append(closure_effect(results["closed"], results["base"], i, span))
     kpis = {
-        key: {name: estimate([run[name] for run in runs]) for name in CORRIDOR_KPIS}
-        for key, runs in figures.items()
+        key: {name: estimate([run[name] for run in runs]) for name in CORRIDOR_KPIS} for key, runs in figures.items()
     }
     mean_backlog = {}
     for kind, series in backlogs.items():

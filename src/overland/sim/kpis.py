@@ -117,8 +117,9 @@ def run_kpis(result: RunResult) -> dict[str, float]:
         "dwell_p90_h": _percentile(dwell, 90),
         "dwell_max_h": dwell[-1] if dwell else math.nan,
         "arrival_hold_mean_h": _mean([t.t_ready - t.t_arrive for t in left]),
-
-        "departure_hold_mean_h": _mean([t.t_direct_left - t.t_unloaded for t in left if t.t_direct_left == t.t_direct_left]),
+        "departure_hold_mean_h": _mean(
+            [t.t_direct_left - t.t_unloaded for t in left if t.t_direct_left == t.t_direct_left]
+        ),
         "yard_wait_mean_h": _mean(yard_wait),
         "yard_wait_share": sum(yard_wait) / dwell_sum if dwell_sum > 0 else math.nan,
         "crane_time_mean_h": _mean([t.t_unloaded - t.t_track for t in done_in_window]),

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 class Crane:
     """A crane's own state: its number and the train it stays with (if its policy keeps one)."""
 
-    __slots__ = ("number", "job")
+    __slots__ = ("job", "number")
 
     def __init__(self, number: int) -> None:
         self.number = number
@@ -141,8 +141,10 @@ class SpreadOverTrains(CranePolicy):
         best = None
         limit = self.limit
         for job in self.jobs:
-            if job.working < limit and (best is None or job.working < best.working) and (
-                job.direct or job.to_yard or job.from_yard
+            if (
+                job.working < limit
+                and (best is None or job.working < best.working)
+                and (job.direct or job.to_yard or job.from_yard)
             ):
                 best = job
                 if job.working == 0:

@@ -24,7 +24,7 @@ DIRECT, TO_YARD, FROM_YARD = 0, 1, 2  # the kinds of lift
 class Level:
     """A quantity that changes in steps; keeps its time-weighted area and its maximum."""
 
-    __slots__ = ("value", "t", "area", "peak", "t0")
+    __slots__ = ("area", "peak", "t", "t0", "value")
 
     def __init__(self, value: float = 0.0) -> None:
         self.value = value
@@ -62,8 +62,20 @@ class TrainRecord:
     """
 
     __slots__ = (
-        "flow", "number", "boxes", "direct", "remaining", "terminal",
-        "t_arrive", "t_ready", "t_track", "t_first_lift", "t_unloaded", "t_released", "t_direct_left", "t_done",
+        "boxes",
+        "direct",
+        "flow",
+        "number",
+        "remaining",
+        "t_arrive",
+        "t_direct_left",
+        "t_done",
+        "t_first_lift",
+        "t_ready",
+        "t_released",
+        "t_track",
+        "t_unloaded",
+        "terminal",
     )  # fmt: skip
 
     def __init__(self, flow: int, number: int, boxes: int, t_arrive: float, terminal: str = "") -> None:

@@ -46,8 +46,10 @@ def replicate(
         rng = np.random.Generator(np.random.PCG64(child))
         step = None
         if progress is not None:
+
             def step(fraction: float, i: int = i) -> None:
                 progress((i + fraction) / replications)
+
         result = simulate_run(
             params, rng, days=days, warmup_days=warmup_days, progress=step, crane_policy=crane_policy,
             top_up=top_up, closures=closures, count_events=count_events,
@@ -96,7 +98,5 @@ def replication_kpis(
 ) -> dict[str, float]:
     """The figures of one replication (as :func:`replicate` would give for it)."""
     rng = replication_rng(seed, replication)
-    result = simulate_run(
-        params, rng, days=days, warmup_days=warmup_days, crane_policy=crane_policy, top_up=top_up
-    )
+    result = simulate_run(params, rng, days=days, warmup_days=warmup_days, crane_policy=crane_policy, top_up=top_up)
     return run_kpis(result)

@@ -111,7 +111,9 @@ class NoFailures:
 class RandomFailures(NoFailures):
     """Each crane fails after a random time (calendar time) and is repaired in a random time."""
 
-    def __init__(self, between: list[Callable[[], float]], repair: list[Callable[[], float]], recorder: Recorder) -> None:
+    def __init__(
+        self, between: list[Callable[[], float]], repair: list[Callable[[], float]], recorder: Recorder
+    ) -> None:
         self.between = between
         self.repair_time = repair
         self.recorder = recorder
@@ -137,8 +139,19 @@ class Job:
     ``working`` the cranes lifting for it now, ``assigned`` the cranes that stay with it.
     """
 
-    __slots__ = ("direct", "to_yard", "from_yard", "room", "working", "assigned", "first",
-                 "flow", "train", "cargo", "done")  # fmt: skip
+    __slots__ = (
+        "assigned",
+        "cargo",
+        "direct",
+        "done",
+        "first",
+        "flow",
+        "from_yard",
+        "room",
+        "to_yard",
+        "train",
+        "working",
+    )  # fmt: skip
 
     def __init__(self, flow: int, train: TrainRecord | None, done: simpy.Event) -> None:
         self.direct = self.to_yard = self.from_yard = self.room = 0
