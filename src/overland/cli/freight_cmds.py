@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -21,6 +21,9 @@ from overland.cli.common import (
 )
 from overland.cli.dask_options import SchedulerOption, WorkersOption
 from overland.errors import InputError
+
+if TYPE_CHECKING:
+    from overland.sim.scenario import Scenario
 
 app = typer.Typer(
     help="Rail freight: a discrete-event model of a break-of-gauge terminal (Khorgos).",
@@ -241,7 +244,20 @@ def capacity(
         _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up)
 
 
-def _rate(loaded, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up, points, plot):
+def _rate(
+    loaded: Scenario,
+    limit_h: float,
+    statistic: str,
+    days: float,
+    seed: int,
+    replications: int,
+    warmup: float,
+    format: Format,
+    crane_policy: str | None,
+    top_up: str | None,
+    points: int,
+    plot: Path | None,
+) -> None:
     """``freight capacity`` without a target: the largest sustainable arrival rate and its curve."""
     from overland.io import freight_files
 
@@ -328,7 +344,7 @@ def _rate(loaded, limit_h, statistic, days, seed, replications, warmup, format, 
 def _rate_notes(result: Any, stat: str, limit_h: float) -> list[str]:
     """The answer in sentences: the capacity, what binds, how it compares, why the dwell falls."""
     cap = result.capacity
-    lines = []
+    lines: list[str] = []
     if result.never_holds:
         return lines
     half = f" ± {cap.ci95:.1f}" if cap.ci95 is not None else ""
@@ -384,7 +400,19 @@ def _round(value: float | None, digits: int) -> float | None:
     return round(value, digits)
 
 
-def _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmup, format, crane_policy, top_up):
+def _size(
+    loaded: Scenario,
+    target_mt: float,
+    limit_h: float,
+    statistic: str,
+    days: float,
+    seed: int,
+    replications: int,
+    warmup: float,
+    format: Format,
+    crane_policy: str | None,
+    top_up: str | None,
+) -> None:
     """``freight capacity --target-mt``: the fewest cranes, then tracks, for the target."""
     show = err.is_terminal and format is Format.text
     status = None
@@ -393,7 +421,7 @@ def _size(loaded, target_mt, limit_h, statistic, days, seed, replications, warmu
         status.start()
 
     def on_trial(trial: Any) -> None:
-        if show:
+        if status is not None:
             verdict = "meets" if trial.meets else "misses"
             err.print(f"  {trial.label}: {verdict} ({statistic} dwell {trial.dwell_h.mean:.1f} h)", highlight=False)
             status.update(f"simulating the next configuration ({len(seen) + 1} done)")

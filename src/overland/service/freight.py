@@ -260,8 +260,8 @@ class Freight:
         if not 0 <= share <= 1:
             msg = f"the flexible share must be between 0 and 1, not {share:g}"
             raise InputError(msg)
-        detour = spec.routing.detour.value
-        detour = detour.mean() * detour.factor if detour_h is None else detour_h
+        distribution = spec.routing.detour.value
+        detour = distribution.mean() * distribution.factor if detour_h is None else detour_h
         if detour < 0:
             msg = f"the detour must not be negative, not {detour:g} h"
             raise InputError(msg)

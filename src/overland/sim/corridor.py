@@ -226,7 +226,9 @@ class CorridorModel:
             teu = boxes * self.terminals[own].params.teu_per_box
             self.switches.append(Switch(env.now, own, target, teu))
             self.models[target].backlog += 1  # on its way: counted where it is going
-            env.process(self._detour(target, self._flow_for(target, gauge), boxes))
+            flow = self._flow_for(target, gauge)
+            assert flow is not None  # the routing chooses among the terminals that take this gauge
+            env.process(self._detour(target, flow, boxes))
 
     def _detour(self, target: int, flow_index: int, boxes: int):
         if self.detour_h > 0:

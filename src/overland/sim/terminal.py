@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, EventPriority
 
 from overland.sim.calendar import Calendar, calendar_for
 from overland.sim.policies import (
@@ -89,7 +89,7 @@ class CountingEnvironment(simpy.Environment):
         super().__init__(initial_time)
         self.scheduled = 0
 
-    def schedule(self, event: simpy.Event, priority: int = NORMAL, delay: float = 0) -> None:
+    def schedule(self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
         self.scheduled += 1
         super().schedule(event, priority, delay)
 
