@@ -11,6 +11,7 @@ import overland
 from overland.errors import DataError, UnknownIdError
 from overland.io.freight_files import load_scenario, scenario_dir, scenario_names
 from overland.model.provenance import Status
+from overland.sim.scenario import Gauge
 
 ASTANA_2021 = (
     "https://astanatimes.com/2021/08/cargo-traffic-of-ktze-khorgos-gateway-dry-port-on-kazakh-chinese-border-"
@@ -29,7 +30,9 @@ def test_the_two_scenarios_ship():
     assert {"khorgos-2021", "khorgos-30mt"} <= set(scenario_names())
 
 
-@pytest.mark.parametrize("name", ["khorgos-2021", "khorgos-30mt"])
+@pytest.mark.parametrize(
+    "name", ["khorgos-2021", "khorgos-30mt", "khorgos-2016", "khorgos-2022", "khorgos-2025", "dostyk-2025"]
+)
 def test_every_value_is_sourced_derived_or_assumed_with_a_reason(name):
     scenario = load_scenario(name)
     claims = scenario.claims()
@@ -150,3 +153,22 @@ def test_unknown_distributions_and_fields_are_refused(tmp_path):
     path = _broken(tmp_path, "  yard_capacity_teu:", "  yard_size_teu:")
     with pytest.raises(DataError, match="yard_size_teu: unknown field"):
         load_scenario(str(path))
+
+
+def test_the_year_scenarios_ship_with_their_sources():
+    """2016, 2022, 2025 and Dostyk 2025 (issue 18): every sourced value quotes its page."""
+    assert {"khorgos-2016", "khorgos-2022", "khorgos-2025", "dostyk-2025"} <= set(scenario_names())
+    for name in ("khorgos-2016", "khorgos-2022", "khorgos-2025", "dostyk-2025"):
+        scenario = load_scenario(name)
+        for path, fact in scenario.claims():
+            for claim in fact.root:
+                if claim.status is Status.sourced and claim.source.startswith("http"):
+                    assert claim.quote, f"{name}: {path} is sourced without a quote"
+        params = scenario.params()
+        assert params.placement is not None and params.release is not None  # time on the tracks
+        assert params.crane_policy == "stay-with-train"
+    y2022 = load_scenario("khorgos-2022").params()
+    assert (y2022.tracks[Gauge.standard], y2022.tracks[Gauge.broad]) == (5, 3)
+    y2025 = load_scenario("khorgos-2025").params()
+    assert (y2025.tracks[Gauge.standard], y2025.tracks[Gauge.broad]) == (5, 11)
+    assert y2025.trains_per_day() * y2025.teu_per_train() * 365 == pytest.approx(372_000, rel=0.01)

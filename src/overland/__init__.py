@@ -25,10 +25,23 @@ if TYPE_CHECKING:
     from overland.planner.departures import DepartureScan
     from overland.planner.schedule import Schedule
     from overland.planner.trip import Plan
-    from overland.sim.capacity import CapacityResult
+    from overland.sim.capacity import CapacityResult, RateResult
+    from overland.sim.corridor import CorridorReport
     from overland.sim.kpis import Report
 
-__all__ = ["Overland", "compare", "default", "freight_capacity", "hours", "load_catalog", "plan", "simulate", "when"]
+__all__ = [
+    "Overland",
+    "compare",
+    "default",
+    "freight_capacity",
+    "freight_corridor",
+    "freight_rate",
+    "hours",
+    "load_catalog",
+    "plan",
+    "simulate",
+    "when",
+]
 __version__ = "0.1.0"
 
 _DEFAULT: Overland | None = None
@@ -86,3 +99,13 @@ def simulate(scenario: Any, **options: Any) -> Report:
 def freight_capacity(scenario: Any, **options: Any) -> CapacityResult:
     """The smallest terminal that carries a target: see :meth:`overland.service.freight.Freight.capacity`."""
     return default().freight.capacity(scenario, **options)
+
+
+def freight_rate(scenario: Any, **options: Any) -> RateResult:
+    """How many trains a day a terminal takes: see :meth:`overland.service.freight.Freight.rate`."""
+    return default().freight.rate(scenario, **options)
+
+
+def freight_corridor(corridor: Any, **options: Any) -> CorridorReport:
+    """Terminals side by side, with closures and without: see :meth:`overland.service.freight.Freight.corridor`."""
+    return default().freight.corridor(corridor, **options)

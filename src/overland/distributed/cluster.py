@@ -111,7 +111,9 @@ def run_tasks(
     """
     from distributed import as_completed
 
-    handles = [client.scatter(value, broadcast=True, hash=True) for value in shared]
+    # A fresh key per run (hash=False): with hash=True a run started right after an interrupted one on
+    # the same scheduler got the key the scheduler was still forgetting ("computation on lost data").
+    handles = [client.scatter(value, broadcast=True, hash=False) for value in shared]
     futures = [client.submit(function, *handles, *call, pure=False) for call in calls]
     index = {future.key: i for i, future in enumerate(futures)}
     try:

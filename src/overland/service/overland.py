@@ -149,7 +149,7 @@ class Overland:
 
     @property
     def freight(self) -> Freight:
-        """Rail freight: simulate a terminal, size it, sweep a grid."""
+        """Rail freight: simulate a terminal, size it, its capacity in trains a day, a corridor, a grid sweep."""
         if self._freight is None:
             from overland.service.freight import Freight
 

@@ -94,8 +94,22 @@ class Breakdowns(Strict):
     repair: Duration
 
 
+class CranePolicyName(StrEnum):
+    """How cranes share the trains on the tracks (see :mod:`overland.sim.policies`)."""
+
+    stay_with_train = "stay-with-train"
+    first_train_each_lift = "first-train-each-lift"
+    spread = "spread"
+
+
 class Terminal(Strict):
-    """The transshipment terminal: cranes, tracks, yard, how trains are worked."""
+    """The transshipment terminal: cranes, tracks, yard, how trains are worked.
+
+    ``placement`` and ``release`` are the time a train set holds its track besides the
+    lifting: placing the sets and opening them up before the first lift, and closing,
+    inspecting and pulling them out after the last (left out: none). ``crane_policy``
+    says how cranes share the trains (left out: a crane stays with its train).
+    """
 
     cranes: Fact[PositiveInt]
     tracks: Tracks
@@ -107,6 +121,9 @@ class Terminal(Strict):
     outbound_boxes: Fact[PositiveInt]
     working_hours: Fact[WorkingSpans]
     breakdowns: Fact[Breakdowns | None]
+    placement: Fact[Duration] | None = None
+    release: Fact[Duration] | None = None
+    crane_policy: Fact[CranePolicyName] | None = None
 
 
 class Cargo(Strict):
@@ -152,6 +169,9 @@ class Scenario(Strict):
             working_hours=parse_spans(t.working_hours.value),
             breakdown_between=breakdowns.between if breakdowns else None,
             breakdown_repair=breakdowns.repair if breakdowns else None,
+            placement=t.placement.value if t.placement is not None else None,
+            release=t.release.value if t.release is not None else None,
+            crane_policy=t.crane_policy.value.value if t.crane_policy is not None else "stay-with-train",
             teu_per_box=self.cargo.teu_per_box.value,
             tons_per_teu=self.cargo.tons_per_teu.value,
             flows=tuple(
@@ -214,6 +234,9 @@ class TerminalParams:
 
     ``working_hours`` are daily ``(start, end)`` hours in the terminal's clock with
     day 0 starting at simulation time 0; ``((0, 24),)`` works round the clock.
+    ``placement`` and ``release`` hold a set on its track before the first and after the
+    last lift (None: no time). ``crane_policy`` names a policy of
+    :mod:`overland.sim.policies`.
     """
 
     cranes: int
@@ -230,6 +253,9 @@ class TerminalParams:
     teu_per_box: float
     tons_per_teu: float
     flows: tuple[FlowParams, ...]
+    placement: Distribution | None = None
+    release: Distribution | None = None
+    crane_policy: str = "stay-with-train"
 
     def with_config(
         self, *, cranes: int | None = None, standard: int | None = None, broad: int | None = None
@@ -251,6 +277,21 @@ class TerminalParams:
         factor = self.offered_tons_per_year() / tons
         flows = tuple(replace(f, interarrival=f.interarrival.scaled(factor)) for f in self.flows)
         return replace(self, flows=flows)
+
+    def trains_per_day(self) -> float:
+        """The inbound trains a day the arrivals bring on average."""
+        return sum(f.trains_per_year() for f in self.flows) / 365
+
+    def with_trains_per_day(self, trains: float) -> TerminalParams:
+        """The same terminal with every flow's arrivals scaled so that ``trains`` arrive a day."""
+        factor = self.trains_per_day() / trains
+        flows = tuple(replace(f, interarrival=f.interarrival.scaled(factor)) for f in self.flows)
+        return replace(self, flows=flows)
+
+    def teu_per_train(self) -> float:
+        """The TEU an inbound train brings on average (over the flows, by their rates)."""
+        rates = [f.trains_per_year() for f in self.flows]
+        return sum(r * f.boxes.mean() for r, f in zip(rates, self.flows, strict=True)) / sum(rates) * self.teu_per_box
 
     def yard_capacity_boxes(self) -> int:
         return max(1, int(self.yard_capacity_teu // self.teu_per_box))

@@ -10,153 +10,161 @@ What happens to a loaded train (model time in hours, day 0 starts at time 0):
    wagons are assumed always at hand; a train none of whose boxes go direct needs
    only its own track). Tracks are served first come, first served,
    and taken 1435 mm first, then 1520 mm, so no two trains can each hold what the
-   other waits for.
-3. The empty set is topped up to ``outbound_boxes`` with boxes of the same
-   direction waiting in the yard (oldest first).
-4. Cranes (a pool; up to ``max_cranes_per_train`` work one train at once) lift
-   the boxes one by one, and serve the train that got its track first. A crane
-   finishes the lift it started and starts lifts only within the working hours. A
-   crane fails after a random time (counted on the calendar, idle or not); it is
-   repaired from the moment it fails, but a failure during a lift shows only when
-   the lift ends.
-5. When the last lift is done both trains free their tracks: the empty wagons leave
-   (not modelled further); the loaded train of the other gauge is held for border and
-   customs (``departure_hold``), off the transshipment tracks, and departs.
-6. When a full train-load (``outbound_boxes``) of one direction waits in the yard, a
+   other waits for. Placing the sets on their tracks takes ``placement``.
+3. Cranes (a pool; up to ``max_cranes_per_train`` work one train at once, chosen by
+   the crane policy of :mod:`overland.sim.policies`) lift its boxes: first those
+   bound straight across, then those bound for the yard; the empty set is filled up
+   to ``outbound_boxes`` with boxes of the same direction waiting in the yard (which
+   ones, the yard top-up decides). Cranes start lifts only when the calendar of
+   :mod:`overland.sim.calendar` allows (working hours, closures). A crane fails after a
+   random time (counted on the calendar, idle or not); it is repaired from the moment
+   it fails, but a failure during a lift shows only when the lift ends.
+4. When the last lift is done the loaded train of the other gauge leaves its track and
+   is held for border and customs (``departure_hold``), off the transshipment tracks,
+   then departs (not while the border is closed). The emptied train holds its own
+   track for ``release`` more (inspection, pulling the wagons out and returning them)
+   and leaves (not modelled further).
+5. When a full train-load (``outbound_boxes``) of one direction waits in the yard, a
    train set of the other gauge is formed for it: it takes a track, cranes load it
    from the yard, and it departs like the others.
 
 Cranes are SimPy processes that pick work from the trains on the tracks (no
-per-lift resource requests: one timeout per lift keeps a simulated year fast).
+per-lift resource requests). A crane that stays with its train takes on a section
+of its lifts of one kind at once (one timeout for them, cut short by a failure or the
+end of a shift; boxes bound for the yard reach it at the end of the section); the other
+policies decide after every lift.
 
-The model records everything :mod:`overland.sim.kpis` needs: one record per train,
-time-weighted levels (queues, busy tracks, the yard, what is inside), crane lift and
-repair time, a sample of the yard every hour, and the box counts that must balance.
+The processes report what happens to a :class:`~overland.sim.recorder.Recorder`,
+which keeps the statistics; variants (working hours and closures, breakdowns, crane
+policies, yard top-up) are small strategy objects, not flags.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import simpy
+from simpy.events import NORMAL, EventPriority
 
-from overland.sim.scenario import Gauge, TerminalParams
+from overland.sim.calendar import Calendar, calendar_for
+from overland.sim.policies import (
+    DEFAULT_TOP_UP,
+    Crane,
+    CranePolicy,
+    TopUp,
+    crane_policy,
+    top_up,
+)
+from overland.sim.recorder import (
+    DIRECT,
+    FROM_YARD,
+    GAUGES,
+    TO_YARD,
+    Level,
+    OutboundRecord,
+    Recorder,
+    RunResult,
+    TrainRecord,
+)
+from overland.sim.scenario import TerminalParams
 
 if TYPE_CHECKING:
     import numpy as np
 
 Trace = Callable[[str, float], None]
-GAUGES = (Gauge.standard, Gauge.broad)
-DIRECT, TO_YARD, FROM_YARD = 0, 1, 2
+
+__all__ = [
+    "DIRECT", "FROM_YARD", "GAUGES", "TO_YARD", "CountingEnvironment", "Level", "OutboundRecord",
+    "RunResult", "TerminalModel", "TrainRecord", "simulate_run",
+]  # fmt: skip
 
 
-class Level:
-    """A quantity that changes in steps; keeps its time-weighted area and its maximum."""
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it schedules (for benchmarks; a little slower)."""
 
-    __slots__ = ("area", "peak", "t", "t0", "value")
+    def __init__(self, initial_time: float = 0) -> None:
+        super().__init__(initial_time)
+        self.scheduled = 0
 
-    def __init__(self, value: float = 0.0) -> None:
-        self.value = value
-        self.t = 0.0
-        self.t0 = 0.0
-        self.area = 0.0
-        self.peak = value
-
-    def add(self, now: float, delta: float) -> None:
-        self.area += self.value * (now - self.t)
-        self.t = now
-        self.value += delta
-        if self.value > self.peak:
-            self.peak = self.value
-
-    def restart(self, now: float) -> None:
-        """Forget the past (the end of the warm-up): area from ``now`` on, peak = current value."""
-        self.add(now, 0.0)
-        self.area = 0.0
-        self.t0 = now
-        self.peak = self.value
-
-    def mean(self, now: float) -> float:
-        span = now - self.t0
-        return (self.area + self.value * (now - self.t)) / span if span > 0 else self.value
+    def schedule(self, event: simpy.Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
+        self.scheduled += 1
+        super().schedule(event, priority, delay)
 
 
-class TrainRecord:
-    """An inbound loaded train. Times are hours; ``nan`` while not yet reached."""
+class NoFailures:
+    """Cranes never fail."""
+
+    def __init__(self, cranes: int) -> None:
+        self.fails_at = [math.inf] * cranes
+
+    def repair(self, i: int) -> float:
+        """Count crane ``i``'s failure that is due; the time it is repaired."""
+        return self.fails_at[i]
+
+    def settle(self, end: float) -> None:
+        """Count the failures no crane has noticed by ``end`` (idle cranes)."""
+
+
+class RandomFailures(NoFailures):
+    """Each crane fails after a random time (calendar time) and is repaired in a random time."""
+
+    def __init__(
+        self, between: list[Callable[[], float]], repair: list[Callable[[], float]], recorder: Recorder
+    ) -> None:
+        self.between = between
+        self.repair_time = repair
+        self.recorder = recorder
+        self.fails_at = [draw() for draw in between]
+
+    def repair(self, i: int) -> float:
+        failed = self.fails_at[i]
+        repaired = failed + self.repair_time[i]()
+        self.recorder.crane_down(failed, repaired)
+        self.fails_at[i] = repaired + self.between[i]()
+        return repaired
+
+    def settle(self, end: float) -> None:
+        for i in range(len(self.fails_at)):
+            while self.fails_at[i] < end:
+                self.repair(i)
+
+
+class Job:
+    """The lifts one train set on a track still needs, and who works it.
+
+    ``room`` is the places its set still has for boxes reaching the yard;
+    ``working`` the cranes lifting for it now, ``assigned`` the cranes that stay with it.
+    """
 
     __slots__ = (
-        "boxes",
+        "assigned",
+        "cargo",
         "direct",
+        "done",
+        "first",
         "flow",
-        "number",
-        "remaining",
-        "t_arrive",
-        "t_done",
-        "t_first_lift",
-        "t_ready",
-        "t_track",
-        "t_unloaded",
-    )
-
-    def __init__(self, flow: int, number: int, boxes: int, t_arrive: float) -> None:
-        self.flow = flow
-        self.number = number
-        self.boxes = boxes
-        self.direct = 0
-        self.remaining = boxes  # boxes not yet departed
-        self.t_arrive = t_arrive
-        self.t_ready = self.t_track = self.t_first_lift = self.t_unloaded = self.t_done = math.nan
-
-
-@dataclass
-class OutboundRecord:
-    """A loaded train of the other gauge that left (or is leaving) the terminal."""
-
-    flow: int
-    from_yard: bool
-    boxes: int
-    t_track: float
-    t_loaded: float = math.nan
-    t_depart: float = math.nan
-
-
-class _Job:
-    """The lifts one train set on a track still needs, and who works it."""
-
-    __slots__ = ("cargo", "direct", "done", "first", "flow", "from_yard", "to_yard", "train", "working")
+        "from_yard",
+        "room",
+        "to_yard",
+        "train",
+        "working",
+    )  # fmt: skip
 
     def __init__(self, flow: int, train: TrainRecord | None, done: simpy.Event) -> None:
-        self.direct = self.to_yard = self.from_yard = 0
-        self.working = 0  # cranes lifting for it now
+        self.direct = self.to_yard = self.from_yard = self.room = 0
+        self.working = self.assigned = 0
         self.first = math.nan  # start of its first lift
         self.flow = flow
         self.train = train
         self.cargo: list[TrainRecord] = []  # the boxes taken from the yard, by their inbound train
         self.done = done
 
-
-@dataclass
-class RunResult:
-    """What one run recorded; :func:`overland.sim.kpis.run_kpis` turns it into figures."""
-
-    params: TerminalParams
-    warmup_h: float
-    horizon_h: float
-    trains: list[TrainRecord]
-    outbound: list[OutboundRecord]
-    levels: dict[str, Level]
-    crane_busy_h: float  # lift time within the window
-    crane_down_h: float  # repair time within the window
-    boxes: dict[str, int]  # arrived, departed, on_inbound, in_yard, on_outbound (whole run)
-    window_boxes: dict[str, int]  # arrived, departed within the window
-    box_dwell_sum_h: float  # over boxes that arrived and departed within the window
-    box_dwell_count: int
-    yard_samples: list[tuple[float, float, float]] = field(default_factory=list)  # (h, TEU in yard, trains waiting)
-    events: int = 0  # SimPy events scheduled
+    def claimable(self) -> bool:
+        """True when a crane could start a lift for it now."""
+        return bool(self.direct or self.to_yard or self.from_yard)
 
 
 class TerminalModel:
@@ -175,6 +183,20 @@ class TerminalModel:
         Called as ``trace(name, env.now)`` at every step of every train (for tests).
     sample_every_h
         How often the yard occupancy is sampled.
+    crane_policy, top_up
+        A :class:`~overland.sim.policies.CranePolicy` and a
+        :class:`~overland.sim.policies.TopUp`, or their names (default: the policy the
+        parameters name, and the top-up at loading).
+    closures
+        Model-time spans ``(start, end)`` in hours when the terminal is closed: no lift
+        starts and no loaded train leaves; trains keep arriving and wait.
+    env
+        The SimPy environment to run in (a corridor shares one between terminals);
+        :class:`CountingEnvironment` counts the events.
+    own_arrivals
+        False when someone else brings the trains (:meth:`admit`), as a corridor does.
+    name
+        The terminal's name in trace lines and train records (a corridor has several).
     """
 
     def __init__(
@@ -186,71 +208,85 @@ class TerminalModel:
         warmup_days: float = 0.0,
         trace: Trace | None = None,
         sample_every_h: float = 1.0,
+        crane_policy: CranePolicy | str | None = None,
+        top_up: TopUp | str | None = None,
+        closures: Sequence[tuple[float, float]] = (),
+        env: simpy.Environment | None = None,
+        own_arrivals: bool = True,
+        name: str = "",
     ) -> None:
         self.p = params
-        self.env = env = simpy.Environment()
+        self.env = env = env if env is not None else simpy.Environment()
         self.trace = trace
+        self.name = name
+        self.own_arrivals = own_arrivals
         self.warmup_h = warmup_days * 24.0
         self.horizon_h = self.warmup_h + days * 24.0
         self.sample_every_h = sample_every_h
+        self.rec = rec = Recorder(params, warmup_h=self.warmup_h, horizon_h=self.horizon_h)
+
         flows = params.flows
         streams = rng.spawn(4 * len(flows) + 2)
         self.interarrival = [f.interarrival.sampler(streams[4 * i]) for i, f in enumerate(flows)]
         self.boxes_of = [f.boxes.sampler(streams[4 * i + 1], to_hours=False) for i, f in enumerate(flows)]
         self.arrival_hold = [f.arrival_hold.sampler(streams[4 * i + 2]) for i, f in enumerate(flows)]
         self.departure_hold = [f.departure_hold.sampler(streams[4 * i + 3]) for i, f in enumerate(flows)]
-        direct_lift = params.crane_move.sampler(streams[-2])
-        yard_lift = params.yard_move.sampler(streams[-1])
-        self.lift = (direct_lift, yard_lift, yard_lift)  # by DIRECT, TO_YARD, FROM_YARD
+        self.direct_lift = params.crane_move.sampler(streams[-2])
+        self.yard_lift = params.yard_move.sampler(streams[-1])
         if params.breakdown_between is not None and params.breakdown_repair is not None:
             crane_streams = rng.spawn(2 * params.cranes)
-            self.between = [params.breakdown_between.sampler(crane_streams[2 * i]) for i in range(params.cranes)]
-            self.repair = [params.breakdown_repair.sampler(crane_streams[2 * i + 1]) for i in range(params.cranes)]
+            self.failures: NoFailures = RandomFailures(
+                [params.breakdown_between.sampler(crane_streams[2 * i]) for i in range(params.cranes)],
+                [params.breakdown_repair.sampler(crane_streams[2 * i + 1]) for i in range(params.cranes)],
+                rec,
+            )
         else:
-            self.between = self.repair = []
-        self.fails_at = [between() for between in self.between] or [math.inf] * params.cranes
+            self.failures = NoFailures(params.cranes)
+        track_streams = rng.spawn(2)
+        self.placement = params.placement.sampler(track_streams[0]) if params.placement is not None else None
+        self.release = params.release.sampler(track_streams[1]) if params.release is not None else None
+
+        self.calendar: Calendar = calendar_for(params.working_hours, closures)
+        self.policy = _crane_policy(crane_policy if crane_policy is not None else params.crane_policy)
+        self.top_up = _top_up(top_up if top_up is not None else DEFAULT_TOP_UP)
 
         self.tracks = {g: simpy.Resource(env, capacity=params.tracks[g]) for g in GAUGES}
         yard_boxes = params.yard_capacity_boxes()
         self.yard_free = simpy.Container(env, capacity=yard_boxes, init=yard_boxes)
         self.yard_queue: list[deque[TrainRecord]] = [deque() for _ in flows]
+        self.open_sets: list[list[Job]] = [[] for _ in flows]  # sets on the tracks taking boxes that reach the yard
         self.yard_trains = [0 for _ in flows]
-        self.always_open = params.working_hours == ((0.0, 24.0),)
-        self.spans = params.working_hours
+        self.numbers = [0 for _ in flows]
+        self.backlog = 0  # trains arrived and not yet unloaded (what a corridor's router looks at)
 
-        self.jobs: list[_Job] = []  # on the tracks, in the order they got them: the cranes' priority
+        self.jobs: list[Job] = []  # on the tracks, in the order they got them: the cranes' priority
         self.idle: list[simpy.Event] = []  # one wake-up event per idle crane
-        self.max_per_job = params.max_cranes_per_train
-        self.crane_busy_h = 0.0  # lifting, within the window
-        self.crane_down_h = 0.0  # under repair, within the window
-
-        self.levels = {
-            "yard_boxes": Level(),
-            "boxes_inside": Level(),
-            "trains_inside": Level(),
-            **{f"waiting_{g}": Level() for g in GAUGES},
-            **{f"tracks_busy_{g}": Level() for g in GAUGES},
-        }
-        self.counts = {"arrived": 0, "departed": 0, "on_inbound": 0, "in_yard": 0, "on_outbound": 0}
-        self.window_start_counts = {"arrived": 0, "departed": 0}
-        self.trains: list[TrainRecord] = []
-        self.outbound: list[OutboundRecord] = []
-        self.box_dwell_sum = 0.0
-        self.box_dwell_count = 0
-        self.yard_samples: list[tuple[float, float, float]] = []
+        self.policy.attach(self.jobs, params.max_cranes_per_train)
 
     # -- the run -------------------------------------------------------------
 
-    def run(self, progress: Callable[[float], None] | None = None) -> RunResult:
-        """Run to the horizon; ``progress(fraction)`` is called along the way when given."""
+    def start(self) -> None:
+        """Start the processes (arrivals, cranes, the yard sampler, the end of the warm-up)."""
         env = self.env
-        for i in range(len(self.p.flows)):
-            env.process(self._arrivals(i))
+        if self.own_arrivals:
+            for i in range(len(self.p.flows)):
+                env.process(self._arrivals(i))
         for i in range(self.p.cranes):
             env.process(self._crane(i))
         env.process(self._sampler())
         if self.warmup_h > 0:
             env.process(self._end_of_warmup())
+
+    def finish(self) -> RunResult:
+        """What the run recorded (call once the environment has reached the horizon)."""
+        self.failures.settle(self.horizon_h)
+        events = self.env.scheduled if isinstance(self.env, CountingEnvironment) else None
+        return self.rec.result(events=events, policy=f"{self.policy.name}, {self.top_up.label}")
+
+    def run(self, progress: Callable[[float], None] | None = None) -> RunResult:
+        """Run to the horizon; ``progress(fraction)`` is called along the way when given."""
+        self.start()
+        env = self.env
         if progress is None:
             env.run(until=self.horizon_h)
         else:
@@ -258,56 +294,23 @@ class TerminalModel:
             for k in range(1, steps + 1):
                 env.run(until=self.horizon_h * k / steps)
                 progress(k / steps)
-        end = self.horizon_h
-        for level in self.levels.values():
-            level.add(end, 0.0)
-        for i in range(len(self.between)):  # failures no crane has noticed yet (idle ones)
-            while self.fails_at[i] < end:
-                self._next_failure(i)
-        window = {
-            "arrived": self.counts["arrived"] - self.window_start_counts["arrived"],
-            "departed": self.counts["departed"] - self.window_start_counts["departed"],
-        }
-        return RunResult(
-            params=self.p,
-            warmup_h=self.warmup_h,
-            horizon_h=end,
-            trains=self.trains,
-            outbound=self.outbound,
-            levels=self.levels,
-            crane_busy_h=self.crane_busy_h,
-            crane_down_h=self.crane_down_h,
-            boxes=dict(self.counts),
-            window_boxes=window,
-            box_dwell_sum_h=self.box_dwell_sum,
-            box_dwell_count=self.box_dwell_count,
-            yard_samples=self.yard_samples,
-            events=next(env._eid) if hasattr(env, "_eid") else 0,  # SimPy's event counter
-        )
+        return self.finish()
 
     def _end_of_warmup(self):
         yield self.env.timeout(self.warmup_h)
-        now = self.env.now
-        for level in self.levels.values():
-            level.restart(now)
-        self.window_start_counts = {"arrived": self.counts["arrived"], "departed": self.counts["departed"]}
+        self.rec.start_window(self.env.now)
 
     def _sampler(self):
         env = self.env
-        yard = self.levels["yard_boxes"]
-        waiting = (self.levels["waiting_standard"], self.levels["waiting_broad"])
-        teu = self.p.teu_per_box
+        sample = self.rec.sample
+        every = self.sample_every_h
         while True:
-            self.yard_samples.append((env.now, yard.value * teu, waiting[0].value + waiting[1].value))
-            yield env.timeout(self.sample_every_h)
+            sample(env.now)
+            yield env.timeout(every)
 
     def _log(self, name: str) -> None:
         if self.trace is not None:
-            self.trace(name, self.env.now)
-
-    def _in_window(self, start: float, end: float) -> float:
-        """The part of ``[start, end]`` inside the statistics window."""
-        return max(0.0, min(end, self.horizon_h) - max(start, self.warmup_h))
+            self.trace(f"{self.name} {name}" if self.name else name, self.env.now)
 
     # -- trains --------------------------------------------------------------
 
@@ -316,28 +319,28 @@ class TerminalModel:
         gap = self.interarrival[i]
         boxes_of = self.boxes_of[i]
         horizon = self.horizon_h
-        number = 0
         while True:
             yield env.timeout(gap())
             if env.now >= horizon:
                 return
-            number += 1
-            boxes = max(1, round(boxes_of()))
-            train = TrainRecord(i, number, boxes, env.now)
-            self.trains.append(train)
-            env.process(self._inbound(train))
+            self.admit(i, max(1, round(boxes_of())))
+
+    def admit(self, flow_index: int, boxes: int) -> TrainRecord:
+        """A loaded train of flow ``flow_index`` with ``boxes`` boxes arrives now."""
+        self.numbers[flow_index] += 1
+        train = TrainRecord(flow_index, self.numbers[flow_index], boxes, self.env.now, self.name)
+        self.backlog += 1
+        self.env.process(self._inbound(train))
+        return train
 
     def _inbound(self, train: TrainRecord):
         env = self.env
         p = self.p
+        rec = self.rec
         flow = p.flows[train.flow]
         name = f"{flow.name}-{train.number}"
         n = train.boxes
-        levels = self.levels
-        self.counts["arrived"] += n
-        self.counts["on_inbound"] += n
-        levels["boxes_inside"].add(env.now, n)
-        levels["trains_inside"].add(env.now, 1)
+        rec.arrived(train, env.now)
         self._log(f"{name} arrives")
 
         hold = self.arrival_hold[train.flow]()
@@ -355,77 +358,126 @@ class TerminalModel:
         needed = sorted((gauge, other) if direct else (gauge,), key=GAUGES.index)
         held = []
         for g in needed:
-            waiting = levels[f"waiting_{g}"]
+            waiting = rec.waiting[g]
             waiting.add(env.now, 1)
             request = self.tracks[g].request()
             yield request
             waiting.add(env.now, -1)
-            levels[f"tracks_busy_{g}"].add(env.now, 1)
+            rec.tracks_busy[g].add(env.now, 1)
             held.append((g, request))
         train.t_track = env.now
         self._log(f"{name} on track")
+        if self.placement is not None:
+            yield env.timeout(self.placement())
+            self._log(f"{name} placed")
 
-        job = _Job(train.flow, train, env.event())
+        job = Job(train.flow, train, env.event())
         job.direct, job.to_yard = direct, n - direct
-        if direct:  # top the set up with boxes of this direction waiting in the yard
-            queue = self.yard_queue[train.flow]
-            top_up = min(len(queue), p.outbound_boxes - direct)
-            if top_up > 0:
-                job.cargo = [queue.popleft() for _ in range(top_up)]
-                job.from_yard = top_up
+        if direct:  # the set is filled up with boxes of this direction waiting in the yard
+            room = p.outbound_boxes - direct
+            if room > 0:
+                self.top_up.place(job, self.yard_queue[train.flow], room)
+                if not self.top_up.takes_later_boxes:
+                    job.room = 0
+                elif job.room:
+                    self.open_sets[train.flow].append(job)
         self._add_job(job)
         yield job.done
         train.t_first_lift = job.first
         train.t_unloaded = env.now
-        for g, request in held:
-            self.tracks[g].release(request)
-            levels[f"tracks_busy_{g}"].add(env.now, -1)
-        self._log(f"{name} unloaded")
-        if not direct:
+        self.backlog -= 1
+        record = None
+        if direct:
+            record = OutboundRecord(train.flow, False, direct + len(job.cargo), train.t_track, env.now)
+            rec.formed(record)
+        if self.release is None:
+            for g, request in held:
+                self.tracks[g].release(request)
+                rec.tracks_busy[g].add(env.now, -1)
+            train.t_released = env.now
+            self._log(f"{name} unloaded")
+            if record is not None:
+                yield from self._send_off(train, record, job.cargo, name)
             return
-        record = OutboundRecord(train.flow, False, direct + len(job.cargo), train.t_track, env.now)
-        self.outbound.append(record)
+        # The loaded set leaves its track at once; the emptied train holds its own for ``release``.
+        self._log(f"{name} unloaded")
+        for g, request in held:
+            if g is not gauge:
+                self.tracks[g].release(request)
+                rec.tracks_busy[g].add(env.now, -1)
+        if record is not None:
+            env.process(self._send_off(train, record, job.cargo, name))
+        yield env.timeout(self.release())
+        for g, request in held:
+            if g is gauge:
+                self.tracks[g].release(request)
+                rec.tracks_busy[g].add(env.now, -1)
+        train.t_released = env.now
+        self._log(f"{name} released")
+
+    def _send_off(self, train: TrainRecord, record: OutboundRecord, cargo: list[TrainRecord], name: str):
+        """The set loaded from ``train`` is held for border and customs checks, then departs."""
+        env = self.env
         hold = self.departure_hold[train.flow]()
         if hold > 0:
             yield env.timeout(hold)
-        self._depart(record, [(train, direct)] + [(t, 1) for t in job.cargo])
+        closed = self.calendar.until_border_open(env.now)
+        if closed > 0:
+            yield env.timeout(closed)
+        train.t_direct_left = env.now
+        self.rec.departed(record, [(train, train.direct)] + [(t, 1) for t in cargo], env.now)
         self._log(f"{name} departs")
 
     def _yard_train(self, flow_index: int, cargo: list[TrainRecord]):
         env = self.env
+        rec = self.rec
         flow = self.p.flows[flow_index]
         gauge = flow.departure_gauge
-        levels = self.levels
         m = len(cargo)
         self.yard_trains[flow_index] += 1
         name = f"{flow.name}-yard-{self.yard_trains[flow_index]}"
         record = OutboundRecord(flow_index, True, m, math.nan)
-        self.outbound.append(record)
-        waiting = levels[f"waiting_{gauge}"]
+        rec.formed(record)
+        waiting = rec.waiting[gauge]
         waiting.add(env.now, 1)
         self._log(f"{name} formed")
         track = self.tracks[gauge].request()
         yield track
         waiting.add(env.now, -1)
-        levels[f"tracks_busy_{gauge}"].add(env.now, 1)
+        rec.tracks_busy[gauge].add(env.now, 1)
         record.t_track = env.now
         self._log(f"{name} on track")
-        job = _Job(flow_index, None, env.event())
+        if self.placement is not None:
+            yield env.timeout(self.placement())
+        job = Job(flow_index, None, env.event())
         job.from_yard = m
         job.cargo = cargo
         self._add_job(job)
         yield job.done
         record.t_loaded = env.now
         self.tracks[gauge].release(track)
-        levels[f"tracks_busy_{gauge}"].add(env.now, -1)
+        rec.tracks_busy[gauge].add(env.now, -1)
         self._log(f"{name} loaded")
         hold = self.departure_hold[flow_index]()
         if hold > 0:
             yield env.timeout(hold)
-        self._depart(record, [(t, 1) for t in cargo])
+        closed = self.calendar.until_border_open(env.now)
+        if closed > 0:
+            yield env.timeout(closed)
+        rec.departed(record, [(t, 1) for t in cargo], env.now)
         self._log(f"{name} departs")
 
     def _to_yard(self, flow_index: int, train: TrainRecord) -> None:
+        """A box of ``train`` reached the yard: onto a set on the tracks with room, else it waits."""
+        sets = self.open_sets[flow_index]
+        for job in sets:
+            if job.train is not train:
+                job.cargo.append(train)
+                job.from_yard += 1
+                job.room -= 1
+                if not job.room:
+                    sets.remove(job)
+                return
         queue = self.yard_queue[flow_index]
         queue.append(train)
         m = self.p.outbound_boxes
@@ -433,50 +485,25 @@ class TerminalModel:
             cargo = [queue.popleft() for _ in range(m)]
             self.env.process(self._yard_train(flow_index, cargo))
 
-    def _depart(self, record: OutboundRecord, cargo: list[tuple[TrainRecord, int]]) -> None:
-        now = self.env.now
-        record.t_depart = now
-        boxes = record.boxes
-        self.counts["on_outbound"] -= boxes
-        self.counts["departed"] += boxes
-        levels = self.levels
-        levels["boxes_inside"].add(now, -boxes)
-        warmup = self.warmup_h
-        for train, k in cargo:
-            if not k:
-                continue
-            train.remaining -= k
-            if train.t_arrive >= warmup:
-                self.box_dwell_sum += k * (now - train.t_arrive)
-                self.box_dwell_count += k
-            if train.remaining == 0:
-                train.t_done = now
-                levels["trains_inside"].add(now, -1)
-
     # -- cranes --------------------------------------------------------------
 
-    def _add_job(self, job: _Job) -> None:
+    def _add_job(self, job: Job) -> None:
         self.jobs.append(job)
-        for _ in range(min(self.max_per_job, len(self.idle))):
+        for _ in range(min(self.p.max_cranes_per_train, len(self.idle))):
             self.idle.pop().succeed()
-
-    def _pick(self) -> _Job | None:
-        """The first train on a track (by the time it got it) that has lifts left and room for a crane."""
-        limit = self.max_per_job
-        for job in self.jobs:
-            if job.working < limit and (job.direct or job.to_yard or job.from_yard):
-                return job
-        return None
 
     def _crane(self, i: int):
         env = self.env
-        lift = self.lift
-        counts = self.counts
-        yard = self.levels["yard_boxes"]
-        warmup, horizon = self.warmup_h, self.horizon_h
-        fails_at = self.fails_at
+        rec = self.rec
+        policy = self.policy
+        calendar = self.calendar
+        failures = self.failures
+        fails_at = failures.fails_at
+        direct_lift, yard_lift = self.direct_lift, self.yard_lift
+        jobs = self.jobs
+        crane = Crane(i)
         while True:
-            job = self._pick()
+            job = policy.pick(crane)
             if job is None:
                 wake = env.event()
                 self.idle.append(wake)
@@ -484,73 +511,68 @@ class TerminalModel:
                 continue
             now = env.now
             if now >= fails_at[i]:  # it failed (idle, or during its last lift): repaired from the failure on
-                repaired = self._next_failure(i)
+                repaired = failures.repair(i)
                 if repaired > now:
+                    policy.leave(crane)
                     if self.idle:  # hand the work to a crane that is not broken
                         self.idle.pop().succeed()
                     self._log(f"crane {i + 1} under repair")
                     yield env.timeout(repaired - now)
                     self._log(f"crane {i + 1} repaired")
                 continue
-            if not self.always_open:
-                wait = self._until_open(now)
-                if wait > 0:
-                    yield env.timeout(wait)
-                    continue
+            wait = calendar.until_open(now)
+            if wait > 0:
+                yield env.timeout(wait)
+                continue
             if job.direct:
-                job.direct -= 1
-                kind = DIRECT
+                kind, left, lift = DIRECT, job.direct, direct_lift
             elif job.to_yard:
-                job.to_yard -= 1
-                kind = TO_YARD
+                kind, left, lift = TO_YARD, job.to_yard, yard_lift
             else:
-                job.from_yard -= 1
-                kind = FROM_YARD
+                kind, left, lift = FROM_YARD, job.from_yard, yard_lift
+            n = policy.batch(job, left)
+            if n == 1:
+                boxes = 1
+                duration = lift()
+            else:  # a section: lifts one after another, until a failure or the end of the shift
+                stop = min(fails_at[i], calendar.open_until(now)) - now
+                duration = 0.0
+                boxes = 0
+                while boxes < n:
+                    duration += lift()
+                    boxes += 1
+                    if duration >= stop:
+                        break
+            if kind == DIRECT:
+                job.direct -= boxes
+            elif kind == TO_YARD:
+                job.to_yard -= boxes
+            else:
+                job.from_yard -= boxes
             job.working += 1
             if job.first != job.first:  # nan: the job's first lift
                 job.first = now
-            yield env.timeout(lift[kind]())
-            end = env.now
-            if now >= warmup and end <= horizon:
-                self.crane_busy_h += end - now
-            else:
-                self.crane_busy_h += self._in_window(now, end)
+            yield env.timeout(duration)
+            rec.lifted(kind, now, env.now, boxes)
             job.working -= 1
-            if kind == DIRECT:
-                counts["on_inbound"] -= 1
-                counts["on_outbound"] += 1
-            elif kind == TO_YARD:
-                counts["on_inbound"] -= 1
-                counts["in_yard"] += 1
-                yard.add(end, 1)
-                assert job.train is not None  # a box comes off a train into the yard
-                self._to_yard(job.flow, job.train)
-            else:
-                counts["in_yard"] -= 1
-                counts["on_outbound"] += 1
-                yard.add(end, -1)
-                self.yard_free.put(1)
+            if kind == TO_YARD:
+                for _ in range(boxes):
+                    self._to_yard(job.flow, job.train)
+            elif kind == FROM_YARD:
+                self.yard_free.put(boxes)
             if job.working == 0 and not (job.direct or job.to_yard or job.from_yard):
-                self.jobs.remove(job)
+                jobs.remove(job)
+                if job.room:
+                    self.open_sets[job.flow].remove(job)
                 job.done.succeed()
 
-    def _next_failure(self, i: int) -> float:
-        """Count crane ``i``'s failure that is due; the time it is repaired."""
-        failed = self.fails_at[i]
-        repaired = failed + self.repair[i]()
-        self.crane_down_h += self._in_window(failed, repaired)
-        self.fails_at[i] = repaired + self.between[i]()
-        return repaired
 
-    def _until_open(self, t: float) -> float:
-        """Hours from ``t`` until the cranes may start a lift (0 when open)."""
-        tod = t % 24.0
-        for start, end in self.spans:
-            if tod < start:
-                return start - tod
-            if tod < end:
-                return 0.0
-        return 24.0 - tod + self.spans[0][0]
+def _crane_policy(policy: CranePolicy | str) -> CranePolicy:
+    return crane_policy(policy) if isinstance(policy, str) else policy
+
+
+def _top_up(choice: TopUp | str) -> TopUp:
+    return top_up(choice) if isinstance(choice, str) else choice
 
 
 def simulate_run(
@@ -561,6 +583,17 @@ def simulate_run(
     warmup_days: float = 0.0,
     trace: Trace | None = None,
     progress: Callable[[float], None] | None = None,
+    crane_policy: CranePolicy | str | None = None,
+    top_up: TopUp | str | None = None,
+    closures: Sequence[tuple[float, float]] = (),
+    count_events: bool = False,
 ) -> RunResult:
-    """One replication: build the model and run it (see :class:`TerminalModel`)."""
-    return TerminalModel(params, rng, days=days, warmup_days=warmup_days, trace=trace).run(progress)
+    """One replication: build the model and run it (see :class:`TerminalModel`).
+
+    ``count_events`` runs in a :class:`CountingEnvironment` (``RunResult.events``).
+    """
+    env = CountingEnvironment() if count_events else None
+    return TerminalModel(
+        params, rng, days=days, warmup_days=warmup_days, trace=trace, crane_policy=crane_policy,
+        top_up=top_up, closures=closures, env=env,
+    ).run(progress)  # fmt: skip
