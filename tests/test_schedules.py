@@ -130,3 +130,45 @@ def test_holidays_loaded_country_by_country_equal_the_library_s_own(code):
         assert dict(ours) == dict(theirs)
         assert sorted(getattr(ours, "weekend_workdays", ())) == sorted(getattr(theirs, "weekend_workdays", ()))
         assert ours.weekend == theirs.weekend
+
+
+def test_a_past_date_replays_the_hours_that_held_then():
+    # 2010: the 2005 unified hours (08:30-12:00 and 13:00-17:00 Astana time, then UTC+6);
+    # the last day of the round-the-clock regime and the first of the assumed one after it.
+    assert_closed("khorgos/kz-post", "2010-06-01T08:00+06:00")
+    assert_open("khorgos/kz-post", "2010-06-01T09:00+06:00")
+    assert_closed("khorgos/kz-post", "2010-06-01T12:30+06:00")
+    assert_open("khorgos/kz-post", "2026-06-30T23:30+05:00")
+    assert_open("khorgos/kz-post", "2026-07-01T00:30+05:00")
+
+
+def test_hours_say_which_claim_held_on_which_days(cli):
+    code, out, _ = cli("hours", "khorgos/kz-post", "--from", "2026-06-29T10:00+05:00", "--days", "3")
+    assert code == 0
+    words = " ".join(out.split())
+    assert "29 Jun 2026 to 30 Jun 2026: '24/7' (sourced: https://www.nur.kz/" in words
+    assert "01 Jul 2026 to 02 Jul 2026: '24/7' (assumed:" in words
+    assert "Tue 30 Jun 2026 │ 00:00-24:00" in out  # a day inside one long opening is open all day
+
+
+def test_days_no_hours_claim_holds_on_use_the_default_and_say_so(catalog):
+    from dataclasses import replace
+
+    crossing = catalog.crossing("torugart")
+    stage = crossing.stages["gate"]
+    ended = stage.hours.claim.model_copy(update={"valid_until": datetime(2020, 12, 31).date()})
+    only_ended = stage.model_copy(update={"hours": type(stage.hours)([ended])})
+    changed = crossing.model_copy(update={"stages": {**crossing.stages, "gate": only_ended}})
+    service = overland.Overland(catalog=replace(catalog, crossings={**catalog.crossings, "torugart": changed}),
+                                use_reports=False)  # fmt: skip
+    schedule = service.hours(GATE, datetime.fromisoformat("2026-11-25T00:00+08:00"), days=2)
+    assert schedule.is_open(datetime.fromisoformat("2026-11-25T09:30+08:00"))  # the default, all the same
+    assert schedule.notes == (
+        "2026-11-25 to 2026-11-26: none of the data's hours hold then; the default '09:00-12:00,14:00-18:00' is "
+        "used (sourced: seed:001_d50ea4359e5afc49.txt)",
+    )
+    trip = service.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart")
+    assert (
+        "torugart/gate: none of the data's hours hold on 2026-11-25; the default '09:00-12:00,14:00-18:00' is used"
+        in trip.warnings
+    )

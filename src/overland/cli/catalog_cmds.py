@@ -128,12 +128,12 @@ def show(
         for n, row in enumerate(hours["stages"], 1):
             stage = crossing.stages[row["stage"]]
             closes = f"{'+'.join(stage.weekends_of.value) or '—'} | {'+'.join(stage.holidays_of.value) or '—'}"
-            mark = " [yellow]*[/yellow]" if stage.hours.claim.status is Status.assumed else ""
+            mark = " [yellow]*[/yellow]" if stage.hours.claim_on(day)[0].status is Status.assumed else ""
             table.add_row(
                 str(n), row["stage"], f"{row['on_day']}{mark}\n[dim]{row['clock']}[/dim]", row["in_from_clock"], closes
             )
         out.print(table)
-        if any(crossing.stages[s].hours.claim.status is Status.assumed for s in direction.route):
+        if any(crossing.stages[s].hours.claim_on(day)[0].status is Status.assumed for s in direction.route):
             out.print("  [yellow]*[/yellow] assumed hours (no source found; see the stage below)")
         out.print(f"  order: {_cite(direction)}\n")
 

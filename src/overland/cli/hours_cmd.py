@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated
 
 import typer
@@ -53,10 +53,15 @@ def hours(
     tz = zone(clock)
     crossing, _, _ = catalog.stage(stage)
     out.print(f"[bold]{schedule.stage}[/bold] — {stage_model.name} ({crossing.name})")
-    out.print(
-        f"Clock: {clock} ({offset_label(schedule.start)}) · weekly hours '{stage_model.hours.value}' "
-        f"({stage_model.hours.claim.citation()})"
-    )
+    if len(schedule.hours) == 1:
+        used = schedule.hours[0]
+        out.print(f"Clock: {clock} ({offset_label(schedule.start)}) · weekly hours '{used.value}' ({used.citation})")
+    else:
+        out.print(f"Clock: {clock} ({offset_label(schedule.start)}) · weekly hours by period:")
+        for used in schedule.hours:
+            out.print(f"  {used.first:%d %b %Y} to {used.last:%d %b %Y}: '{used.value}' ({used.citation})")
+    for note in schedule.notes:
+        out.print(f"[yellow]Note:[/yellow] {note}")
     table = Table(show_header=True, header_style="bold")
     table.add_column("Day")
     table.add_column(f"Open ({clock})")
@@ -66,7 +71,9 @@ def hours(
     day = schedule.start.date()
     last = (schedule.end - timedelta(microseconds=1)).astimezone(tz).date()
     while day <= last:
-        spans = [(a, b) for a, b in schedule.windows if a.astimezone(tz).date() == day]
+        day_start = datetime.combine(day, time(0), tzinfo=tz)
+        day_end = day_start + timedelta(days=1)
+        spans = [(max(a, day_start), min(b, day_end)) for a, b in schedule.windows if a < day_end and b > day_start]
         label = f"{day:%a %d %b %Y}"
         if spans:
             row = [label, format_spans(spans, clock)]

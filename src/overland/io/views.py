@@ -51,13 +51,15 @@ def hours_by_direction(catalog: Catalog, crossing: Crossing, day: date) -> list[
         stages = []
         for stage_id in direction.route:
             stage = crossing.stages[stage_id]
-            spans = day_spans(stage.hours.value, stage.clock.value, day)
-            always = stage.hours.value.strip() == "24/7"
+            hours, held = stage.hours.claim_on(day)
+            spans = day_spans(hours.value, stage.clock.value, day)
+            always = hours.value.strip() == "24/7"
             stages.append(
                 {
                     "stage": stage_id,
                     "clock": stage.clock.value,
-                    "hours": stage.hours.value,
+                    "hours": hours.value,
+                    "hours_hold_that_day": held,
                     "on_day": "24/7" if always else format_spans(spans, stage.clock.value),
                     "in_from_clock": "24/7" if always else format_spans(spans, home),
                 }
@@ -81,6 +83,11 @@ def schedule_view(schedule: Schedule) -> dict[str, Any]:
         "to": schedule.end.isoformat(),
         "windows": [{"start": a.isoformat(), "end": b.isoformat()} for a, b in schedule.windows],
         "closures": [{"date": c.day.isoformat(), "reason": c.reason} for c in schedule.closures],
+        "hours": [
+            {"first": u.first.isoformat(), "last": u.last.isoformat(), "value": u.value, "source": u.citation}
+            for u in schedule.hours
+        ],
+        "notes": list(schedule.notes),
     }
 
 

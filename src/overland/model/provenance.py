@@ -85,6 +85,12 @@ class Provenance(Strict):
             raise ValueError(msg)
         return self
 
+    def holds_on(self, day: date) -> bool:
+        """True when ``day`` lies in the claim's validity period (an open end holds on that side)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
     def citation(self) -> str:
         """One line saying how the value is known."""
         if self.status is Status.sourced:
@@ -147,6 +153,21 @@ class Fact(RootModel[list[Claim[T]]], Generic[T]):
     def value(self) -> T:
         """The default claim's value."""
         return self.claim.value
+
+    def claim_on(self, day: date) -> tuple[Claim[T], bool]:
+        """The claim to use on ``day``, and whether any claim holds that day.
+
+        The default wherever its validity holds; on a day outside it, the claim holding that
+        day with the latest ``valid_from`` (a regime that replaced an older one), the first
+        in the file on a tie; when no claim holds, the default all the same (and False).
+        """
+        chosen = self.claim
+        if chosen.holds_on(day):
+            return chosen, True
+        holding = [c for c in self.root if c.holds_on(day)]
+        if not holding:
+            return chosen, False
+        return max(holding, key=lambda c: c.valid_from or date.min), True
 
     @property
     def others(self) -> list[Claim[T]]:

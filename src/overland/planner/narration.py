@@ -298,6 +298,13 @@ def warnings(
             f"{local(start, first.start):%a %d %b %H:%M}–"
             f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}"
         )
+    unheld = {op.k: op for op in program.checks if op.table.has_unheld}
+    for kind, k, node, start, *_ in walked.events if unheld else ():
+        check = unheld.get(k) if kind is EventKind.process else None
+        if check is not None:
+            note = check.table.unheld(datetime.fromtimestamp(start, check.zone).date())
+            if note is not None and f"{node}: {note}" not in found:
+                found.append(f"{node}: {note}")
     seen = set()
     for op, start, _ in drives:
         if not op.leg.warnings:

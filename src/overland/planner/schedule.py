@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from overland.model.crossing import Crossing, Stage
 from overland.model.place import Country
@@ -44,6 +45,17 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class HoursUsed:
+    """The weekly hours used from ``first`` to ``last`` (days of the stage's clock), and how they are known."""
+
+    first: date
+    last: date
+    value: str
+    citation: str
+    held: bool  # False: no claim of the data holds on these days; the default is used
+
+
+@dataclass(frozen=True)
 class Schedule:
     """A stage's open windows between two instants, in the stage's clock."""
 
@@ -53,6 +65,8 @@ class Schedule:
     end: datetime
     windows: tuple[Span, ...]
     closures: tuple[Closure, ...]
+    notes: tuple[str, ...] = ()  # days on which none of the data's hours hold (the default is used)
+    hours: tuple[HoursUsed, ...] = ()  # the weekly hours used, run by run of days
 
     def is_open(self, moment: datetime) -> bool:
         """True when ``moment`` falls inside a window (start included, end excluded)."""
@@ -132,11 +146,11 @@ def _blocks(
 
 
 def _closure_reason(
-    day: date, weekly: list[Span], blocks: list[Block], stage: Stage, countries: Mapping[str, Country]
+    day: date, weekly: list[Span], blocks: list[Block], stage: Stage, hours: str, countries: Mapping[str, Country]
 ) -> str:
     weekday = WEEKDAY_NAMES[day.weekday()]
     if not weekly:
-        return f"{weekday}: not in the weekly hours '{stage.hours.value}'"
+        return f"{weekday}: not in the weekly hours '{hours}'"
     hits = [b for b in blocks if any(_overlaps((b.start, b.end), w) for w in weekly)]
     parts: list[str] = []
     for notice in dict.fromkeys(b.text for b in hits if b.kind == "notice"):
@@ -188,7 +202,7 @@ def stage_schedule(
     clock = stage.clock.value
     days = _local_days(start, end, clock)
     full = (_day_start(days[0], clock), _day_start(days[-1] + ONE_DAY, clock))
-    weekly = open_intervals(stage.hours.value, clock, *full)
+    weekly, hours_on, used = _weekly(stage, clock, days)
     blocks = _blocks(crossing, stage_id, stage, countries, *full)
     open_spans = _subtract(weekly, blocks)
     tz = zone(clock)
@@ -201,7 +215,7 @@ def stage_schedule(
         if any(_overlaps(span, w) for w in open_spans):
             continue
         day_weekly = [(max(a, span[0]), min(b, span[1])) for a, b in weekly if _overlaps((a, b), span)]
-        closures.append(Closure(day, _closure_reason(day, day_weekly, blocks, stage, countries)))
+        closures.append(Closure(day, _closure_reason(day, day_weekly, blocks, stage, hours_on[day], countries)))
     return Schedule(
         stage=f"{crossing.id}/{stage_id}",
         clock=clock,
@@ -209,4 +223,37 @@ def stage_schedule(
         end=end.astimezone(tz),
         windows=windows,
         closures=tuple(closures),
+        notes=tuple(
+            f"{u.first}{'' if u.first == u.last else f' to {u.last}'}: none of the data's hours hold then; "
+            f"the default '{u.value}' is used ({u.citation})"
+            for u in used
+            if not u.held
+        ),
+        hours=used,
     )
+
+
+def _weekly(stage: Stage, clock: str, days: list[date]) -> tuple[list[Span], dict[date, str], tuple[HoursUsed, ...]]:
+    """The weekly-hours spans over ``days``, each day by the hours claim that holds on it; the
+    hours of each day; and the hours used, run by run of days."""
+    runs: list[tuple[date, date, Any, bool]] = []  # first day, last day, claim, held
+    for day in days:
+        claim, held = stage.hours.claim_on(day)
+        if runs and runs[-1][2] is claim and runs[-1][3] == held:
+            runs[-1] = (runs[-1][0], day, claim, held)
+        else:
+            runs.append((day, day, claim, held))
+    spans: list[Span] = []
+    for first, last, claim, _ in runs:
+        for a, b in open_intervals(claim.value, clock, _day_start(first, clock), _day_start(last + ONE_DAY, clock)):
+            if spans and spans[-1][1] == a:  # one opening over the change of claim
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    hours_on = {day: claim.value for first, last, claim, _ in runs for day in _each_day(first, last)}
+    used = tuple(HoursUsed(first, last, claim.value, claim.citation(), held) for first, last, claim, held in runs)
+    return spans, hours_on, used
+
+
+def _each_day(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]

@@ -12,7 +12,7 @@ import bisect
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from overland.model.crossing import Crossing
@@ -71,6 +71,7 @@ class StageTimetable:
         self.countries = countries
         self._w: _Windows | None = None
         self._closures: dict[date, str] = {}
+        self._unheld: dict[date, str] = {}  # days on which no hours claim holds, and what is used
         self._arrays: tuple[_Windows, tuple] | None = None
         self._lock = threading.Lock()
 
@@ -97,6 +98,12 @@ class StageTimetable:
         end = datetime.fromtimestamp(_month_start(month + 1), UTC)
         schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
         self._closures.update({c.day: c.reason for c in schedule.closures})
+        for used in schedule.hours:
+            if not used.held:
+                day = used.first
+                while day <= used.last:
+                    self._unheld[day] = f"none of the data's hours hold on {day}; the default '{used.value}' is used"
+                    day += timedelta(days=1)
         starts = [epoch(a) for a, _ in schedule.windows]
         ends = [epoch(b) for _, b in schedule.windows]
         return starts, ends, [self._slot(a) for a, _ in schedule.windows]
@@ -251,6 +258,16 @@ class StageTimetable:
             datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
         )
         return self._closures.get(day)
+
+    @property
+    def has_unheld(self) -> bool:
+        """True when some day expanded so far has no hours claim holding."""
+        return bool(self._unheld)
+
+    def unheld(self, day: date) -> str | None:
+        """A note when none of the data's hours claims hold on ``day`` of the stage's clock (None: one
+        holds, or the day is not in the months expanded so far)."""
+        return self._unheld.get(day) if self._unheld else None
 
     def closed_days(self) -> dict[date, str]:
         """Every whole day closed, in the months expanded so far, with its reason."""
