@@ -163,12 +163,27 @@ def test_days_no_hours_claim_holds_on_use_the_default_and_say_so(catalog):
                                 use_reports=False)  # fmt: skip
     schedule = service.hours(GATE, datetime.fromisoformat("2026-11-25T00:00+08:00"), days=2)
     assert schedule.is_open(datetime.fromisoformat("2026-11-25T09:30+08:00"))  # the default, all the same
-    assert schedule.notes == (
+    assert (
         "2026-11-25 to 2026-11-26: none of the data's hours hold then; the default '09:00-12:00,14:00-18:00' is "
-        "used (sourced: seed:001_d50ea4359e5afc49.txt)",
-    )
+        "used (sourced: seed:001_d50ea4359e5afc49.txt)"
+    ) in schedule.notes
     trip = service.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart")
     assert (
         "torugart/gate: none of the data's hours hold on 2026-11-25; the default '09:00-12:00,14:00-18:00' is used"
         in trip.warnings
     )
+
+
+def test_days_off_the_calendar_only_guesses_are_marked_estimated():
+    # China publishes each year's days off in November; 2027's is not in the calendar, so the
+    # Monday after the National Day weekend is the library's guess, said as such.
+    assert_closed(GATE, "2027-10-04T10:00+08:00", because="National Day (observed) (estimated: a guess by rule")
+    schedule = overland.hours(GATE, datetime.fromisoformat("2027-10-01T00:00+08:00"), days=7)
+    assert any(
+        note.startswith("China: the official 2027 holiday schedule is not in the calendar yet")
+        for note in schedule.notes
+    )
+    # 2026's schedule is published (make-up Saturday 10 October included): nothing is marked.
+    published = overland.hours(GATE, datetime.fromisoformat("2026-10-01T00:00+08:00"), days=7)
+    assert not any("estimated" in c.reason for c in published.closures)
+    assert not any(note.startswith("China:") for note in published.notes)

@@ -17,7 +17,7 @@ from typing import Any
 
 from overland.model.crossing import Crossing, Stage
 from overland.model.place import Country
-from overland.timing.calendars import WEEKDAY_NAMES, day_off, is_makeup_workday
+from overland.timing.calendars import WEEKDAY_NAMES, day_off, estimated, is_makeup_workday, undecreed
 from overland.timing.clocks import zone
 from overland.timing.hours import open_intervals
 
@@ -141,6 +141,8 @@ def _blocks(
             # A notice speaks for the days it touches: it replaces the holiday calendar there.
             if kind == "holiday" and any(_overlaps(span, (n.start, n.end)) for n in notices):
                 continue
+            if kind == "holiday" and (guess := estimated(country.holiday_calendar, day)) is not None:
+                reason = f"{reason} (estimated: {guess})"
             blocks.append(Block(span[0], span[1], kind, code, reason))
     return blocks
 
@@ -223,11 +225,14 @@ def stage_schedule(
         end=end.astimezone(tz),
         windows=windows,
         closures=tuple(closures),
-        notes=tuple(
-            f"{u.first}{'' if u.first == u.last else f' to {u.last}'}: none of the data's hours hold then; "
-            f"the default '{u.value}' is used ({u.citation})"
-            for u in used
-            if not u.held
+        notes=(
+            *(
+                f"{u.first}{'' if u.first == u.last else f' to {u.last}'}: none of the data's hours hold then; "
+                f"the default '{u.value}' is used ({u.citation})"
+                for u in used
+                if not u.held
+            ),
+            *_undecreed(stage, countries, days),
         ),
         hours=used,
     )
@@ -253,6 +258,18 @@ def _weekly(stage: Stage, clock: str, days: list[date]) -> tuple[list[Span], dic
     hours_on = {day: claim.value for first, last, claim, _ in runs for day in _each_day(first, last)}
     used = tuple(HoursUsed(first, last, claim.value, claim.citation(), held) for first, last, claim, held in runs)
     return spans, hours_on, used
+
+
+def _undecreed(stage: Stage, countries: Mapping[str, Country], days: list[date]) -> list[str]:
+    """A note per country whose holidays close the stage and whose decree on days off for a year of
+    ``days`` the calendar does not hold yet."""
+    found = []
+    for code in sorted(set(stage.holidays_of.value) | set(stage.weekends_of.value)):
+        for year in sorted({d.year for d in days}):
+            note = undecreed(countries[code].holiday_calendar, year)
+            if note is not None:
+                found.append(f"{countries[code].name}: {note}")
+    return found
 
 
 def _each_day(first: date, last: date) -> list[date]:

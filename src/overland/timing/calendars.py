@@ -54,6 +54,44 @@ def holiday_name(code: str, day: date) -> str | None:
     return _calendar(code, day.year).get(day)
 
 
+def last_decreed_year(code: str) -> int | None:
+    """The last year whose decreed days off (transfers, extra days, China's whole schedule) the
+    calendar holds for country ``code`` (None: the country has no yearly decrees in the library)."""
+    special = getattr(_calendar(code, 2000), "special_public_holidays", None)  # the same for any year
+    return max(special) if special else None
+
+
+def estimated(code: str, day: date) -> str | None:
+    """Why the public holiday of ``code`` on ``day`` is an estimate (None: as published, or no holiday).
+
+    The library marks dates it computes ahead ("(estimated)": the Islamic calendar); and in
+    a year after the last decree it holds, a country that sets its days off by yearly decree
+    has its "observed" days guessed by rule (China announces them, with make-up working days,
+    each November).
+    """
+    name = holiday_name(code, day)
+    if name is None:
+        return None
+    if "estimated" in name:
+        return "the date is computed ahead, not yet announced"
+    last = last_decreed_year(code)
+    if code == "CN" and last is not None and day.year > last and "observed" in name:
+        return f"a guess by rule until China's {day.year} schedule is in the calendar"
+    return None
+
+
+def undecreed(code: str, year: int) -> str | None:
+    """A note when ``year``'s decree on days off of country ``code`` is not in the calendar (None: it is)."""
+    last = last_decreed_year(code)
+    if last is None or year <= last:
+        return None
+    if code == "CN":
+        return (f"the official {year} holiday schedule is not in the calendar yet: days off after weekends "
+                "are guessed, make-up working days unknown")  # fmt: skip
+    return (f"the calendar holds no {year} decree moving or adding days off (most years have one): "
+            "any such days are missing")  # fmt: skip
+
+
 def is_makeup_workday(code: str, day: date) -> bool:
     """True when ``day`` is a weekend day that country ``code`` works instead of another."""
     workdays = getattr(_calendar(code, day.year), "weekend_workdays", ())
