@@ -22,10 +22,13 @@ def validate(
     root = path or default_data_dir()
     if not root.is_dir():
         raise DataError([f"{root}: not a directory (give the folder holding places.yaml and crossings/)"])
-    catalog = service(root).catalog
+    ov = service(root)
+    catalog = ov.catalog
+    observed = ov.observed_crossings()
     out.print(
         f"{root}: ok — {len(catalog.countries)} countries, {len(catalog.places)} places, "
-        f"{len(catalog.crossings)} crossings ({', '.join(catalog.crossings)})"
+        f"{len(catalog.crossings)} crossings ({', '.join(catalog.crossings)}), "
+        f"{len(observed)} observed crossings"
     )
 
 

@@ -19,6 +19,7 @@ from overland.io.parse_cache import parsed
 from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
 from overland.model.leg import LegsFile
+from overland.model.observed import ObservationsFile
 from overland.model.traveller import TravellersFile
 
 PLACES_FILE = "places.yaml"
@@ -27,6 +28,7 @@ TRAVELLERS_FILE = "travellers.yaml"
 CROSSINGS_DIR = "crossings"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
+    "observations": ObservationsFile,
 }  # fmt: skip
 
 try:

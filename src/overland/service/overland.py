@@ -29,6 +29,7 @@ from overland.planner.search import Planner, check_documents
 from overland.planner.trip import Plan, Traveller
 
 if TYPE_CHECKING:
+    from overland.model.observed import ObservedCrossing
     from overland.planner.calibration import Calibration
     from overland.planner.departures import DepartureScan
     from overland.service.freight import Freight
@@ -103,6 +104,7 @@ class Overland:
         self._reports: Reports | None = None
         self._freight: Freight | None = None
         self._rhythms: dict[tuple[Any, ...], Rhythm] = {}  # the traveller's day by mode and overrides
+        self._observed_crossings: tuple[ObservedCrossing, ...] | None = None
 
     def __repr__(self) -> str:
         where = self.data_dir or "the bundled data"
@@ -120,6 +122,16 @@ class Overland:
 
                     self._catalog = load_catalog(self.data_dir)
         return self._catalog
+
+    def observed_crossings(self) -> tuple[ObservedCrossing, ...]:
+        """The dated accounts of real crossings in the data folder's ``observations/`` (loaded on first use)."""
+        if self._observed_crossings is None:
+            with self._lock:
+                if self._observed_crossings is None:
+                    from overland.io.observation_files import load_observations
+
+                    self._observed_crossings = load_observations(self.catalog, self.data_dir)
+        return self._observed_crossings
 
     @property
     def planner(self) -> Planner:
