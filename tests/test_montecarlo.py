@@ -304,3 +304,50 @@ def test_when_writes_the_heatmap_into_a_new_folder_or_says_why_it_cannot(cli, tm
     blocker.write_text("", encoding="utf-8")
     code, _, err = cli(*WHEN, "--plot", str(blocker / "scan.png"))
     assert code == 1 and "cannot write" in err and "Traceback" not in err
+
+
+def test_zero_spread_bands_are_the_plan_s_own_times():
+    """Each post's reach and leave bands collapse on the plan's times when nothing is drawn."""
+    plan = ZERO_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=200, seed=1)
+    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, "torugart")[0]
+    program = ZERO_SERVICE.planner.program(route, plan.traveller.mode)
+    walked = walk(program, 0, NARYN_WEDNESDAY.timestamp(), NARYN_WEDNESDAY.timestamp(), {}, plan.traveller.rhythm)
+    for op, stage in zip(program.checks, plan.distribution.stages, strict=True):
+        assert stage.reached[0] == stage.reached[1] == stage.reached[2]
+        assert stage.reached[1].timestamp() == pytest.approx(walked.arrivals[op.k], abs=1)
+        assert stage.left[1] >= stage.reached[1]
+        assert stage.reached[1].utcoffset() == op.zone.utcoffset(stage.reached[1].replace(tzinfo=None))
+
+
+@settings(max_examples=10, deadline=None)
+@given(trip=st.sampled_from(TRIPS), depart=departures, seed=st.integers(0, 2**32 - 1))
+def test_bands_are_ordered_and_follow_the_route(trip, depart, seed):
+    origin, destination, via = trip
+    plan = SERVICE.plan(origin, destination, depart, via=via, samples=300, seed=seed)
+    if plan.distribution is None:
+        return
+    previous = None
+    for stage in plan.distribution.stages:
+        for band in (stage.reached, stage.left):
+            shown = [m for m in band if m is not None]
+            assert shown == sorted(shown)
+        if stage.reached[1] is not None and stage.left[1] is not None:
+            assert stage.reached[1] <= stage.left[1]
+            if previous is not None:
+                assert previous <= stage.reached[1]
+            previous = stage.left[1]
+
+
+def test_plan_json_and_text_give_each_post_s_bands(cli):
+    args = ("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-25T05:00+06:00", "--samples", "500")
+    code, out, _ = cli(*args, "--format", "json")
+    assert code == 0
+    stages = json.loads(out)["distribution"]["stages"]
+    gate = next(s for s in stages if s["stage"] == "torugart/gate")
+    assert set(gate["reached"]) == set(gate["left"]) == {"p10", "p50", "p90"}
+    assert gate["reached"]["p50"].endswith("+08:00")  # the gate's clock: Beijing time
+    code, out, _ = cli(*args)
+    assert "Each post, P10 · P50 · P90 of reaching and leaving it" in out
+    assert "  torugart/gate (Beijing time)\n    reach  " in out
+    lines = out[out.index("Each post") :].splitlines()
+    assert all(len(line) <= 80 for line in lines if line.startswith("    reach") or line.startswith("    leave"))

@@ -286,6 +286,12 @@ class StageWaitOut(BaseModel):
     stage: str
     p_wait: float = Field(description="Share of samples that wait at all.")
     wait_hours: QuantilesOut
+    reached: ArrivalQuantilesOut = Field(
+        description="When the samples reach the post, in its clock (null: beyond the horizon)."
+    )
+    left: ArrivalQuantilesOut = Field(
+        description="When they leave it (a held vehicle's post: after its clearance), in its clock."
+    )
 
 
 class InputOut(BaseModel):

@@ -196,6 +196,7 @@ def _print_distribution(plan: Plan) -> None:
         f"Chances: {gate}held over a closed day {_percent(dist.p_closed_day)} · "
         f"arriving after dark {_percent(dist.p_after_dark)} · no opening within the horizon {_percent(dist.p_no_opening)}"
     )
+    _print_bands(dist)
     waits = [s for s in dist.stages if s.p_wait > 0]
     if waits:
         table = Table(header_style="bold", title="Waits in front of stages", title_justify="left")
@@ -206,6 +207,21 @@ def _print_distribution(plan: Plan) -> None:
         out.print(table)
     for item in dist.inputs:
         out.print(f"[dim]drawn: {item.stage} {item.what}: {escape(item.distribution)} ({item.status})[/dim]")
+
+
+def _moment(moment: Any) -> str:
+    return f"{moment:%a %d %b %H:%M}" if moment is not None else "beyond the horizon"
+
+
+def _print_bands(dist: Any) -> None:
+    """Each post: P10 · P50 · P90 of reaching it and of leaving it, in its own clock (fits 80 columns)."""
+    out.print("Each post, P10 · P50 · P90 of reaching and leaving it (in the post's clock):")
+    for stage in dist.stages:
+        shown = next((m for m in (*stage.reached, *stage.left) if m is not None), None)
+        clock = f" ({clock_name(clock_of(shown))})" if shown is not None else ""
+        out.print(f"  {escape(stage.stage)}{clock}")
+        for what, moments in (("reach", stage.reached), ("leave", stage.left)):
+            out.print(f"    {what}  " + " · ".join(_moment(m) for m in moments))
 
 
 def planning_service(data: Path | None, *, use_reports: bool) -> Overland:

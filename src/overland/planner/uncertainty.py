@@ -31,13 +31,19 @@ class Quantiles:
         return {k: (round(v, digits) if v is not None else None) for k, v in vars(self).items()}
 
 
+Moments = tuple[datetime | None, datetime | None, datetime | None]  # P10, P50, P90 (None: beyond the horizon)
+
+
 @dataclass(frozen=True)
 class StageWait:
-    """How long the samples waited in front of one stage (hours), and how often at all."""
+    """One stage in the samples: how long they waited in front of it (hours) and how often at all, and
+    P10/P50/P90 of when they reached it and left it, in the stage's clock."""
 
     stage: str
     p_wait: float
     hours: Quantiles
+    reached: Moments = (None, None, None)
+    left: Moments = (None, None, None)
 
 
 @dataclass(frozen=True)
@@ -69,19 +75,28 @@ class ArrivalDistribution:
         return {
             "samples": self.samples,
             "seed": self.seed,
-            "arrive": dict(
-                zip(("p10", "p50", "p90"), (a.isoformat() if a else None for a in self.arrive), strict=True)
-            ),
+            "arrive": _moments_json(self.arrive),
             "door_to_door_hours": self.hours.as_json(),
             "p_gate_same_day": _round(self.p_gate_same_day),
             "p_held_over_closed_day": _round(self.p_closed_day),
             "p_arrive_after_dark": _round(self.p_after_dark),
             "p_no_opening": _round(self.p_no_opening),
             "stages": [
-                {"stage": s.stage, "p_wait": _round(s.p_wait), "wait_hours": s.hours.as_json()} for s in self.stages
+                {
+                    "stage": s.stage,
+                    "p_wait": _round(s.p_wait),
+                    "wait_hours": s.hours.as_json(),
+                    "reached": _moments_json(s.reached),
+                    "left": _moments_json(s.left),
+                }
+                for s in self.stages
             ],
             "inputs": [vars(i) for i in self.inputs],
         }
+
+
+def _moments_json(moments: Moments) -> dict[str, str | None]:
+    return dict(zip(("p10", "p50", "p90"), (m.isoformat() if m else None for m in moments), strict=True))
 
 
 def _round(p: float | None) -> float | None:
@@ -119,13 +134,16 @@ def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: A
     if darkness is not None and finite.size:
         p_dark = float(in_spans(darkness.arrays(float(finite.min()), float(finite.max())), arrive).sum() / n)
     stages = []
-    for stage in samples.stages:
+    for stage, op in zip(samples.stages, samples.program.checks, strict=True):
         wait = stage.start - stage.reached
+        reached, left = quantiles(stage.reached), quantiles(stage.end)
         stages.append(
             StageWait(
                 stage.node,
                 float((wait > 0).sum() / n),
                 Quantiles(*[(q / 3600 if q is not None else None) for q in quantiles(wait)]),
+                reached=(_moment(reached[0], op.zone), _moment(reached[1], op.zone), _moment(reached[2], op.zone)),
+                left=(_moment(left[0], op.zone), _moment(left[1], op.zone), _moment(left[2], op.zone)),
             )
         )
     inputs = []
