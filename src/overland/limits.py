@@ -22,6 +22,9 @@ MAX_HOURS_DAYS = 366
 # Monte Carlo samples of one plan.
 MAX_PLAN_SAMPLES = 100_000
 
+# overland backtest: samples per replay of an observed crossing.
+MAX_BACKTEST_SAMPLES = 20_000
+
 # The departure scan (overland when): days spanned, the step between departures, samples per
 # departure, and departures x samples in one scan.
 MAX_SCAN_DAYS = 14

@@ -9,6 +9,7 @@ from rich.markup import escape
 
 from overland.cli import (
     admin_cmds,
+    backtest_cmd,
     batch_cmd,
     catalog_cmds,
     data_cmds,
@@ -29,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-for module in (catalog_cmds, hours_cmd, plan_cmds, when_cmd, batch_cmd, serve_cmd):
+for module in (catalog_cmds, hours_cmd, plan_cmds, when_cmd, batch_cmd, backtest_cmd, serve_cmd):
     app.add_typer(module.app)
 app.add_typer(data_cmds.app, name="data")
 app.add_typer(report_cmds.app, name="report")

@@ -106,3 +106,65 @@ def compare_view(origin: str, destination: str, depart: datetime, plans: Sequenc
         for p in plans
     ]
     return {"from": origin, "to": destination, "depart": depart.isoformat(), "options": options}
+
+
+def backtest_view(result: Any) -> dict[str, Any]:
+    """The backtest (``overland backtest --format json``): every fact with each model's score, the summaries
+    overall and by crossing, stage, mode, decade, kind of fact and replay, the fit, what was left out."""
+    from overland.planner.fitting import GROUPINGS, grouped
+    from overland.planner.scoring import pit_histogram, reliability, summarise
+
+    models = result.models
+    names = [m for m in ("before", "after", "shipped") if m in models]
+    facts = []
+    for n, item in enumerate(models["shipped"]):
+        t = item.target
+        facts.append(
+            {
+                "observation": t.observation, "crossing": t.crossing, "direction": t.direction,
+                "mode": t.mode.value, "date": t.day.isoformat(), "kind": t.kind, "node": t.node,
+                "stages": list(t.stages), "replay_from": t.anchor, "replay_start": t.start.isoformat(),
+                "observed": t.observed_at.isoformat() if t.observed_at else f"{t.observed * 60:g} min",
+                "clock_certainty": t.certainty, "quote": t.quote,
+                "scores": {m: models[m][n].score.as_json() for m in names},
+            }
+        )  # fmt: skip
+    return {
+        "observations": result.observations,
+        "samples": result.samples,
+        "seed": result.seed,
+        "models": {
+            "before": "every fitted number at the data's assumed value",
+            "after": "each observation predicted by the numbers fitted on all the others (leave-one-out)",
+            "shipped": "the data as it stands (in sample where its numbers were fitted on these observations)",
+        },
+        "summary": {m: summarise([s.score for s in models[m]]).as_json() for m in names},
+        "clock_times": {m: summarise([s.score for s in models[m] if s.target.is_time]).as_json() for m in names},
+        "groups": {
+            by: {
+                group: {m: summarise(grouped(models[m], by).get(group, [])).as_json() for m in names}
+                for group in grouped(models["shipped"], by)
+            }
+            for by in GROUPINGS
+        },
+        "reliability": {m: reliability([s.score for s in models[m]]) for m in names},
+        "pit_histogram": {m: pit_histogram([s.score for s in models[m]]) for m in names},
+        "fitted": [
+            {
+                "stage": f.knob.stage,
+                "what": f.knob.what,
+                "assumed": f.knob.prior.describe(),
+                "fitted": f.value.describe(),
+                "value": f.value.model_dump(by_alias=True, exclude_none=True),
+                "observations": f.observations,
+                "facts": f.facts,
+                "crps_sum_assumed": round(f.crps_before, 3),
+                "crps_sum_fitted": round(f.crps_after, 3),
+                "leave_one_out_choices": f.loo_choices,
+                "already_fitted_in_the_data": f.knob.fitted_before,
+            }
+            for f in result.fitted
+        ],
+        "facts": facts,
+        "skipped": [{"observation": k.observation, "fact": k.what, "why": k.why} for k in result.skipped],
+    }

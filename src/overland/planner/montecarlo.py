@@ -23,7 +23,6 @@ from overland.limits import HORIZON_DAYS
 from overland.model.crossing import StageKind
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import DAY, NIGHT, REST, Rhythm, offset
-from overland.timing.clocks import zone as zone_of
 
 HORIZON = HORIZON_DAYS * 86400.0  # seconds: the deterministic planner's horizon
 
@@ -102,17 +101,10 @@ def _delay(opens: np.ndarray, slot: np.ndarray, delay_dists, rng) -> None:
 
 def _closed_spans(table, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
     """The stage's whole closed days between ``lo`` and ``hi`` as UTC [start, end) arrays."""
-    tz = zone_of(table.clock)
-    days = sorted(table.closed_days())
-    spans = [
-        (
-            datetime.combine(d, time(0), tzinfo=tz).timestamp(),
-            datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp(),
-        )
-        for d in days
-    ]
-    spans = [(a, b) for a, b in spans if b > lo and a < hi]
-    return np.array([a for a, _ in spans]), np.array([b for _, b in spans])
+    starts, ends = table.closed_arrays()
+    first = int(np.searchsorted(ends, lo, side="right"))
+    last = int(np.searchsorted(starts, hi, side="left"))
+    return starts[first:last], ends[first:last]
 
 
 def _overlaps(spans: tuple[np.ndarray, np.ndarray], start: np.ndarray, end: np.ndarray) -> np.ndarray:

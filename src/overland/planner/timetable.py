@@ -73,6 +73,7 @@ class StageTimetable:
         self._closures: dict[date, str] = {}
         self._unheld: dict[date, str] = {}  # days on which no hours claim holds, and what is used
         self._arrays: tuple[_Windows, tuple] | None = None
+        self._closed: tuple[_Windows | None, tuple] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -248,6 +249,24 @@ class StageTimetable:
                 ),
             )
             self._arrays = kept
+        return kept[1]
+
+    def closed_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every whole day closed in the months expanded so far, as sorted UTC [start, end) arrays.
+
+        Worked out once per expansion (a replay of many years keeps thousands of closed days).
+        """
+        w = self._w
+        kept = self._closed
+        if kept is None or kept[0] is not w:
+            import numpy as np
+
+            tz = zone(self.clock)
+            days = sorted(self.closed_days())
+            starts = [datetime.combine(d, time(0), tzinfo=tz).timestamp() for d in days]
+            ends = [datetime.combine(d + timedelta(days=1), time(0), tzinfo=tz).timestamp() for d in days]
+            kept = (w, (np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)))
+            self._closed = kept
         return kept[1]
 
     def closure_reason(self, day: date) -> str | None:

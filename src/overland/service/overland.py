@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from overland.model.observed import ObservedCrossing
     from overland.planner.calibration import Calibration
     from overland.planner.departures import DepartureScan
+    from overland.planner.fitting import Backtest
     from overland.service.freight import Freight
     from overland.service.reports import Reports
     from overland.store.db import Store
@@ -479,6 +480,31 @@ class Overland:
             every_minutes=every_minutes,
             progress=progress,
         )
+
+    def backtest(
+        self,
+        *,
+        crossing: str | None = None,
+        samples: int = 300,
+        seed: int = 0,
+        fit: bool = True,
+        progress: Callable[[int], None] | None = None,
+    ) -> Backtest:
+        """Replay every observed crossing (of ``crossing`` only, when given) and score each fact it gives.
+
+        With ``fit`` the assumed numbers the observations bear on are fitted to them, and each
+        observation is also predicted by a fit on all the others (leave-one-out); the data's own
+        times, without the reports database. ``progress(n)`` is called as observations are done.
+        """
+        from overland.planner.fitting import backtest
+
+        self._check_samples(samples, low=10, high=limits.MAX_BACKTEST_SAMPLES)
+        observed = self.observed_crossings()
+        if crossing is not None:
+            crossing = self.catalog.crossing_id(crossing)
+            observed = tuple(o for o in observed if o.crossing == crossing)
+        return backtest(self.planner, observed, lambda o: self.traveller(o.mode), samples=samples, seed=seed,
+                        fit=fit, progress=progress)  # fmt: skip
 
     def batch(
         self,

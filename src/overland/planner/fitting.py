@@ -1,0 +1,377 @@
+"""The backtest and the fit: the planner scored on observed crossings, and its assumed numbers fitted to them.
+
+A *knob* is a number of the data that no source gives (a processing time or an opening
+delay marked ``assumed``) on a post some observations pass. Its candidates are a small grid
+around the assumed value: for a processing time, lognormals whose median is the assumed one
+times 0.25 to 8 and whose P90 is 1.5 or 3 times the median; for a delay that is a mixture of
+"no delay" and "late", the share of late openings from 0 to 0.9. The assumed value itself is
+always a candidate (the first).
+
+Fitting chooses, knob after knob in the order the posts are passed, the candidate with the
+least summed CRPS over the facts it can change, on posts with at least ``min_support``
+observations (fewer leave the assumed value). The backtest scores three models:
+
+* ``before``: every knob at its assumed value (the data before any fit);
+* ``shipped``: the data as it stands (in sample for values already fitted from these observations);
+* ``after``: leave-one-out: each observation predicted with the knobs fitted on all the others.
+
+Values fitted earlier are recognised by their ``derived_from``, which starts with
+:data:`FITTED_MARK`; the assumed value they replaced is the claim kept beside them, and is the
+prior the fit starts from again. Pure: the planner, the observations and the seed come in.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from overland.model.distributions import Constant, Distribution, Lognormal, Mixture, Part
+from overland.model.observed import ObservedCrossing
+from overland.model.provenance import Fact, Status
+from overland.planner.backtest import Replay, Setup, Skipped, Target, run, setup
+from overland.planner.program import Check, Program, minutes_distribution
+from overland.planner.scoring import Score, score
+from overland.planner.search import Planner
+from overland.planner.trip import Traveller
+
+FITTED_MARK = "fitted by overland backtest"
+MEDIAN_FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+SPREADS = (1.5, 3.0, 6.0)  # P90 / median of a candidate lognormal
+LATE_SHARES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
+MIN_SUPPORT = 3
+
+
+@dataclass(frozen=True)
+class Knob:
+    """An assumed number the fit may change: a stage's processing time (under ``key``) or an opening delay."""
+
+    stage: str  # crossing/stage
+    what: str  # "processing all", "processing cn-kg/all", "opening delay at 14:00"
+    fact: Fact = field(repr=False)
+    delay: int | None  # the index of the opening delay (None: processing)
+    prior: Distribution
+    fitted_before: bool  # the data's default is already a value fitted by the backtest
+    candidates: tuple[Distribution, ...] = field(repr=False)
+
+    def applies(self, op: Check) -> bool:
+        if self.delay is None:
+            return op.processing is self.fact
+        delays = op.stage.opening_delays
+        return self.delay < len(delays) and delays[self.delay].minutes is self.fact
+
+    def set(self, op: Check, value: Distribution) -> Check:
+        if self.delay is None:
+            return replace(op, duration_dist=value, duration=value.median() * 60)
+        dists = list(op.delay_dists)
+        dists[self.delay] = value
+        return replace(op, delay_dists=tuple(dists))
+
+
+def _prior(fact: Fact) -> tuple[Any, bool] | None:
+    """The assumed value of ``fact`` (the claim a backtest fit replaced, or the default when assumed)."""
+    chosen = fact.claim
+    if chosen.status is Status.derived and (chosen.derived_from or "").startswith(FITTED_MARK):
+        kept = next((c for c in fact.root if c is not chosen and c.status is Status.assumed), None)
+        return (kept.value, True) if kept is not None else None
+    if chosen.status is Status.assumed:
+        return chosen.value, False
+    return None
+
+
+def _processing_candidates(prior: Distribution) -> tuple[Distribution, ...]:
+    median = prior.median() or 10.0
+    found: list[Distribution] = [prior]
+    for factor in MEDIAN_FACTORS:
+        for spread in SPREADS:
+            m = round(median * factor, 1)
+            found.append(Lognormal(kind="lognormal", median=m, p90=round(m * spread, 1)))
+    return tuple(found)
+
+
+def _delay_candidates(prior: Distribution) -> tuple[Distribution, ...] | None:
+    """Late shares for a mixture of 'no delay' (a constant 0) and one late part; None for other shapes."""
+    if not isinstance(prior, Mixture) or len(prior.parts) != 2:
+        return None
+    on_time = [p for p in prior.parts if isinstance(p.value, Constant) and p.value.value == 0]
+    late = [p for p in prior.parts if p not in on_time]
+    if len(on_time) != 1 or len(late) != 1:
+        return None
+    found: list[Distribution] = [prior]
+    for share in LATE_SHARES:
+        if share == 0:
+            found.append(Constant(kind="constant", value=0.0))
+            continue
+        parts = [Part(weight=round(1 - share, 4), value=on_time[0].value), Part(weight=share, value=late[0].value)]
+        found.append(Mixture(kind="mixture", parts=parts))
+    return tuple(found)
+
+
+def knobs_of(programs: Sequence[Program]) -> list[Knob]:
+    """The assumed numbers the programs' posts read, in the order the posts are passed, each once."""
+    found: dict[int, Knob] = {}
+    for program in programs:
+        for op in program.checks:
+            stage = op.stage
+            if op.processing is not None and id(op.processing) not in found:
+                prior = _prior(op.processing)
+                if prior is not None:
+                    key = next(k for k, v in stage.processing_minutes.items() if v is op.processing)
+                    dist = minutes_distribution(prior[0])
+                    found[id(op.processing)] = Knob(op.node, f"processing {key}", op.processing, None, dist,
+                                                    prior[1], _processing_candidates(dist))  # fmt: skip
+            for i, delay in enumerate(stage.opening_delays):
+                if id(delay.minutes) in found:
+                    continue
+                prior = _prior(delay.minutes)
+                if prior is None:
+                    continue
+                dist = minutes_distribution(prior[0])
+                candidates = _delay_candidates(dist)
+                if candidates is not None:
+                    what = f"opening delay at {delay.opens_at}" if delay.opens_at else "opening delay"
+                    found[id(delay.minutes)] = Knob(op.node, what, delay.minutes, i, dist, prior[1], candidates)
+    return list(found.values())
+
+
+def with_values(program: Program, values: Sequence[tuple[Knob, Distribution]]) -> Program:
+    """``program`` with each knob's posts reading the given distribution."""
+    if not values:
+        return program
+    ops = []
+    for op in program.ops:
+        if isinstance(op, Check):
+            for knob, value in values:
+                if knob.applies(op):
+                    op = knob.set(op, value)
+        ops.append(op)
+    return replace(program, ops=tuple(ops))
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """A knob's choice on all the observations, and how many observations and facts it rests on."""
+
+    knob: Knob
+    value: Distribution
+    observations: int
+    facts: int
+    crps_before: float  # summed over its facts, at the assumed value (hours)
+    crps_after: float  # at the chosen value, in sample
+    loo_choices: dict[str, int]  # how often each candidate (described) was chosen leaving one out
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One fact, predicted by a model, and its score."""
+
+    target: Target
+    score: Score
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """The planner held against the observations: each model's scored facts, the fit, what was left out."""
+
+    samples: int
+    seed: int
+    observations: int
+    models: dict[str, list[Scored]]  # 'before', 'shipped', 'after' (leave-one-out)
+    fitted: list[Fitted]
+    knobs: list[Knob]
+    skipped: list[Skipped]
+    anchors: dict[str, str]  # observation id -> where its replay starts
+
+
+def _seed(seed: int, obs: ObservedCrossing) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(obs.id.encode())])
+
+
+class _Runner:
+    """Replays with caching: one replay per observation and set of knob values it reads."""
+
+    def __init__(self, setups: list[Setup], knobs: list[Knob], samples: int, seed: int) -> None:
+        self.setups = setups
+        self.knobs = knobs
+        self.samples = samples
+        self.seed = seed
+        self.cache: dict[tuple[int, tuple[int, ...]], Replay] = {}
+        self.scores: dict[tuple[int, tuple[int, ...]], list[Score]] = {}
+        # Which knobs each observation's posts read, and from which check on they matter.
+        self.reads: list[dict[int, int]] = []
+        for s in setups:
+            reads: dict[int, int] = {}
+            if s.program is not None:
+                for j, op in enumerate(s.program.checks):
+                    for k, knob in enumerate(knobs):
+                        if knob.applies(op):
+                            reads.setdefault(k, j)
+            self.reads.append(reads)
+        self.upto = [[_upto(s, t) for t in s.targets] for s in setups]
+
+    def _key(self, i: int, choice: Sequence[int]) -> tuple[int, tuple[int, ...]]:
+        return (i, tuple(choice[k] for k in sorted(self.reads[i])))
+
+    def replay(self, i: int, choice: Sequence[int]) -> Replay:
+        s = self.setups[i]
+        read = tuple(sorted(self.reads[i]))
+        key = self._key(i, choice)
+        found = self.cache.get(key)
+        if found is None:
+            program = None
+            if s.program is not None and read:
+                program = with_values(s.program, [(self.knobs[k], self.knobs[k].candidates[choice[k]]) for k in read])
+            found = run(s, samples=self.samples, rng=_seed(self.seed, s.observation), program=program)
+            self.cache[key] = found
+        return found
+
+    def shipped(self, i: int) -> Replay:
+        key = (i, (-1,))
+        found = self.cache.get(key)
+        if found is None:
+            s = self.setups[i]
+            found = run(s, samples=self.samples, rng=_seed(self.seed, s.observation))
+            self.cache[key] = found
+        return found
+
+    def affected(self, k: int, i: int) -> list[int]:
+        """The targets of observation ``i`` knob ``k`` can change."""
+        j = self.reads[i].get(k)
+        return [] if j is None else [n for n, upto in enumerate(self.upto[i]) if j <= upto]
+
+    def scored(self, i: int, choice: Sequence[int]) -> list[Score]:
+        key = self._key(i, choice)
+        found = self.scores.get(key)
+        if found is None:
+            replay = self.replay(i, choice)
+            found = [score(t.observed, d) for t, d in zip(replay.targets, replay.draws, strict=True)]
+            self.scores[key] = found
+        return found
+
+    def crps(self, i: int, choice: Sequence[int], targets: list[int]) -> float:
+        found = self.scored(i, choice)
+        return sum(found[n].crps for n in targets)
+
+    def choose(self, train: Sequence[int], min_support: int) -> list[int]:
+        """Each knob's candidate (index) with the least summed CRPS on ``train``, knob after knob."""
+        choice = [0] * len(self.knobs)
+        for k, knob in enumerate(self.knobs):
+            support = [(i, self.affected(k, i)) for i in train]
+            support = [(i, t) for i, t in support if t]
+            if len(support) < min_support:
+                continue
+            totals = []
+            for c in range(len(knob.candidates)):
+                trial = [*choice[:k], c, *choice[k + 1 :]]
+                totals.append(sum(self.crps(i, trial, t) for i, t in support))
+            choice[k] = int(np.argmin(totals))  # the first on a tie: the assumed value
+        return choice
+
+
+def _upto(s: Setup, t: Target) -> int:
+    """The last check (index in the replay's program) whose numbers can change the prediction of ``t``."""
+    assert s.program is not None
+    index = {op.node: j for j, op in enumerate(s.program.checks)}
+    if t.kind == "arrived":
+        return len(s.program.checks) - 1
+    if t.kind == "reached":
+        return index[t.node] - 1
+    return max(index[n] for n in t.stages)
+
+
+def backtest(
+    planner: Planner,
+    observations: Sequence[ObservedCrossing],
+    traveller: Callable[[ObservedCrossing], Traveller],
+    *,
+    samples: int = 300,
+    seed: int = 0,
+    fit: bool = True,
+    min_support: int = MIN_SUPPORT,
+    progress: Callable[[int], None] | None = None,
+) -> Backtest:
+    """Replay ``observations`` and score every fact under each model (see the module's docstring).
+
+    ``traveller(obs)`` is the traveller of the observation's mode. Without ``fit`` only the data
+    as it stands is scored ('shipped'). ``progress(n)`` is called as observations are done.
+    """
+    setups = [setup(planner, obs, traveller(obs)) for obs in observations]
+    skipped = [k for s in setups for k in s.skipped]
+    anchors = {s.observation.id: s.anchor for s in setups if s.targets}
+    knobs = knobs_of([s.program for s in setups if s.program is not None and s.targets]) if fit else []
+    runner = _Runner(setups, knobs, samples, seed)
+
+    def scored(replay: Replay) -> list[Scored]:
+        return [Scored(t, score(t.observed, d)) for t, d in zip(replay.targets, replay.draws, strict=True)]
+
+    models: dict[str, list[Scored]] = {"shipped": []}
+    for i in range(len(setups)):
+        models["shipped"] += scored(runner.shipped(i))
+    if progress:
+        progress(1)
+    fitted: list[Fitted] = []
+    if fit and knobs:
+        everyone = list(range(len(setups)))
+        prior = [0] * len(knobs)
+        models["before"] = [x for i in everyone for x in scored(runner.replay(i, prior))]
+        best = runner.choose(everyone, min_support)
+        loo: list[list[int]] = []
+        after: list[Scored] = []
+        for i in everyone:
+            if setups[i].targets:
+                others = [j for j in everyone if j != i]
+                choice = runner.choose(others, min_support)
+                after += scored(runner.replay(i, choice))
+                loo.append(choice)
+            if progress:
+                progress(1)
+        models["after"] = after
+        for k, knob in enumerate(knobs):
+            support = [(i, t) for i in everyone if (t := runner.affected(k, i))]
+            picks: dict[str, int] = {}
+            for choice in loo:
+                name = knob.candidates[choice[k]].describe()
+                picks[name] = picks.get(name, 0) + 1
+            fitted.append(
+                Fitted(
+                    knob=knob, value=knob.candidates[best[k]], observations=len(support),
+                    facts=sum(len(t) for _, t in support),
+                    crps_before=sum(runner.crps(i, prior, t) for i, t in support),
+                    crps_after=sum(runner.crps(i, best, t) for i, t in support),
+                    loo_choices=picks,
+                )
+            )  # fmt: skip
+    elif progress:
+        progress(len(setups))
+    return Backtest(samples, seed, len(observations), models, fitted, knobs, skipped, anchors)
+
+
+def _start_kind(t: Target) -> str:
+    if t.anchor == "start":
+        return "from the account's start"
+    if t.anchor.startswith(("reached ", "left ")):
+        return "from its first clock time at a post"
+    return "from the planner's day"
+
+
+GROUPINGS: dict[str, Callable[[Target], str]] = {
+    "crossing": lambda t: t.crossing,
+    "stage": lambda t: f"{t.crossing}/{t.stage}",
+    "mode": lambda t: t.mode.value,
+    "decade": lambda t: t.decade,
+    "fact": lambda t: "clock time" if t.is_time else f"span ({t.kind})",
+    "replay": _start_kind,
+    "clock": lambda t: f"clock {t.certainty}",
+}
+
+
+def grouped(scored: Sequence[Scored], by: str) -> dict[str, list[Score]]:
+    """The scores of ``scored`` by one of :data:`GROUPINGS` (sorted by the group's name)."""
+    key = GROUPINGS[by]
+    groups: dict[str, list[Score]] = {}
+    for item in scored:
+        groups.setdefault(key(item.target), []).append(item.score)
+    return dict(sorted(groups.items()))
