@@ -33,7 +33,8 @@ def _at_median(fact):
 
 
 def zero_spread(catalog):
-    """The catalog with every distribution replaced by a constant at its median."""
+    """The catalog with every distribution replaced by a constant at its median (and no spread around
+    single numbers or road times)."""
     crossings = {}
     for cid, crossing in catalog.crossings.items():
         stages = {}
@@ -42,7 +43,7 @@ def zero_spread(catalog):
             delays = [d.model_copy(update={"minutes": _at_median(d.minutes)}) for d in stage.opening_delays]
             stages[sid] = stage.model_copy(update={"processing_minutes": processing, "opening_delays": delays})
         crossings[cid] = crossing.model_copy(update={"stages": stages})
-    return replace(catalog, crossings=crossings)
+    return replace(catalog, crossings=crossings, uncertainty=None)
 
 
 ZERO = zero_spread(CATALOG)

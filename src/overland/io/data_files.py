@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from overland.errors import DataError
 from overland.io.parse_cache import parsed
-from overland.model.catalog import Catalog, PlacesFile, check_references
+from overland.model.catalog import Catalog, PlacesFile, Uncertainty, check_references
 from overland.model.crossing import Crossing
 from overland.model.leg import LegsFile
 from overland.model.observed import ObservationsFile
@@ -25,10 +25,11 @@ from overland.model.traveller import TravellersFile
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
 TRAVELLERS_FILE = "travellers.yaml"
+UNCERTAINTY_FILE = "uncertainty.yaml"
 CROSSINGS_DIR = "crossings"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
-    "observations": ObservationsFile,
+    "observations": ObservationsFile, "uncertainty": Uncertainty,
 }  # fmt: skip
 
 try:
@@ -221,6 +222,13 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             travellers = validate_doc(docs["travellers"], TravellersFile)
         except DataError as error:
             problems.extend(error.lines)
+    uncertainty: Uncertainty | None = None
+    uncertainty_path = root / UNCERTAINTY_FILE
+    if uncertainty_path.is_file():
+        try:
+            uncertainty = validate_doc(read_yaml(uncertainty_path), Uncertainty)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
@@ -231,6 +239,7 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
         crossings=crossings,
         legs=tuple(legs_file.legs) if legs_file else (),
         profiles=dict(travellers.profiles) if travellers else {},
+        uncertainty=uncertainty,
     )
     broken = check_references(catalog)
     if broken:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import Field
 
@@ -11,7 +12,7 @@ from overland.errors import UnknownIdError
 from overland.model.crossing import Crossing, Mode, Stage
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
-from overland.model.provenance import Strict
+from overland.model.provenance import Fact, Strict
 from overland.model.traveller import Profile
 
 
@@ -39,6 +40,18 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (known: {', '.join(sorted(choices))})"
 
 
+class Uncertainty(Strict):
+    """How far a time the data states as one number may fall from it, where no source says (``data/uncertainty.yaml``).
+
+    ``processing_spread`` is the P90 / median of a lognormal drawn around every processing time
+    given as a single number (1: none); ``road_spread`` the same for the time of every road leg.
+    Plans keep their medians: only the Monte Carlo draws change.
+    """
+
+    processing_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
+    road_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Countries, places and crossings, with lookups that suggest close matches."""
@@ -48,6 +61,17 @@ class Catalog:
     crossings: dict[str, Crossing]
     legs: tuple[Leg, ...] = ()
     profiles: dict[str, Profile] = field(default_factory=dict)
+    uncertainty: Uncertainty | None = None
+
+    @property
+    def processing_spread(self) -> float:
+        """P90 / median around a processing time given as one number (1: none)."""
+        return self.uncertainty.processing_spread.value if self.uncertainty is not None else 1.0
+
+    @property
+    def road_spread(self) -> float:
+        """P90 / median around a road leg's time (1: none)."""
+        return self.uncertainty.road_spread.value if self.uncertainty is not None else 1.0
 
     def profile(self, mode: Mode) -> Profile | None:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""

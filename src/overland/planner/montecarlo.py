@@ -21,6 +21,7 @@ import numpy as np
 
 from overland.limits import HORIZON_DAYS
 from overland.model.crossing import StageKind
+from overland.model.distributions import Z90
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import DAY, NIGHT, REST, Rhythm, offset
 
@@ -258,9 +259,10 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
                     fail(bad, True)
             if at_bed:
                 left = np.where(alive, start, left)
-            t = np.where(alive, start + op.seconds, t)
-            wheel = wheel + op.seconds
-            since_break = since_break + op.seconds
+            seconds = _drive_seconds(op, n, rng)
+            t = np.where(alive, start + seconds, t)
+            wheel = wheel + seconds
+            since_break = since_break + seconds
             reached = t.copy()
             waited_long[:] = False
             at_bed = False
@@ -275,7 +277,11 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
             nxt = np.full(t.shape, np.nan)
             nxt[has_entered] = midnights[np.searchsorted(midnights, entered[has_entered], side="right")]
             earliest = np.where(has_entered, np.fmax(t, nxt), t)
-        duration = op.duration_dist.draw(rng, n) * 60
+        # A check is done within one opening: a draw longer than the longest one is cut to it (without the
+        # cut such a sample could never pass, and a spread drawn around a time that fills an opening would
+        # lose half its samples).
+        longest = float((ends - starts).max()) if starts.size else np.inf
+        duration = np.minimum(op.duration_dist.draw(rng, n) * 60, longest)
         start = np.full(n, np.nan)
         live = np.flatnonzero(alive)
         start[live] = _fit(starts, ends, slots, op.delay_dists, earliest[live], duration[live], until[live], rng)
@@ -306,7 +312,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         end = t.copy()
         if op.held is not None:
             held_from = t.copy()
-            again = op.duration_dist.draw(rng, n) * 60
+            again = np.minimum(op.duration_dist.draw(rng, n) * 60, longest)
             morning = np.full(n, np.nan)
             live = np.flatnonzero(alive)
             morning[live] = _next_morning(op, t[live], again[live], until[live], lo, hi, starts, ends, slots, rng)
@@ -323,6 +329,16 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         found[op.k] = StageSamples(op.node, arrived, start, processed, end)
     return _Leg(ok=alive, lost=lost, every_day=every_day, hopeless=hopeless, t=t, wheel=wheel,
                 since_break=since_break, entered=entered, left=left, closed=closed, stages=found)  # fmt: skip
+
+
+def _drive_seconds(op: Drive, n: int, rng: np.random.Generator) -> np.ndarray | float:
+    """The leg's time for each sample: its own, or drawn around it (lognormal, median the leg's time, P90
+    ``op.spread`` times it, kept within ``op.spread`` squared either way). Whether the drive fits the day is
+    judged on the leg's own time."""
+    if op.spread <= 1:
+        return op.seconds
+    factor = rng.lognormal(0.0, float(np.log(op.spread)) / Z90, n)
+    return op.seconds * np.clip(factor, op.spread**-2, op.spread**2)
 
 
 def _any_closed(ops: tuple[Drive | Check, ...], lo: float, hi: float, start: np.ndarray, end: np.ndarray) -> np.ndarray:

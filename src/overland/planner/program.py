@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import Crossing, Mode, Rule, RuleKind, Stage, StageKind
-from overland.model.distributions import Constant, Distribution
+from overland.model.distributions import Constant, Distribution, Lognormal
 from overland.model.leg import Leg, Vehicle
 from overland.model.provenance import Fact
 from overland.planner.network import Network, Route
@@ -33,6 +33,14 @@ def minutes_distribution(value: float | Distribution) -> Distribution:
     if isinstance(value, int | float):
         return Constant(kind="constant", value=float(value))
     return value
+
+
+def spread(dist: Distribution, ratio: float) -> Distribution:
+    """A processing time given as one number (a positive constant) as a lognormal with that median and
+    P90 ``ratio`` times it; any other distribution, or a ratio of 1, as it is."""
+    if ratio > 1 and isinstance(dist, Constant) and dist.value > 0:
+        return Lognormal(kind="lognormal", median=dist.value, p90=dist.value * ratio)
+    return dist
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +62,7 @@ class Drive:
     warned: frozenset[int]
     sky: Darkness | None
     end_zone: tzinfo  # the clock where it ends (over a border, another one)
+    spread: float = 1.0  # P90 / median of the leg's time in the Monte Carlo (1: always ``seconds``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +154,8 @@ def compile_route(
             start = steps[k - 1].node
             warned = frozenset(month for warning in leg.warnings for month in warning.months)
             ops.append(Drive(k, start, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg, node(start)[2],
-                             warned, sky(start) if warned else None, node(step.node)[2]))  # fmt: skip
+                             warned, sky(start) if warned else None, node(step.node)[2],
+                             catalog.road_spread))  # fmt: skip
         if "/" in step.node:
             ops.append(_check(route, k, mode, catalog, network, timetable(step.node)))
     beds = tuple(k for k, step in enumerate(steps[:-1]) if k == 0 or _has_beds(catalog, node(step.node)[1]))
@@ -161,7 +171,8 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
     crossing, stage_id, stage = catalog.stage(node)
     direction = route.direction.id if route.direction else None
     processing = stage.processing_for(mode, direction)
-    duration_dist = minutes_distribution(processing.value) if processing else minutes_distribution(0)
+    duration_dist = spread(minutes_distribution(processing.value) if processing else minutes_distribution(0),
+                           catalog.processing_spread)  # fmt: skip
     delay_dists = tuple(minutes_distribution(d.minutes.value) for d in stage.opening_delays)
     medians = tuple(d.median() * 60 for d in delay_dists)
     entering = route.direction is not None and stage.staffed_by == [route.direction.to_country]
