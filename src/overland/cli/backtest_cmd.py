@@ -12,7 +12,18 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from overland.cli.common import DataOption, Format, FormatOption, err, out, print_json, progress_bar, service
+from overland.cli.common import (
+    DataOption,
+    Format,
+    FormatOption,
+    err,
+    out,
+    print_json,
+    progress_bar,
+    service,
+    split_list,
+)
+from overland.errors import InputError
 
 app = typer.Typer()
 SHOWN_BY = ("crossing", "stage", "mode", "decade", "fact", "replay")
@@ -70,6 +81,10 @@ def backtest(
         bool,
         typer.Option("--fit/--no-fit", help="Fit the assumed numbers (leave-one-out), or score the data as it stands."),
     ] = True,
+    by: Annotated[
+        str,
+        typer.Option("--by", help=f"Tables to print, comma-separated: {', '.join(SHOWN_BY)} (text only)."),
+    ] = ",".join(SHOWN_BY),
     data: DataOption = None,
 ) -> None:
     """Replay every observed crossing with the data as it stood on its day and score each fact.
@@ -82,6 +97,15 @@ def backtest(
     """
     from overland.io.views import backtest_view
 
+    tables = split_list(by)
+    unknown = [t for t in tables if t not in SHOWN_BY]
+    if unknown:
+        msg = f"--by {unknown[0]!r}: one of {', '.join(SHOWN_BY)}"
+        raise InputError(msg)
+    if plot is not None:
+        from overland.io.backtest_plot import check_plot_path
+
+        check_plot_path(plot)
     ov = service(data, use_reports=False)
     observed = ov.observed_crossings()
     with _progress_after(1.0, len(observed) + 1, "replaying observations") as advance:
@@ -95,10 +119,10 @@ def backtest(
     if format is Format.json:
         print_json(view)
         return
-    _print_text(view, fit=fit and "after" in view["summary"])
+    _print_text(view, fit=fit and "after" in view["summary"], tables=tables)
 
 
-def _print_text(view: dict[str, Any], *, fit: bool) -> None:
+def _print_text(view: dict[str, Any], *, fit: bool, tables: list[str]) -> None:
     facts = view["facts"]
     times = sum(1 for f in facts if f["kind"] in ("reached", "left", "arrived"))
     out.print(
@@ -121,7 +145,7 @@ def _print_text(view: dict[str, Any], *, fit: bool) -> None:
         f"clock times only: {shown['facts']} facts, {_pct(shown['inside_p10_p90'])} inside P10–P90, "
         f"median |error| {_h(shown['median_abs_error_hours'])} h"
     )
-    for by in SHOWN_BY:
+    for by in tables:
         title = f"By {by}" + (": after (before)" if fit else "")
         table = Table(header_style="bold", title=title, title_justify="left")
         for column in (by, "facts", "in P10–P90", "median |error| h", "mean CRPS h"):

@@ -12,13 +12,18 @@ FORMATS = {".png", ".svg"}
 LABELS = {"before": "the data's assumed values", "after": "fitted, leave-one-out", "shipped": "the data as it stands"}
 
 
+def check_plot_path(path: Path) -> None:
+    """A plot must be a .png or .svg file (checked before the work, not after)."""
+    if Path(path).suffix.lower() not in FORMATS:
+        msg = f"--plot {path}: give a .png or .svg file"
+        raise InputError(msg)
+
+
 def write_backtest_plot(result: Any, path: Path) -> Path:
     """Write the PIT histogram (left) and the reliability diagram of central intervals (right) of each model
     as PNG or SVG, by the file's suffix; returns the path."""
     path = Path(path)
-    if path.suffix.lower() not in FORMATS:
-        msg = f"--plot {path}: give a .png or .svg file"
-        raise InputError(msg)
+    check_plot_path(path)
     import matplotlib
 
     matplotlib.use("Agg")

@@ -29,19 +29,23 @@ from typing import Any
 
 import numpy as np
 
+from overland.model.catalog import Uncertainty
 from overland.model.distributions import Constant, Distribution, Lognormal, Mixture, Part
 from overland.model.observed import ObservedCrossing
 from overland.model.provenance import Fact, Status
 from overland.planner.backtest import Replay, Setup, Skipped, Target, run, setup
-from overland.planner.program import Check, Program, minutes_distribution
+from overland.planner.program import Check, Drive, Program, minutes_distribution, spread
 from overland.planner.scoring import Score, score
 from overland.planner.search import Planner
 from overland.planner.trip import Traveller
 
 FITTED_MARK = "fitted by overland backtest"
 MEDIAN_FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-SPREADS = (1.5, 3.0, 6.0)  # P90 / median of a candidate lognormal
+SPREADS = (1.5, 3.0)  # P90 / median of a candidate lognormal
 LATE_SHARES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
+PROCESSING_SPREADS = (1.5, 2.0, 3.0, 4.0)  # P90 / median around processing times given as one number
+ROAD_SPREADS = (1.25, 1.5)  # P90 / median of road legs' times
+GLOBAL = ("processing-spread", "road-spread")
 MIN_SUPPORT = 3
 
 
@@ -49,22 +53,26 @@ MIN_SUPPORT = 3
 class Knob:
     """An assumed number the fit may change: a stage's processing time (under ``key``) or an opening delay."""
 
-    stage: str  # crossing/stage
-    what: str  # "processing all", "processing cn-kg/all", "opening delay at 14:00"
-    fact: Fact = field(repr=False)
+    stage: str  # crossing/stage ('*' for the whole model)
+    what: str  # "processing all", "processing cn-kg/all", "opening delay at 14:00", a spread
+    fact: Fact | None = field(repr=False)
     delay: int | None  # the index of the opening delay (None: processing)
     prior: Distribution
     fitted_before: bool  # the data's default is already a value fitted by the backtest
     candidates: tuple[Distribution, ...] = field(repr=False)
+    scope: str = "stage"  # or one of GLOBAL: a ratio (a constant) for every single-number time or road leg
 
     def applies(self, op: Check) -> bool:
+        if self.scope != "stage":
+            return False
         if self.delay is None:
             return op.processing is self.fact
         delays = op.stage.opening_delays
         return self.delay < len(delays) and delays[self.delay].minutes is self.fact
 
-    def set(self, op: Check, value: Distribution) -> Check:
+    def set(self, op: Check, value: Distribution, ratio: float = 1.0) -> Check:
         if self.delay is None:
+            value = spread(value, ratio)
             return replace(op, duration_dist=value, duration=value.median() * 60)
         dists = list(op.delay_dists)
         dists[self.delay] = value
@@ -86,9 +94,9 @@ def _processing_candidates(prior: Distribution) -> tuple[Distribution, ...]:
     median = prior.median() or 10.0
     found: list[Distribution] = [prior]
     for factor in MEDIAN_FACTORS:
-        for spread in SPREADS:
+        for ratio in SPREADS:
             m = round(median * factor, 1)
-            found.append(Lognormal(kind="lognormal", median=m, p90=round(m * spread, 1)))
+            found.append(Lognormal(kind="lognormal", median=m, p90=round(m * ratio, 1)))
     return tuple(found)
 
 
@@ -108,6 +116,22 @@ def _delay_candidates(prior: Distribution) -> tuple[Distribution, ...] | None:
         parts = [Part(weight=round(1 - share, 4), value=on_time[0].value), Part(weight=share, value=late[0].value)]
         found.append(Mixture(kind="mixture", parts=parts))
     return tuple(found)
+
+
+def global_knobs(uncertainty: Uncertainty | None) -> list[Knob]:
+    """The spreads around single-number processing times and around road times (``data/uncertainty.yaml``)."""
+    found = []
+    for scope, grid in zip(GLOBAL, (PROCESSING_SPREADS, ROAD_SPREADS), strict=True):
+        fact = getattr(uncertainty, scope.replace("-", "_")) if uncertainty is not None else None
+        prior = _prior(fact) if fact is not None else None
+        value, before = (float(prior[0]), prior[1]) if prior is not None else (1.0, False)
+        if fact is not None and prior is None:
+            continue  # sourced or derived otherwise: not the fit's to change
+        candidates = (Constant(kind="constant", value=value),
+                      *(Constant(kind="constant", value=r) for r in grid if r != value))  # fmt: skip
+        what = "processing spread (P90/median)" if scope == GLOBAL[0] else "road time spread (P90/median)"
+        found.append(Knob("*", what, fact, None, candidates[0], before, candidates, scope))
+    return found
 
 
 def knobs_of(programs: Sequence[Program]) -> list[Knob]:
@@ -138,16 +162,25 @@ def knobs_of(programs: Sequence[Program]) -> list[Knob]:
 
 
 def with_values(program: Program, values: Sequence[tuple[Knob, Distribution]]) -> Program:
-    """``program`` with each knob's posts reading the given distribution."""
+    """``program`` with each knob's posts reading the given distribution, the spreads set (a spread not given
+    is none: every single number drawn as itself)."""
     if not values:
         return program
-    ops = []
+    ratios = {k.scope: v.median() for k, v in values if k.scope != "stage"}
+    ratio, road = ratios.get(GLOBAL[0], 1.0), ratios.get(GLOBAL[1], 1.0)
+    ops: list[Drive | Check] = []
     for op in program.ops:
-        if isinstance(op, Check):
-            for knob, value in values:
-                if knob.applies(op):
+        if isinstance(op, Drive):
+            ops.append(replace(op, spread=road))
+            continue
+        own = minutes_distribution(op.processing.value) if op.processing is not None else minutes_distribution(0)
+        for knob, value in values:
+            if knob.applies(op):
+                if knob.delay is None:
+                    own = value
+                else:
                     op = knob.set(op, value)
-        ops.append(op)
+        ops.append(replace(op, duration_dist=spread(own, ratio), duration=own.median() * 60))
     return replace(program, ops=tuple(ops))
 
 
@@ -205,6 +238,9 @@ class _Runner:
         for s in setups:
             reads: dict[int, int] = {}
             if s.program is not None:
+                for k, knob in enumerate(knobs):
+                    if knob.scope != "stage":
+                        reads[k] = -1
                 for j, op in enumerate(s.program.checks):
                     for k, knob in enumerate(knobs):
                         if knob.applies(op):
@@ -258,7 +294,10 @@ class _Runner:
     def choose(self, train: Sequence[int], min_support: int) -> list[int]:
         """Each knob's candidate (index) with the least summed CRPS on ``train``, knob after knob."""
         choice = [0] * len(self.knobs)
-        for k, knob in enumerate(self.knobs):
+        spreads = [k for k, knob in enumerate(self.knobs) if knob.scope != "stage"]
+        stages = [k for k, knob in enumerate(self.knobs) if knob.scope == "stage"]
+        for k in [*spreads, *stages, *spreads]:
+            knob = self.knobs[k]
             support = [(i, self.affected(k, i)) for i in train]
             support = [(i, t) for i, t in support if t]
             if len(support) < min_support:
@@ -301,7 +340,8 @@ def backtest(
     setups = [setup(planner, obs, traveller(obs)) for obs in observations]
     skipped = [k for s in setups for k in s.skipped]
     anchors = {s.observation.id: s.anchor for s in setups if s.targets}
-    knobs = knobs_of([s.program for s in setups if s.program is not None and s.targets]) if fit else []
+    programs = [s.program for s in setups if s.program is not None and s.targets]
+    knobs = [*global_knobs(planner.catalog.uncertainty), *knobs_of(programs)] if fit else []
     runner = _Runner(setups, knobs, samples, seed)
 
     def scored(replay: Replay) -> list[Scored]:

@@ -1,0 +1,158 @@
+"""The backtest: the planner held against the observed crossings, and the scores it uses.
+
+The suite replays every shipped observation with the data as it stands (a modest number of
+samples, a fixed seed) and fails when the share of facts inside P10-P90 leaves the band or the
+median error of the P50 rises by more than a quarter over the figure recorded in
+tests/backtest_recorded.json (written with VALIDATION.md's "Planner backtest" section).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import overland
+from overland.io.views import backtest_view
+from overland.planner import backtest as replay
+from overland.planner.scoring import crps, pit, pit_histogram, reliability, score, summarise
+
+RECORDED = json.loads((Path(__file__).parent / "backtest_recorded.json").read_text(encoding="utf-8"))
+SERVICE = overland.Overland(use_reports=False)
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    settings = RECORDED["shipped"]
+    return SERVICE.backtest(samples=settings["samples"], seed=settings["seed"], fit=False)
+
+
+# -- the scores ---------------------------------------------------------------------------------
+
+
+def test_the_crps_of_one_value_is_its_distance():
+    assert crps(2.0, np.array([5.0])) == pytest.approx(3.0)
+
+
+def test_the_crps_of_a_standard_normal_sample_at_its_mean_is_the_known_value():
+    # CRPS(N(0, 1), 0) = 2 phi(0) - 1 / sqrt(pi) = 0.23370...
+    draws = np.random.default_rng(0).standard_normal(200_000)
+    assert crps(0.0, draws) == pytest.approx(2 / np.sqrt(2 * np.pi) - 1 / np.sqrt(np.pi), abs=2e-3)
+
+
+def test_a_sharper_right_forecast_scores_better_and_a_wrong_one_worse():
+    rng = np.random.default_rng(1)
+    wide, sharp = rng.normal(0, 2, 5000), rng.normal(0, 0.5, 5000)
+    assert crps(0.0, sharp) < crps(0.0, wide)
+    assert crps(3.0, sharp) > crps(3.0, wide)
+
+
+def test_the_pit_of_a_perfectly_calibrated_forecast_is_uniform():
+    rng = np.random.default_rng(2)
+    forecast = rng.lognormal(0, 0.7, 4000)  # one forecast, the truth drawn from the same distribution
+    scores = [score(float(y), forecast) for y in rng.lognormal(0, 0.7, 2000)]
+    counts = np.array(pit_histogram(scores, 10))
+    assert counts.sum() == 2000
+    chi2 = float((((counts - 200) ** 2) / 200).sum())
+    assert chi2 < 27.9  # the 99.9th percentile of chi-square with 9 degrees of freedom
+    summary = summarise(scores)
+    assert summary.inside80 == pytest.approx(0.8, abs=0.03)
+    assert summary.inside90 == pytest.approx(0.9, abs=0.03)
+    for nominal, observed in reliability(scores):
+        assert observed == pytest.approx(nominal, abs=0.04)
+
+
+def test_ties_count_half_in_the_pit():
+    assert pit(30.0, np.full(10, 30.0)) == 0.5
+    assert pit(30.0, np.array([10.0, 20.0, 30.0, 40.0])) == pytest.approx(0.625)
+
+
+def test_a_score_knows_its_error_and_its_intervals():
+    s = score(1.0, np.arange(0.0, 10.01, 0.01))
+    assert s.p50 == pytest.approx(5.0, abs=0.01) and s.error == pytest.approx(4.0, abs=0.01)
+    assert s.inside80 is False and s.inside90 is True
+
+
+# -- the replay ---------------------------------------------------------------------------------
+
+
+def test_an_account_with_clock_times_is_replayed_from_its_start_in_its_own_clocks():
+    coach = next(o for o in SERVICE.observed_crossings() if o.id == "khorgos-2024-06-26-jinhua-group")
+    setup = replay.setup(SERVICE.planner, coach, SERVICE.traveller(coach.mode))
+    assert setup.anchor == "start"
+    assert (
+        datetime.fromtimestamp(setup.start).astimezone().isoformat()
+        == datetime.fromisoformat("2024-06-26T08:30+08:00").astimezone().isoformat()
+    )
+    kinds = [(t.kind, t.node) for t in setup.targets]
+    assert kinds == [("reached", "khorgos/cn-post"), ("left", "khorgos/kz-post"), ("arrived", "zharkent")]
+    left = setup.targets[1]
+    assert left.observed == pytest.approx(4.25)  # 08:30 to 12:45 Beijing time
+    assert setup.targets[2].observed == pytest.approx(5.0)  # 10:30 Kazakh time (UTC+5) is 13:30 Beijing time
+
+
+def test_facts_the_model_cannot_predict_are_kept_with_the_reason(shipped):
+    reasons = {k.why for k in shipped.skipped}
+    assert "no post of the data named (the account's words only)" in reasons
+    assert any("turned back" in r for r in reasons)
+    assert all(k.observation for k in shipped.skipped)
+
+
+def test_the_backtest_is_reproducible_with_a_seed():
+    first = SERVICE.backtest(crossing="khorgos", samples=50, seed=3, fit=False)
+    again = SERVICE.backtest(crossing="khorgos", samples=50, seed=3, fit=False)
+    assert backtest_view(first) == backtest_view(again)
+    assert {s.target.crossing for s in first.models["shipped"]} == {"khorgos"}
+
+
+# -- the regression on the shipped observations -------------------------------------------------
+
+
+def test_the_shipped_data_stays_as_good_as_recorded(shipped):
+    recorded = RECORDED["shipped"]
+    summary = summarise([s.score for s in shipped.models["shipped"]])
+    assert summary.count == recorded["facts"]
+    low, high = RECORDED["coverage_band"]
+    assert low <= summary.inside80 <= high, (
+        f"{summary.inside80:.0%} of facts inside P10-P90, outside {low:.0%}-{high:.0%}"
+    )
+    limit = recorded["median_abs_error_hours"] * 1.25
+    assert summary.median_abs_error <= limit, (
+        f"median |error| {summary.median_abs_error:.2f} h, more than 25 % over the recorded "
+        f"{recorded['median_abs_error_hours']:.2f} h"
+    )
+
+
+@pytest.mark.xfail(strict=True, reason="the recorded coverage is below the issue's 70 % target: VALIDATION.md says why")
+def test_the_issue_s_coverage_target_is_met(shipped):
+    summary = summarise([s.score for s in shipped.models["shipped"]])
+    assert 0.7 <= summary.inside80 <= 0.95
+
+
+def test_backtest_cli_text_json_and_plot(cli, tmp_path):
+    code, out, _ = cli("backtest", "--crossing", "khorgos", "--no-fit", "--samples", "50")
+    assert code == 0
+    assert out.startswith("Backtest: ")
+    assert "By crossing" in out and "By decade" in out and "khorgos-2024-06-26-jinhua-group" in out
+    plot = tmp_path / "calibration.png"
+    code, out, err = cli("backtest", "--crossing", "khorgos", "--no-fit", "--samples", "50", "--format", "json",
+                         "--plot", str(plot))  # fmt: skip
+    assert code == 0 and plot.stat().st_size > 1000 and f"wrote {plot}" in err
+    view = json.loads(out)
+    assert set(view["summary"]) == {"shipped"}
+    assert {"crossing", "stage", "mode", "decade"} <= set(view["groups"])
+    fact = view["facts"][0]
+    assert {"observation", "kind", "observed", "scores", "replay_from", "quote"} <= set(fact)
+    assert {"error_hours", "inside_p10_p90", "inside_p5_p95", "crps_hours", "pit"} <= set(fact["scores"]["shipped"])
+
+
+def test_backtest_refuses_a_bad_plot_name_and_an_unknown_crossing(cli, tmp_path):
+    code, _, err = cli(
+        "backtest", "--crossing", "khorgos", "--no-fit", "--samples", "20", "--plot", str(tmp_path / "x.txt")
+    )
+    assert code != 0 and "give a .png or .svg file" in err
+    code, _, err = cli("backtest", "--crossing", "nowhere", "--no-fit")
+    assert code != 0 and "unknown crossing" in err
