@@ -280,7 +280,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         # A check is done within one opening: a draw longer than the longest one is cut to it (without the
         # cut such a sample could never pass, and a spread drawn around a time that fills an opening would
         # lose half its samples).
-        longest = float((ends - starts).max()) if starts.size else np.inf
+        longest = _longest(starts, ends, lo, hi)
         duration = np.minimum(op.duration_dist.draw(rng, n) * 60, longest)
         start = np.full(n, np.nan)
         live = np.flatnonzero(alive)
@@ -329,6 +329,13 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         found[op.k] = StageSamples(op.node, arrived, start, processed, end)
     return _Leg(ok=alive, lost=lost, every_day=every_day, hopeless=hopeless, t=t, wheel=wheel,
                 since_break=since_break, entered=entered, left=left, closed=closed, stages=found)  # fmt: skip
+
+
+def _longest(starts: np.ndarray, ends: np.ndarray, lo: float, hi: float) -> float:
+    """The longest opening that ends after ``lo`` and starts by ``hi`` (seconds; infinite when none)."""
+    first = int(np.searchsorted(ends, lo, side="right"))
+    last = int(np.searchsorted(starts, hi, side="right"))
+    return float((ends[first:last] - starts[first:last]).max()) if last > first else np.inf
 
 
 def _drive_seconds(op: Drive, n: int, rng: np.random.Generator) -> np.ndarray | float:
