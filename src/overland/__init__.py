@@ -23,6 +23,7 @@ from overland.service import Overland
 if TYPE_CHECKING:
     from overland.model.catalog import Catalog
     from overland.planner.departures import DepartureScan
+    from overland.planner.fitting import Backtest
     from overland.planner.schedule import Schedule
     from overland.planner.trip import Plan
     from overland.sim.capacity import CapacityResult, RateResult
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Overland",
+    "backtest",
     "compare",
     "default",
     "freight_capacity",
@@ -83,6 +85,11 @@ def compare(origin: str, destination: str, depart: datetime, **options: Any) -> 
 def when(origin: str, destination: str, start: datetime, end: datetime, **options: Any) -> DepartureScan:
     """The best departures in a span: see :meth:`Overland.when`."""
     return default().when(origin, destination, start, end, **options)
+
+
+def backtest(**options: Any) -> Backtest:
+    """The planner held against the observed crossings: see :meth:`Overland.backtest`."""
+    return default().backtest(**options)
 
 
 def simulate(scenario: Any, **options: Any) -> Report:

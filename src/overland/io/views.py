@@ -71,7 +71,7 @@ def hours_by_direction(catalog: Catalog, crossing: Crossing, day: date) -> list[
 def crossing_view(catalog: Catalog, crossing: Crossing, on: date) -> dict[str, Any]:
     """A crossing's fact sheet (``overland show --format json``): every claim, and hours as on ``on``'s week."""
     by_direction = hours_by_direction(catalog, crossing, reference_day(on))
-    return {**crossing.model_dump(mode="json", exclude_none=True), "hours_by_direction": by_direction}
+    return {**crossing.model_dump(mode="json", exclude_none=True, by_alias=True), "hours_by_direction": by_direction}
 
 
 def schedule_view(schedule: Schedule) -> dict[str, Any]:
