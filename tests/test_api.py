@@ -197,6 +197,41 @@ def test_a_drone_is_turned_back(client):
     assert any("drone" in b["reason"].lower() for b in plan["blockers"])
 
 
+def test_the_route_passes_every_place_the_plan_reaches(client):
+    plan = client.post("/api/plan", json={**TRIP, "from": "bishkek"}).json()
+    nodes = [p["node"] for p in plan["route"]]
+    reached = [e["stage"] or e["place"] for e in plan["events"]] + [e["to"] for e in plan["events"] if e.get("to")]
+    assert set(reached) <= set(nodes)
+    assert nodes[:3] == ["bishkek", "balykchy", "naryn"]  # the towns driven through, not only the stops
+    assert all(a != b for a, b in zip(nodes, nodes[1:], strict=False))
+
+
+def test_a_departure_in_the_past_and_unknown_items_are_cautions_and_warnings(client):
+    plan = client.post("/api/plan", json={**TRIP, "depart": "2020-06-01T07:00+06:00", "carrying": ["Drones", "knife"]})
+    assert plan.status_code == 200
+    body = plan.json()
+    kinds = [(c["kind"], c.get("item")) for c in body["cautions"]]
+    assert kinds == [("departure-in-the-past", None), ("unknown-item", "drones"), ("unknown-item", "knife")]
+    past, drones, knife = body["cautions"]
+    assert past["depart"] == "2020-06-01T07:00:00+06:00" and past["now"] > past["depart"]
+    assert (drones["suggestion"], drones["known"], knife["suggestion"]) == ("drone", ["drone"], None)
+    assert "did you mean drone?" in drones["text"]
+    assert [c["text"] for c in body["cautions"]] == body["warnings"][:3]
+    assert body["complete"] is True  # "drones" is not the drone a post forbids: the warning says so
+
+
+def test_a_carried_item_is_read_in_any_case(client):
+    plan = client.post("/api/plan", json={**TRIP, "carrying": [" Drone "]}).json()
+    assert plan["complete"] is False  # the drone a post forbids
+    assert not any(c["kind"] == "unknown-item" for c in plan["cautions"])
+
+
+def test_a_trip_from_a_place_to_itself_is_refused(client):
+    assert_problem(
+        client.post("/api/plan", json={**TRIP, "to": "Naryn"}), 422, kind="invalid-input", says="the same place (naryn)"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "kind", "says"),
     [

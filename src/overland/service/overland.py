@@ -10,10 +10,11 @@ same answer to the same question. The core it calls (``model``, ``timing``,
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from overland import limits
 from overland.errors import InputError, OverlandError
 from overland.model.catalog import Catalog
-from overland.model.crossing import Mode
+from overland.model.crossing import Mode, RuleKind
 from overland.model.report import Observation
 from overland.planner.rhythm import Rhythm, of_profile
 from overland.planner.schedule import Schedule, stage_schedule
@@ -44,6 +45,24 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class Caution:
+    """Something about the request itself the traveller should know before reading the plan.
+
+    ``kind`` is ``departure-in-the-past`` (``details``: ``depart``, ``now``, both ISO 8601 in
+    the departure's clock) or ``unknown-item`` (``details``: ``item``, ``known``, the items
+    the data's posts rule on, and ``suggestion``, the closest of them or None). ``text`` says
+    it in English; a page in another language words it from ``kind`` and ``details``.
+    """
+
+    kind: str
+    text: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, **self.details}
+
+
 def check_aware(moment: datetime, name: str) -> datetime:
     """``moment`` must carry its UTC offset and lie in the calendars' range."""
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -55,6 +74,11 @@ def check_aware(moment: datetime, name: str) -> datetime:
         return in_range(moment)
     except InputError as error:
         raise InputError(f"{name}: {error}") from None
+
+
+def normal_item(text: str) -> str:
+    """A carried item as the data names items: trimmed, lower case (``Drone`` is ``drone``)."""
+    return " ".join(text.split()).casefold()
 
 
 class Overland:
@@ -222,7 +246,7 @@ class Overland:
         return Traveller(
             mode=travel_mode,
             documents=frozenset(documents) if documents is not None else None,
-            carrying=frozenset(carrying),
+            carrying=frozenset(normal_item(item) for item in carrying),
             rhythm=rhythm,
         )
 
@@ -238,13 +262,44 @@ class Overland:
             raise InputError(msg)
         return origin, destination, self.catalog.crossing_id(via) if via is not None else None
 
-    def _in_the_past(self, depart: datetime) -> str | None:
-        """A warning when ``depart`` lies in the past by the service's clock."""
+    def known_items(self) -> list[str]:
+        """The items some post of the data rules on (``forbidden-item`` rules), sorted."""
+        return sorted(
+            {
+                rule.item
+                for crossing in self.catalog.crossings.values()
+                for stage in crossing.stages.values()
+                for rule in stage.rules
+                if rule.kind is RuleKind.forbidden_item and rule.item
+            }
+        )
+
+    def cautions(self, depart: datetime, carrying: Sequence[str] = ()) -> list[Caution]:
+        """What the traveller should know about the request itself: a departure in the past (by the
+        service's clock), and each carried item no post of the data rules on (it changes nothing)."""
+        found = []
         now = self.now()
         if depart < now - timedelta(minutes=1):
-            return (f"the departure {depart:%a %d %b %Y %H:%M} is in the past (it is now {now.astimezone(depart.tzinfo):%a %d %b %Y %H:%M}"
+            shown_now = now.astimezone(depart.tzinfo).replace(second=0, microsecond=0)  # as the text says it
+            text = (f"the departure {depart:%a %d %b %Y %H:%M} is in the past (it is now {shown_now:%a %d %b %Y %H:%M}"
                     " in that clock): the plan shows what would have happened")  # fmt: skip
-        return None
+            found.append(
+                Caution("departure-in-the-past", text, {"depart": depart.isoformat(), "now": shown_now.isoformat()})
+            )
+        known = self.known_items()
+        for item in dict.fromkeys(normal_item(i) for i in carrying):
+            if not item or item in known:
+                continue
+            close = difflib.get_close_matches(item, known, n=1, cutoff=0.6)
+            text = (
+                f"carrying {item!r}: no post in the data rules on it, so it changes nothing in the plan"
+                f" (the posts rule on: {', '.join(known) or 'nothing'})"
+                + (f"; did you mean {close[0]}?" if close else "")
+            )
+            found.append(
+                Caution("unknown-item", text, {"item": item, "known": known, "suggestion": close[0] if close else None})
+            )
+        return found
 
     @staticmethod
     def _check_samples(samples: int, *, low: int, high: int) -> None:
@@ -376,8 +431,7 @@ class Overland:
         check_aware(depart, "departure")
         planner, calibration, problem = self._planner_for(traveller.mode, observations)
         result = planner.plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
-        late = self._in_the_past(depart)
-        notes = [n for n in (late, problem) if n is not None]
+        notes = [c.text for c in self.cautions(depart, carrying)] + ([problem] if problem is not None else [])
         if notes:
             result = replace(result, warnings=[*notes, *result.warnings])
         if calibration is not None and calibration.stages:
