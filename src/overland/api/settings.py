@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     tiles_attribution: str = ""
     max_body_bytes: int = Field(default=16 * 1024, ge=256, le=1024 * 1024)
     # Crossing reports: the database (empty: a SQLite file in the user's data directory; see
-    # overland.store.location) and how many reports one token may submit in an hour.
+    # overland.store.location) and how many reports one token may submit in an hour. Reports sent
+    # without a token wait for a moderator: at most `queued_reports_per_hour` an hour from one
+    # address, each body at most `queued_report_bytes`.
     database_url: str = ""
     reports_per_hour: int = Field(default=20, ge=1, le=100_000)
+    queued_reports_per_hour: int = Field(default=5, ge=1, le=100_000)
+    queued_report_bytes: int = Field(default=6 * 1024, ge=256, le=1024 * 1024)
