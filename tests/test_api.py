@@ -352,6 +352,43 @@ def test_page_and_its_map_library_are_served_locally(client):
     leaflet = client.get("/vendor/leaflet/leaflet.js")
     assert leaflet.status_code == 200 and "Leaflet" in leaflet.text[:500]
     assert client.get("/static/app.js").status_code == 200
+    # The borders (Natural Earth through world-atlas) and their reader, also from node_modules, sent compressed.
+    assert "/vendor/topojson-client/topojson-client.min.js" in page.text
+    atlas = client.get("/vendor/world-atlas/countries-50m.json", headers={"Accept-Encoding": "gzip"})
+    assert atlas.status_code == 200 and atlas.headers["content-encoding"] == "gzip"
+    countries = {g["properties"]["name"] for g in atlas.json()["objects"]["countries"]["geometries"]}
+    assert {"Kyrgyzstan", "China", "Kazakhstan", "Tajikistan", "Pakistan", "Uzbekistan"} <= countries
+    assert client.get("/vendor/topojson-client/topojson-client.min.js").status_code == 200
+
+
+def test_the_page_is_told_its_languages_one_per_catalogue(client):
+    page = client.get("/").text
+    found = re.search(r'<meta name="overland-languages" content="([^"]*)">', page)
+    assert found is not None
+    listed = json.loads(found.group(1).replace("&quot;", '"'))
+    assert listed == [
+        {"code": "en", "name": "English"},
+        {"code": "ru", "name": "Русский"},
+        {"code": "zh", "name": "中文"},
+    ]
+    for language in listed:
+        catalogue = client.get(f"/static/locales/{language['code']}.json")
+        assert catalogue.status_code == 200 and catalogue.json()["form"]["plan"]
+    moderate = client.get("/moderate")
+    assert moderate.status_code == 200 and 'id="moderate-token"' in moderate.text
+
+
+def test_a_fourth_language_is_a_file(tmp_path):
+    import shutil
+
+    from overland.api.routes.page import LOCALES, languages
+
+    for path in LOCALES.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    english = json.loads((tmp_path / "en.json").read_text(encoding="utf-8"))
+    (tmp_path / "ky.json").write_text(json.dumps({**english, "meta": {"name": "Кыргызча"}}), encoding="utf-8")
+    (tmp_path / "notes.json").write_text("[1, 2]", encoding="utf-8")  # not a catalogue: left out
+    assert [lang["code"] for lang in languages(tmp_path)] == ["en", "ky", "ru", "zh"]
 
 
 def test_settings_come_from_overland_variables(monkeypatch, data_copy):
