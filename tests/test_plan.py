@@ -185,9 +185,43 @@ def test_unknown_mode_and_unreachable_destination_are_one_line(cli):
         "compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--mode", "bike"
     )
     assert code == 2 and "unknown mode 'bike'" in err
-    # Kyrgyzstan and Pakistan share no crossing (Korday now joins Kyrgyzstan to Kazakhstan).
-    code, _, err = cli("plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-11-27T07:00+06:00")
-    assert code == 2 and "no route from naryn (Kyrgyzstan) to islamabad (Pakistan)" in err
+    # Pakistan is entered only at Khunjerab: avoiding it leaves no way, said in a traveller's words.
+    code, _, err = cli(
+        "plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-11-27T07:00+06:00", "--avoid", "khunjerab"
+    )
+    assert code == 2
+    assert "no way from Naryn (Kyrgyzstan) to Islamabad (Pakistan) for own-car" in err
+    assert "Pakistan can be entered at khunjerab; you avoid khunjerab" in " ".join(err.split())
+
+
+def test_a_trip_over_several_borders_is_planned_and_a_closed_season_stops_it(cli):
+    # Naryn to Islamabad crosses into China and on into Pakistan over Khunjerab, shut December to March.
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-11-27T07:00+06:00",
+                       "--format", "json")  # fmt: skip
+    plan = json.loads(out)
+    assert code == 3 and plan["via"].endswith(",khunjerab") and plan["direction"].endswith(",cn-pk")
+    assert plan["blockers"][0]["stage"] == "khunjerab/cn-tashkurgan"
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-06-03T07:00+06:00",
+                       "--via", "torugart,khunjerab", "--format", "json")  # fmt: skip
+    plan = json.loads(out)
+    assert code == 0 and plan["via"] == "torugart,khunjerab" and plan["direction"] == "kg-cn,cn-pk"
+    clocks = {e["start"][-6:] for e in plan["events"]}
+    assert {"+06:00", "+08:00", "+05:00"} <= clocks  # Kyrgyz, Beijing and Pakistan time, each where it happens
+
+
+def test_avoiding_a_country_routes_around_it(cli):
+    code, out, _ = cli("plan", "--from", "almaty", "--to", "kashgar", "--depart", "2026-06-03T07:00+05:00",
+                       "--avoid", "Kyrgyzstan", "--format", "json")  # fmt: skip
+    plan = json.loads(out)
+    assert code == 0 and plan["via"] in {"khorgos", "alashankou", "bakhty"}
+    code, out, _ = cli("plan", "--from", "almaty", "--to", "kashgar", "--depart", "2026-06-03T07:00+05:00",
+                       "--format", "json")  # fmt: skip
+    assert json.loads(out)["via"] == "korday,torugart"  # through Kyrgyzstan when allowed: two days sooner
+    code, _, err = cli("plan", "--from", "almaty", "--to", "kashgar", "--depart", "2026-06-03T07:00+05:00",
+                       "--via", "torugart")  # fmt: skip
+    assert code == 2 and "Torugart joins Kyrgyzstan and China; the trip reaches it from Kazakhstan" in " ".join(
+        err.split()
+    )
 
 
 def test_a_window_running_over_a_month_boundary_is_one_window():

@@ -86,6 +86,16 @@ MaxDriveOption = Annotated[
     typer.Option("--max-drive", help="Hours at the wheel a day, e.g. 9, or none (default: your mode's).",
                  show_default=False),
 ]  # fmt: skip
+ViaOption = Annotated[
+    str | None,
+    typer.Option("--via", help="Crossing to use, or several in the order you pass them, e.g. korday,torugart "
+                 "(default: the earliest arrival).", show_default=False),
+]  # fmt: skip
+AvoidOption = Annotated[
+    str | None,
+    typer.Option("--avoid", help="Countries (code or name) or crossings never to pass, e.g. UZ,dostuk.",
+                 show_default=False),
+]  # fmt: skip
 DarkRoadsOption = Annotated[
     bool | None,
     typer.Option("--dark-roads/--daylight-roads", help="Drive the mountain roads the data warns about after dark "

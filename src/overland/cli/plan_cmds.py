@@ -12,10 +12,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from overland.cli.common import (
+    AvoidOption,
     DarkRoadsOption,
     DataOption,
     MaxDriveOption,
     QuietOption,
+    ViaOption,
     err,
     out,
     print_json,
@@ -87,7 +89,8 @@ def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     home = plan.home_clock
     head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
     if plan.via:
-        head += f" via {catalog.crossing(plan.via).name} ({plan.direction})"
+        names = " then ".join(catalog.crossing(c).name for c in plan.via.split(","))
+        head += f" via {names} ({plan.direction.replace(',', ', ') if plan.direction else ''})"
     out.print(f"{head} · {plan.traveller.mode.value} · {documents_note}")
     arrive = f"{_time(plan.arrive, clock_of(plan.arrive))} {clock_name(clock_of(plan.arrive))}" if plan.arrive else "—"
     out.print(
@@ -245,7 +248,8 @@ def plan(
     depart: Annotated[
         str, typer.Option("--depart", help="Departure, ISO 8601 with offset, e.g. 2026-11-27T07:00+06:00.")
     ],
-    via: Annotated[str | None, typer.Option("--via", help="Crossing to use (default: the earliest arrival).")] = None,
+    via: ViaOption = None,
+    avoid: AvoidOption = None,
     vehicle: Annotated[
         VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")
     ] = VehicleChoice.own,
@@ -277,7 +281,7 @@ def plan(
 
     ov = planning_service(data, use_reports=not no_observations)
     catalog = ov.catalog
-    origin, destination, via = ov.trip_ends(origin, destination, via)
+    origin, destination, _, _ = ov.trip_ends(origin, destination, via, split_list(avoid))
     moment = parse_time(depart, hint_clock=catalog.clock_of(origin), where=origin)
     documents = None if has.strip() == "all" else split_list(has)
     result = ov.plan(
@@ -285,6 +289,7 @@ def plan(
         destination,
         moment,
         via=via,
+        avoid=split_list(avoid),
         mode=_mode(vehicle, mode),
         documents=documents,
         carrying=split_list(carrying),
@@ -325,16 +330,17 @@ def compare(
     quiet_hours: QuietOption = None,
     max_drive: MaxDriveOption = None,
     dark_roads: DarkRoadsOption = None,
+    avoid: AvoidOption = None,
     data: DataOption = None,
 ) -> None:
     """The crossings side by side: arrival, nights, waiting, blockers."""
     if format not in {"text", "json"}:
         raise InputError(f"--format {format!r}: use text or json")
     ov = planning_service(data, use_reports=True)
-    origin, destination, _ = ov.trip_ends(origin, destination)
+    origin, destination, _, _ = ov.trip_ends(origin, destination, avoid=split_list(avoid))
     moment = parse_time(depart, hint_clock=ov.catalog.clock_of(origin), where=origin)
     plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode), quiet_hours=quiet_hours,
-                       max_drive_hours=max_drive, dark_roads=dark_roads)  # fmt: skip
+                       max_drive_hours=max_drive, dark_roads=dark_roads, avoid=split_list(avoid))  # fmt: skip
     view = compare_view(origin, destination, moment, plans)
     if format == "json":
         print_json(view)

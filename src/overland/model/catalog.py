@@ -74,6 +74,15 @@ class Catalog:
                 return crossing_id
         raise UnknownIdError(f"unknown crossing {text!r}" + suggest(text.lower(), list(self.crossings)))
 
+    def country_code(self, text: str) -> str:
+        """The code of the country ``text`` names: its code in any case, or its name (``KG``, ``kyrgyzstan``)."""
+        wanted = _folded(text)
+        for code, country in self.countries.items():
+            if _folded(code) == wanted or _folded(country.name) == wanted:
+                return code
+        names = [c.name for c in self.countries.values()]
+        raise UnknownIdError(f"unknown country {text!r}" + suggest(text, [*self.countries, *names]))
+
     def place(self, place_id: str) -> Place:
         """The place ``place_id``."""
         if place_id not in self.places:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from overland import limits
-from overland.errors import InputError, OverlandError
-from overland.model.catalog import Catalog
+from overland.errors import InputError, OverlandError, UnknownIdError
+from overland.model.catalog import Catalog, suggest
 from overland.model.crossing import Mode
 from overland.model.report import Observation
 from overland.planner.rhythm import Rhythm, of_profile
@@ -37,6 +37,14 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 CALIBRATED_KEPT = 8  # calibrated planners kept (one per mode and set of reports)
+
+
+def _names(given: str | Sequence[str] | None) -> list[str]:
+    """The names in ``given``: a list, or one text with commas (``korday,torugart``)."""
+    if given is None:
+        return []
+    items = [given] if isinstance(given, str) else list(given)
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
 
 
 def utc_now() -> datetime:
@@ -226,9 +234,11 @@ class Overland:
             rhythm=rhythm,
         )
 
-    def trip_ends(self, origin: str, destination: str, via: str | None = None) -> tuple[str, str, str | None]:
-        """The ids of the places and crossing a person named (any case, any script); a trip from a place
-        to itself is refused."""
+    def trip_ends(self, origin: str, destination: str, via: str | Sequence[str] | None = None,
+                  avoid: str | Sequence[str] = ()) -> tuple[str, str, tuple[str, ...], frozenset[str]]:  # fmt: skip
+        """The ids of the places a person named (any case, any script), of the crossings to pass in order
+        (``via``: ids or names, a list or one text with commas) and of the countries and crossings to
+        avoid (codes, names or ids); a trip from a place to itself is refused."""
         origin, destination = self.catalog.place_id(origin), self.catalog.place_id(destination)
         if origin == destination:
             msg = (
@@ -236,7 +246,26 @@ class Overland:
                 "you want to reach"
             )
             raise InputError(msg)
-        return origin, destination, self.catalog.crossing_id(via) if via is not None else None
+        crossings = tuple(self.catalog.crossing_id(name) for name in _names(via))
+        avoided = frozenset(self._avoided(name) for name in _names(avoid))
+        both = sorted(set(crossings) & avoided)
+        if both:
+            raise InputError(f"{', '.join(both)} is both in --via and in --avoid: keep it in one of them")
+        return origin, destination, crossings, avoided
+
+    def _avoided(self, name: str) -> str:
+        """A country code or a crossing id for a name in ``--avoid``."""
+        try:
+            return self.catalog.country_code(name)
+        except UnknownIdError:
+            pass
+        try:
+            return self.catalog.crossing_id(name)
+        except UnknownIdError:
+            known = sorted([*self.catalog.countries, *self.catalog.crossings])
+            raise UnknownIdError(
+                f"--avoid {name!r}: neither a country nor a crossing" + suggest(name.lower(), known)
+            ) from None
 
     def _in_the_past(self, depart: datetime) -> str | None:
         """A warning when ``depart`` lies in the past by the service's clock."""
@@ -348,7 +377,8 @@ class Overland:
         destination: str,
         depart: datetime,
         *,
-        via: str | None = None,
+        via: str | Sequence[str] | None = None,
+        avoid: str | Sequence[str] = (),
         mode: str | Mode = "own-car",
         documents: Sequence[str] | None = None,
         carrying: Sequence[str] = (),
@@ -372,10 +402,11 @@ class Overland:
         self._check_samples(samples, low=0, high=limits.MAX_PLAN_SAMPLES)
         traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
                                    max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        origin, destination, via = self.trip_ends(origin, destination, via)
+        origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
         check_aware(depart, "departure")
         planner, calibration, problem = self._planner_for(traveller.mode, observations)
-        result = planner.plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
+        result = planner.plan(origin, destination, depart, traveller, via=via_ids, avoid=avoided, samples=samples,
+                              seed=seed)  # fmt: skip
         late = self._in_the_past(depart)
         notes = [n for n in (late, problem) if n is not None]
         if notes:
@@ -388,14 +419,14 @@ class Overland:
 
     def compare(self, origin: str, destination: str, depart: datetime, *, mode: str | Mode = "own-car",
                 quiet_hours: str | None = None, max_drive_hours: float | str | None = None,
-                dark_roads: bool | None = None) -> list[Plan]:  # fmt: skip
-        """One plan per crossing joining the two places (every document held), best first."""
+                dark_roads: bool | None = None, avoid: str | Sequence[str] = ()) -> list[Plan]:  # fmt: skip
+        """One plan per sequence of crossings joining the two places (every document held), best first."""
         traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
                                    dark_roads=dark_roads)  # fmt: skip
-        origin, destination, _ = self.trip_ends(origin, destination)
+        origin, destination, _, avoided = self.trip_ends(origin, destination, avoid=avoid)
         check_aware(depart, "departure")
         planner, _, _ = self._planner_for(traveller.mode, None)
-        return planner.compare(origin, destination, depart, traveller)
+        return planner.compare(origin, destination, depart, traveller, avoid=avoided)
 
     def when(
         self,
@@ -409,7 +440,8 @@ class Overland:
         seed: int = 0,
         confidence: float = 0.9,
         arrive_by: datetime | None = None,
-        via: str | None = None,
+        via: str | Sequence[str] | None = None,
+        avoid: str | Sequence[str] = (),
         mode: str | Mode = "own-car",
         documents: Sequence[str] | None = None,
         carrying: Sequence[str] = (),
@@ -451,7 +483,7 @@ class Overland:
             raise InputError(msg)
         traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
                                    max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        origin, destination, via = self.trip_ends(origin, destination, via)
+        origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
         planner, _, _ = self._planner_for(traveller.mode, None)
         return scan(
             planner,
@@ -463,7 +495,8 @@ class Overland:
             seed=seed,
             confidence=confidence,
             arrive_by=arrive_by,
-            via=via,
+            via=via_ids,
+            avoid=avoided,
             every_minutes=every_minutes,
             progress=progress,
         )
