@@ -52,13 +52,15 @@ class Finding:
     """One thing the audit found about one claim.
 
     ``origin`` and ``path`` say where (the file, as in :class:`~overland.model.catalog.Problem`,
-    and the field path in it); ``file`` and ``line`` are filled in by whoever read the files.
+    and the claim's field path in it), ``key`` which field of the claim (``quote``, ``source``,
+    ``valid_until``); ``file`` and ``line`` are filled in by whoever read the files.
     ``missing`` is the part of a quote not found in its seed; ``until`` the claim's last day.
     """
 
     kind: Kind
     origin: str
     path: Loc
+    key: str
     message: str
     missing: str | None = None
     until: date | None = None
@@ -80,7 +82,8 @@ class Finding:
 
     @property
     def field(self) -> str:
-        return dotted(self.path)
+        """The field path of what is wrong, e.g. ``stages.kg-post.distances_km.torugart-pass[0].quote``."""
+        return dotted((*self.path, self.key))
 
     def as_json(self) -> dict:
         return {
@@ -154,8 +157,8 @@ def audit_refs(refs: Iterable[ClaimRef], seeds: Mapping[str, str], today: date) 
     soon = today + timedelta(days=SOON_DAYS)
     for ref in refs:
         counts.setdefault(ref.origin, Counter())[ref.claim.status] += 1
-        for kind, message, extra in _check(ref, normalised_seeds, today, soon):
-            findings.append(Finding(kind, ref.origin, ref.path, message, in_use=ref.in_use, **extra))
+        for kind, key, message, extra in _check(ref, normalised_seeds, today, soon):
+            findings.append(Finding(kind, ref.origin, ref.path, key, message, in_use=ref.in_use, **extra))
         if seed_of(ref.claim.source) in normalised_seeds and ref.claim.quote:
             checked += 1
     order = list(Kind)
@@ -168,26 +171,28 @@ def audit_refs(refs: Iterable[ClaimRef], seeds: Mapping[str, str], today: date) 
     )
 
 
-def _check(ref: ClaimRef, seeds: Mapping[str, str], today: date, soon: date) -> Iterator[tuple[Kind, str, dict]]:
-    """(kind, message, extra fields) of each thing wrong or worth knowing about one claim."""
+def _check(ref: ClaimRef, seeds: Mapping[str, str], today: date, soon: date) -> Iterator[tuple[Kind, str, str, dict]]:
+    """(kind, field of the claim, message, extra fields) of each thing wrong or worth knowing about one claim."""
     claim = ref.claim
     if claim.status is Status.sourced and not (claim.quote or "").strip():
-        yield Kind.unquoted, f"sourced from {claim.source} without a quote of its words", {}
+        yield Kind.unquoted, "source", f"sourced from {claim.source} without a quote of its words", {}
     seed = seed_of(claim.source)
     if seed is not None and claim.quote:
         text = seeds.get(seed)
         if text is None:
-            yield Kind.no_seed, f"quotes seed {seed}, whose text is missing: the quote was not checked", {}
+            yield Kind.no_seed, "quote", f"quotes seed {seed}, whose text is missing: the quote was not checked", {}
         else:
             for part in quote_parts(claim.quote):
                 if part not in text:
-                    yield Kind.misquote, f"quote not found in seed {seed}: {part!r}", {"missing": part}
+                    yield Kind.misquote, "quote", f"not in seed {seed}: {part!r}", {"missing": part}
     until = claim.valid_until
     if until is not None and until < today:
         if ref.in_use:
-            yield Kind.expired_default, f"ended on {until} but is still the one the tools use", {"until": until}
+            message = f"ended on {until} but is still the one the tools use"
+            yield Kind.expired_default, "valid_until", message, {"until": until}
         else:
-            yield Kind.ended, f"ended on {until}", {"until": until}
+            yield Kind.ended, "valid_until", f"ended on {until}", {"until": until}
     elif until is not None and until <= soon:
         days = (until - today).days
-        yield Kind.ends_soon, f"ends on {until}, in {days} day{'s' if days != 1 else ''}", {"until": until}
+        message = f"ends on {until}, in {days} day{'s' if days != 1 else ''}"
+        yield Kind.ends_soon, "valid_until", message, {"until": until}

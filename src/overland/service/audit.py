@@ -134,7 +134,7 @@ def run(
     docs: dict[str, YamlDoc] = data_docs(data_dir) if data_dir is not None else {}
     checked = audit_claims(catalog, read_seeds(data_dir), day)
     findings = tuple(
-        replace(f, file=str(docs[f.origin].path), line=docs[f.origin].line_of(f.path)) if f.origin in docs else f
+        replace(f, file=str(docs[f.origin].path), line=_line(docs[f.origin], f.path, f.key)) if f.origin in docs else f
         for f in checked.findings
     )
     checked = replace(checked, findings=findings)
@@ -155,3 +155,12 @@ def run(
         data_dir=data_dir, claims=checked, sensitivity=ranked,
         files={origin: doc.path for origin, doc in docs.items()}, lines=lines,
     )  # fmt: skip
+
+
+def _line(doc: YamlDoc, path: Loc, key: str) -> int:
+    """The line of the field ``key`` of the claim at ``path`` (a single claim may be written as a mapping
+    or as a list of one), else the claim's own line."""
+    for loc in ((*path, key), (*path, 0, key)):
+        if loc in doc.lines:
+            return doc.lines[loc]
+    return doc.line_of(path)
