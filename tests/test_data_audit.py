@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from datetime import UTC, date, datetime
 
 import pytest
@@ -199,3 +200,22 @@ def test_bad_options_are_refused_in_one_line(cli, args, expected):
     code, out, err = cli("data", "audit", *args)
     assert code == 2
     assert expected in err and "Traceback" not in err
+
+
+def test_a_data_folder_without_seeds_is_checked_against_the_bundled_seeds(cli, data_copy):
+    shutil.rmtree(data_copy / "seeds")
+    code, report = audit_json(cli, "--data", str(data_copy), "--today", TODAY)
+    assert code == 0, report["errors"]
+    assert report["seed_quotes_checked"] >= 100
+
+
+def test_audit_json_points_each_ranked_value_at_its_line(cli):
+    code, out, err = cli("data", "audit", "--today", TODAY, "--days", "2", "--format", "json")
+    assert code == 0, err
+    sensitivity = json.loads(out)["sensitivity"]
+    assert sensitivity["factors"] == [0.75, 1.25] and sensitivity["departures_per_trip"] == 2
+    office = next(v for v in sensitivity["values"] if v["what"] == "torugart/kashgar-traffic-office processing (all)")
+    assert office["file"].endswith("crossings/torugart.yaml") and office["line"] > 0
+    assert office["field"] == "stages.kashgar-traffic-office.processing_minutes.all"
+    assert office["changed"] == {"0.75": 4, "1.25": 4} and office["mean_shift_hours"] == {"0.75": -1.0, "1.25": 1.0}
+    assert "half a working day" in office["reason"]

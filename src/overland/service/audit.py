@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from overland import limits
 from overland.errors import InputError
-from overland.model.audit import ClaimAudit, audit_claims
+from overland.model.audit import ClaimAudit, Finding, audit_claims
 from overland.model.claims import Loc
 
 if TYPE_CHECKING:
     from overland.io.data_files import YamlDoc
-    from overland.planner.sensitivity import Sensitivity
+    from overland.planner.sensitivity import Dependence, Sensitivity
     from overland.service.overland import Overland
 
 
@@ -52,7 +52,7 @@ class DataAudit:
         """The audit as plain data; ``show`` writes a file's path (e.g. relative to the working folder)."""
         claims = self.claims
 
-        def finding(f: Any) -> dict[str, Any]:
+        def finding(f: Finding) -> dict[str, Any]:
             return {**f.as_json(), "file": show(Path(f.file)) if f.file else None}
 
         payload: dict[str, Any] = {
@@ -77,19 +77,19 @@ class DataAudit:
                 "start": s.start.isoformat(), "days": s.days, "every_hours": s.every_hours,
                 "shift_minutes": s.shift_minutes, "factors": list(s.factors), "departures_per_trip": s.departures,
                 "trips": [t.as_json() for t in s.trips],
-                "values": [self._dependence(d, show) for d in s.values],
+                "values": [self._dependence(d, s.factors, show) for d in s.values],
             }  # fmt: skip
         return payload
 
-    def _dependence(self, d: Any, show: Callable[[Path], str]) -> dict[str, Any]:
+    def _dependence(self, d: Dependence, factors: tuple[float, ...], show: Callable[[Path], str]) -> dict[str, Any]:
         file, line = self.location(d.ref.origin, d.ref.path)
         return {
             "what": d.what, "value": d.value, "file": show(file) if file else None, "line": line,
             "field": d.ref.where, "reason": d.reason, "trips": [t.label for t in d.trips],
             "departures": d.departures,
-            "changed": {f"{f:g}": n for f, n in zip(self.sensitivity.factors, d.changed, strict=True)},  # type: ignore[union-attr]
+            "changed": {f"{f:g}": n for f, n in zip(factors, d.changed, strict=True)},
             "mean_shift_hours": {f"{f:g}": (round(h, 2) if h is not None else None)
-                                 for f, h in zip(self.sensitivity.factors, d.shift_hours, strict=True)},  # type: ignore[union-attr]
+                                 for f, h in zip(factors, d.shift_hours, strict=True)},
         }  # fmt: skip
 
 
