@@ -71,6 +71,31 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]
         yield advance
 
 
+@contextmanager
+def progress_steps(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (on a terminal only) whose total the work tells as it goes; yields
+    ``update(done, total)``."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
 def split_list(text: str | None) -> list[str]:
     """Items of a comma-separated option, stripped, empty ones left out."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]

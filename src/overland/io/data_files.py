@@ -238,6 +238,15 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
     return catalog
 
 
+def data_docs(data_dir: Path | None = None) -> dict[str, YamlDoc]:
+    """The parsed data files with the line of every field, keyed as a catalog's records name their file
+    (``places``, ``legs``, ``travellers``, a crossing id): for reports that point at a line."""
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    paths = {"places": root / PLACES_FILE, "legs": root / LEGS_FILE, "travellers": root / TRAVELLERS_FILE}
+    paths.update({path.stem: path for path in sorted((root / CROSSINGS_DIR).glob("*.yaml"))})
+    return {origin: read_yaml(path) for origin, path in paths.items() if path.is_file()}
+
+
 def json_schemas() -> dict[str, str]:
     """The JSON Schema of each kind of data file, as text keyed by file name."""
     return {

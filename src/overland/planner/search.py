@@ -245,6 +245,18 @@ class Planner:
             needs=self._needs_for(program, traveller),
         )  # fmt: skip
 
+    def arrival(self, route: Route, depart: float, traveller: Traveller) -> float | None:
+        """The earliest arrival along ``route`` leaving at ``depart`` (UTC seconds), without events or words;
+        None when a stage turns the traveller back or no way fits within the horizon.
+
+        It is the plan's arrival before the plan stretches its stays to leave as late as possible
+        (:func:`~overland.planner.nights.leave_late`), which keeps the arrival but for a driver's break
+        that may then fall later.
+        """
+        program = self.program(route, traveller.mode)
+        walked = walk(program, 0, depart, depart, self.blockers_of(program, traveller), traveller.rhythm, record=False)
+        return None if walked.blockers else walked.t
+
     def _relaxations(self, routes: list[Route], depart: datetime, traveller: Traveller) -> tuple[str, ...]:
         """What would let a trip that fits no day go through, and when it would then arrive."""
         rhythm = traveller.rhythm

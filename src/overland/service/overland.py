@@ -31,6 +31,7 @@ from overland.planner.trip import Plan, Traveller
 if TYPE_CHECKING:
     from overland.planner.calibration import Calibration
     from overland.planner.departures import DepartureScan
+    from overland.service.audit import DataAudit
     from overland.service.freight import Freight
     from overland.service.reports import Reports
     from overland.store.db import Store
@@ -101,6 +102,7 @@ class Overland:
         self.use_reports = use_reports
         self.clock = clock
         self._catalog = catalog
+        self._catalog_given = catalog is not None
         self._planner: Planner | None = None
         self._lock = threading.RLock()
         self._calibrated: OrderedDict[tuple[Any, ...], tuple[tuple[Observation, ...], Calibration, Planner]] = (
@@ -128,6 +130,17 @@ class Overland:
 
                     self._catalog = load_catalog(self.data_dir)
         return self._catalog
+
+    @property
+    def data_folder(self) -> Path | None:
+        """The folder the data is read from: the one given, else the bundled data (None: a catalog given in code)."""
+        if self._catalog_given:
+            return None
+        if self.data_dir is not None:
+            return self.data_dir
+        from overland.io.data_files import default_data_dir
+
+        return default_data_dir()
 
     @property
     def planner(self) -> Planner:
@@ -500,6 +513,31 @@ class Overland:
             every_minutes=every_minutes,
             progress=progress,
         )
+
+    def audit(
+        self,
+        *,
+        today: date | None = None,
+        sensitivity: bool = True,
+        days: int = 365,
+        every_hours: float = 25,
+        shift_minutes: float = 30,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> DataAudit:
+        """A maintainer's audit of the data: claims by status, sourced claims without a quote, seed quotes
+        not found in their seed, claims whose validity has ended or ends within 90 days, and (with
+        ``sensitivity``) the assumed numbers plans depend on most.
+
+        ``today`` defaults to the service's clock. The sensitivity moves each assumed number the
+        planner reads by ±25 % and counts the departures of the main trips through it, every
+        ``every_hours`` for ``days`` days from today, whose arrival moves by ``shift_minutes`` or
+        more; ``progress(done, total)`` is called as it goes. ``DataAudit.ok`` is False on a
+        misquote, a sourced claim without a quote or an expired default.
+        """
+        from overland.service import audit
+
+        return audit.run(self, today=today, sensitivity=sensitivity, days=days, every_hours=every_hours,
+                         shift_minutes=shift_minutes, progress=progress)  # fmt: skip
 
     def batch(
         self,
