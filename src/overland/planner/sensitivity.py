@@ -239,10 +239,10 @@ class _Runner:
     def arrivals(self, planner: Planner, catalog: Catalog, trip: Trip) -> list[float | None] | None:
         """Arrivals of ``trip`` at every departure (None: the trip has no route for its mode)."""
         try:
-            routes = planner.routes(trip.origin, trip.destination, trip.mode, trip.crossing)
+            routes = planner.routes(trip.origin, trip.destination, trip.mode, (trip.crossing,))
         except OverlandError:  # no road for this mode: no trip
             return None
-        route = next((r for r in routes if r.direction is not None and r.direction.id == trip.direction), None)
+        route = next((r for r in routes if r.direction == trip.direction), None)
         if route is None:
             return None
         traveller = self.traveller(catalog, trip.mode)
