@@ -121,6 +121,15 @@ AvoidOption = Annotated[
     typer.Option("--avoid", help="Countries (code or name) or crossings never to pass, e.g. UZ,dostuk.",
                  show_default=False),
 ]  # fmt: skip
+NationalityOption = Annotated[
+    str | None,
+    typer.Option("--nationality", help="Your passport's country code, e.g. GB: visas from data/entry-regimes.yaml "
+                 "(default: every visa the posts ask for).", show_default=False),
+]  # fmt: skip
+AvoidVisaOption = Annotated[
+    bool,
+    typer.Option("--avoid-visa", help="Route around countries your passport needs a visa for (with --nationality)."),
+]
 DarkRoadsOption = Annotated[
     bool | None,
     typer.Option("--dark-roads/--daylight-roads", help="Drive the mountain roads the data warns about after dark "

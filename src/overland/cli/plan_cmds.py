@@ -13,9 +13,11 @@ from rich.table import Table
 
 from overland.cli.common import (
     AvoidOption,
+    AvoidVisaOption,
     DarkRoadsOption,
     DataOption,
     MaxDriveOption,
+    NationalityOption,
     QuietOption,
     ViaOption,
     err,
@@ -85,6 +87,19 @@ def _print_needs(plan: Plan) -> None:
         out.print(f"  {mark} {escape(need.name)} ({need.document}){ahead} · checked at {escape(posts)}")
 
 
+def _print_entry(plan: Plan) -> None:
+    """How the passport enters each country of the route (with --nationality)."""
+    entries = [e for e in plan.traveller.entry if e.country in plan.countries[1:]]
+    if not entries:
+        return
+    parts = []
+    for e in sorted(entries, key=lambda e: plan.countries.index(e.country)):
+        days = f", {e.days} days" if e.days else ""
+        until = f", until {e.until}" if e.until else ""
+        parts.append(f"{e.name} {e.kind}{days}{until}")
+    out.print(f"Entry on a {plan.traveller.nationality} passport: " + " · ".join(parts))
+
+
 def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     home = plan.home_clock
     head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
@@ -98,6 +113,7 @@ def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
         f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting"
     )
     out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
+    _print_entry(plan)
     _print_needs(plan)
     if _fits_table(plan):
         _print_table(plan)
@@ -250,6 +266,8 @@ def plan(
     ],
     via: ViaOption = None,
     avoid: AvoidOption = None,
+    nationality: NationalityOption = None,
+    avoid_visa: AvoidVisaOption = False,
     vehicle: Annotated[
         VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")
     ] = VehicleChoice.own,
@@ -290,6 +308,8 @@ def plan(
         moment,
         via=via,
         avoid=split_list(avoid),
+        nationality=nationality,
+        avoid_visa=avoid_visa,
         mode=_mode(vehicle, mode),
         documents=documents,
         carrying=split_list(carrying),
@@ -331,6 +351,8 @@ def compare(
     max_drive: MaxDriveOption = None,
     dark_roads: DarkRoadsOption = None,
     avoid: AvoidOption = None,
+    nationality: NationalityOption = None,
+    avoid_visa: AvoidVisaOption = False,
     data: DataOption = None,
 ) -> None:
     """The crossings side by side: arrival, nights, waiting, blockers."""
@@ -340,7 +362,8 @@ def compare(
     origin, destination, _, _ = ov.trip_ends(origin, destination, avoid=split_list(avoid))
     moment = parse_time(depart, hint_clock=ov.catalog.clock_of(origin), where=origin)
     plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode), quiet_hours=quiet_hours,
-                       max_drive_hours=max_drive, dark_roads=dark_roads, avoid=split_list(avoid))  # fmt: skip
+                       max_drive_hours=max_drive, dark_roads=dark_roads, avoid=split_list(avoid),
+                       nationality=nationality, avoid_visa=avoid_visa)  # fmt: skip
     view = compare_view(origin, destination, moment, plans)
     if format == "json":
         print_json(view)

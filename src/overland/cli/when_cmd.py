@@ -13,9 +13,11 @@ from rich.table import Table
 
 from overland.cli.common import (
     AvoidOption,
+    AvoidVisaOption,
     DataOption,
     Format,
     FormatOption,
+    NationalityOption,
     ViaOption,
     out,
     print_json,
@@ -70,6 +72,8 @@ def when(
     ] = 0.9,
     via: ViaOption = None,
     avoid: AvoidOption = None,
+    nationality: NationalityOption = None,
+    avoid_visa: AvoidVisaOption = False,
     mode: Annotated[str, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = "own-car",
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the departure heatmap to FILE.png or FILE.svg.")
@@ -97,6 +101,7 @@ def when(
         result = ov.when(
             origin, destination, start, end, every_minutes=step, samples=samples, seed=seed,
             confidence=confidence, arrive_by=target, via=via, avoid=split_list(avoid), mode=mode, progress=advance,
+            nationality=nationality, avoid_visa=avoid_visa,
         )  # fmt: skip
     if plot is not None:
         heatmap(result, plot)

@@ -18,15 +18,18 @@ from overland.errors import DataError
 from overland.io.parse_cache import parsed
 from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
+from overland.model.entry import EntryRegimesFile
 from overland.model.leg import LegsFile
 from overland.model.traveller import TravellersFile
 
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
 TRAVELLERS_FILE = "travellers.yaml"
+ENTRY_FILE = "entry-regimes.yaml"
 CROSSINGS_DIR = "crossings"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
+    "entry-regimes": EntryRegimesFile,
 }  # fmt: skip
 
 try:
@@ -219,6 +222,14 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             travellers = validate_doc(docs["travellers"], TravellersFile)
         except DataError as error:
             problems.extend(error.lines)
+    entry: EntryRegimesFile | None = None
+    entry_path = root / ENTRY_FILE
+    if entry_path.is_file():
+        try:
+            docs["entry-regimes"] = read_yaml(entry_path)
+            entry = validate_doc(docs["entry-regimes"], EntryRegimesFile)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
@@ -229,6 +240,7 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
         crossings=crossings,
         legs=tuple(legs_file.legs) if legs_file else (),
         profiles=dict(travellers.profiles) if travellers else {},
+        entry={country: dict(by_passport) for country, by_passport in entry.regimes.items()} if entry else {},
     )
     broken = check_references(catalog)
     if broken:

@@ -9,9 +9,10 @@ from pydantic import Field
 
 from overland.errors import UnknownIdError
 from overland.model.crossing import Crossing, Mode, Stage
+from overland.model.entry import Regime
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
-from overland.model.provenance import Strict
+from overland.model.provenance import Fact, Strict
 from overland.model.traveller import Profile
 
 
@@ -48,6 +49,7 @@ class Catalog:
     crossings: dict[str, Crossing]
     legs: tuple[Leg, ...] = ()
     profiles: dict[str, Profile] = field(default_factory=dict)
+    entry: dict[str, dict[str, Fact[Regime]]] = field(default_factory=dict)  # [country entered][passport]
 
     def profile(self, mode: Mode) -> Profile | None:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""

@@ -243,6 +243,7 @@ class Planner:
             warnings=narration.warnings(program, walked, self.darkness, self.local, lambda n: self.node(n)[0]),
             blockers=walked.blockers, advice=self._advice_for(program, walked),
             needs=self._needs_for(program, traveller),
+            countries=route.countries or (self.catalog.place(origin).country,),
         )  # fmt: skip
 
     def arrival(self, route: Route, depart: float, traveller: Traveller) -> float | None:
@@ -337,8 +338,10 @@ def _rank(plan: Plan) -> tuple[int, float]:
 
 
 def check_documents(catalog: Catalog, names: list[str]) -> None:
-    """Every name in ``names`` must be a document id of some crossing."""
-    known = sorted({d for c in catalog.crossings.values() for d in c.documents})
+    """Every name in ``names`` must be a document id of some crossing, or a visa of a country the entry
+    regimes name (``pk-e-visa``, ``kz-visa``)."""
+    visas = {f"{country.lower()}-{kind}" for country in catalog.entry for kind in ("visa", "e-visa")}
+    known = sorted({d for c in catalog.crossings.values() for d in c.documents} | visas)
     for name in names:
         if name not in known:
             raise UnknownIdError(

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from overland import limits
 from overland.errors import InputError
@@ -21,8 +21,8 @@ from overland.model.claims import Loc
 
 if TYPE_CHECKING:
     from overland.io.data_files import YamlDoc
+    from overland.model.catalog import Catalog
     from overland.planner.sensitivity import Dependence, Sensitivity
-    from overland.service.overland import Overland
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,20 @@ def check_options(*, days: int, every_hours: float, shift_minutes: float) -> Non
         raise InputError(msg)
 
 
+class DataHost(Protocol):
+    """What the audit needs of the service that owns the data (:class:`overland.service.Overland`)."""
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def data_folder(self) -> Path | None: ...
+
+    def today(self) -> date: ...
+
+
 def run(
-    service: Overland,
+    service: DataHost,
     *,
     today: date | None = None,
     sensitivity: bool = True,

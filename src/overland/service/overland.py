@@ -26,7 +26,7 @@ from overland.model.report import Observation
 from overland.planner.rhythm import Rhythm, of_profile
 from overland.planner.schedule import Schedule, stage_schedule
 from overland.planner.search import Planner, check_documents
-from overland.planner.trip import Plan, Traveller
+from overland.planner.trip import Entry, Plan, Traveller
 
 if TYPE_CHECKING:
     from overland.planner.calibration import Calibration
@@ -212,13 +212,17 @@ class Overland:
         quiet_hours: str | None = None,
         max_drive_hours: float | str | None = None,
         dark_roads: bool | None = None,
+        nationality: str | None = None,
+        day: date | None = None,
     ) -> Traveller:
         """A traveller of ``mode`` holding ``documents`` (None: all the route asks for), carrying ``carrying``.
 
         The traveller's day is the data's profile for the mode (``data/travellers.yaml``), with
         ``quiet_hours`` (``"22:00-05:00"``, or ``"none"``), ``max_drive_hours`` (a number, or
         ``"none"``) and ``dark_roads`` (drive the roads the data warns about after dark) in
-        place of the profile's when given.
+        place of the profile's when given. With ``nationality`` (the passport's ISO code) the
+        visas come from the entry regimes (``data/entry-regimes.yaml``) as they stand on
+        ``day`` (default: the service's today).
         """
         travel_mode = Mode.parse(mode)
         if documents is not None:
@@ -245,7 +249,66 @@ class Overland:
             documents=frozenset(documents) if documents is not None else None,
             carrying=frozenset(carrying),
             rhythm=rhythm,
+            nationality=self._nationality(nationality),
+            entry=self.entry(nationality, day or self.today()) if nationality else (),
         )
+
+    def _visa_countries(self, traveller: Traveller, origin: str, destination: str) -> frozenset[str]:
+        """The countries the traveller's passport needs a visa for, but those of the trip's two ends."""
+        if traveller.nationality is None:
+            raise InputError("--avoid-visa needs --nationality: say which passport you travel on")
+        ends = {self.catalog.place(origin).country, self.catalog.place(destination).country}
+        return frozenset(e.country for e in traveller.entry if traveller.needs_visa_for(e.country)) - ends
+
+    def _entry_changes(self, plan: Plan, traveller: Traveller) -> list[str]:
+        """A warning for each country of the plan whose entry regime for the passport ends during the trip or
+        within a month of leaving."""
+        if not traveller.entry or plan.via is None or plan.direction is None:
+            return []
+        entered = [
+            next(d.to_country for d in self.catalog.crossing(c).directions if d.id == direction)
+            for c, direction in zip(plan.via.split(","), plan.direction.split(","), strict=True)
+        ]
+        end = max((plan.arrive or plan.depart).date(), plan.depart.date() + timedelta(days=30))  # the trip and a month
+        found = []
+        for country in entered:
+            regime = traveller.entry_for(country)
+            if regime is not None and regime.until is not None and regime.until < end:
+                after = f"; from {regime.until + timedelta(days=1)}: {regime.after}" if regime.after else ""
+                found.append(f"{regime.name}: {regime.kind} entry for {traveller.nationality} passports holds until "
+                             f"{regime.until}{after} ({regime.source})")  # fmt: skip
+        return found
+
+    def _nationality(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        found = code.strip().upper()
+        if len(found) != 2 or not found.isalpha():
+            msg = f"nationality {code!r}: give the passport's two-letter country code, e.g. GB, DE, FR or US"
+            raise InputError(msg)
+        return found
+
+    def entry(self, nationality: str, day: date) -> tuple[Entry, ...]:
+        """The entry regime of each country of the data for a passport of ``nationality`` on ``day``;
+        an error names the nationalities the data knows when it has none for this one."""
+        code = self._nationality(nationality)
+        assert code is not None
+        found = []
+        for country, by_passport in self.catalog.entry.items():
+            fact = by_passport.get(code)
+            if fact is None:
+                continue
+            claim, _ = fact.claim_on(day)
+            after = fact.claim_on(claim.valid_until + timedelta(days=1))[0] if claim.valid_until else None
+            found.append(Entry(country=country, name=self.catalog.countries[country].name, kind=claim.value.kind,
+                               days=claim.value.days, source=claim.citation(), until=claim.valid_until,
+                               after=after.value.kind if after is not None and after is not claim else None))  # fmt: skip
+        if not found and self.catalog.entry:
+            known = sorted({p for by_passport in self.catalog.entry.values() for p in by_passport})
+            msg = (f"nationality {code}: the data has no entry regimes for it (it has {', '.join(known)}); "
+                   "leave --nationality out to see every visa the posts ask for")  # fmt: skip
+            raise InputError(msg)
+        return tuple(found)
 
     def trip_ends(self, origin: str, destination: str, via: str | Sequence[str] | None = None,
                   avoid: str | Sequence[str] = ()) -> tuple[str, str, tuple[str, ...], frozenset[str]]:  # fmt: skip
@@ -401,6 +464,8 @@ class Overland:
         quiet_hours: str | None = None,
         max_drive_hours: float | str | None = None,
         dark_roads: bool | None = None,
+        nationality: str | None = None,
+        avoid_visa: bool = False,
     ) -> Plan:
         """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
 
@@ -413,15 +478,16 @@ class Overland:
         concern; ``Plan.observations`` says which stages used them and how many.
         """
         self._check_samples(samples, low=0, high=limits.MAX_PLAN_SAMPLES)
-        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
-                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
         check_aware(depart, "departure")
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads, nationality=nationality, day=depart.date())  # fmt: skip
+        origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
+        avoided |= self._visa_countries(traveller, origin, destination) if avoid_visa else frozenset()
         planner, calibration, problem = self._planner_for(traveller.mode, observations)
         result = planner.plan(origin, destination, depart, traveller, via=via_ids, avoid=avoided, samples=samples,
                               seed=seed)  # fmt: skip
         late = self._in_the_past(depart)
-        notes = [n for n in (late, problem) if n is not None]
+        notes = [n for n in (late, problem, *self._entry_changes(result, traveller)) if n is not None]
         if notes:
             result = replace(result, warnings=[*notes, *result.warnings])
         if calibration is not None and calibration.stages:
@@ -432,12 +498,14 @@ class Overland:
 
     def compare(self, origin: str, destination: str, depart: datetime, *, mode: str | Mode = "own-car",
                 quiet_hours: str | None = None, max_drive_hours: float | str | None = None,
-                dark_roads: bool | None = None, avoid: str | Sequence[str] = ()) -> list[Plan]:  # fmt: skip
+                dark_roads: bool | None = None, avoid: str | Sequence[str] = (), nationality: str | None = None,
+                avoid_visa: bool = False) -> list[Plan]:  # fmt: skip
         """One plan per sequence of crossings joining the two places (every document held), best first."""
-        traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
-                                   dark_roads=dark_roads)  # fmt: skip
-        origin, destination, _, avoided = self.trip_ends(origin, destination, avoid=avoid)
         check_aware(depart, "departure")
+        traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads, nationality=nationality, day=depart.date())  # fmt: skip
+        origin, destination, _, avoided = self.trip_ends(origin, destination, avoid=avoid)
+        avoided |= self._visa_countries(traveller, origin, destination) if avoid_visa else frozenset()
         planner, _, _ = self._planner_for(traveller.mode, None)
         return planner.compare(origin, destination, depart, traveller, avoid=avoided)
 
@@ -462,6 +530,8 @@ class Overland:
         quiet_hours: str | None = None,
         max_drive_hours: float | str | None = None,
         dark_roads: bool | None = None,
+        nationality: str | None = None,
+        avoid_visa: bool = False,
     ) -> DepartureScan:
         """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
         every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still
@@ -494,9 +564,10 @@ class Overland:
                 "use fewer samples, a shorter span or a longer step"
             )
             raise InputError(msg)
-        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
-                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads, nationality=nationality, day=start.date())  # fmt: skip
         origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
+        avoided |= self._visa_countries(traveller, origin, destination) if avoid_visa else frozenset()
         planner, _, _ = self._planner_for(traveller.mode, None)
         return scan(
             planner,
