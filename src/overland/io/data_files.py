@@ -103,31 +103,63 @@ def _parse(path: Path, content: bytes) -> tuple[Any, dict[tuple[str | int, ...],
         raise DataError([f"{path}:1: the file is empty"])
     lines: dict[tuple[str | int, ...], int] = {}
     problems: list[str] = []
-    _map_lines(node, (), lines, problems, path)
+    _map_lines(node, lines, problems, path)
     if problems:
         raise DataError(problems)
     try:
         data = loader.construct_document(node)
+    except (yaml.YAMLError, RecursionError) as error:  # pragma: no cover - the walk above refuses these first
+        raise DataError([f"{path}: cannot read the YAML: {error}"]) from None
     finally:
         loader.dispose()
     return data, lines
 
 
-def _map_lines(node: yaml.Node, loc: tuple[str | int, ...], lines: dict, problems: list[str], path: Path) -> None:
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(f"{path}:{line}: {_dotted((*loc, key))}: duplicate key (first on line {seen[key]})")
-            seen[key] = line
-            lines[(*loc, key)] = line
-            _map_lines(value_node, (*loc, key), lines, problems, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _map_lines(item, (*loc, index), lines, problems, path)
+MAX_DEPTH = 40  # nesting of mappings and lists: the data's deepest is under 10
+MAX_NODES = 400_000  # values read, aliases counted each time they are used: the largest file has ~60,000
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def _map_lines(root: yaml.Node, lines: dict, problems: list[str], path: Path) -> None:
+    """Record the line of every field path, find duplicate keys, and refuse what is not plain data:
+    tags (``!!python/object``), nesting deeper than ``MAX_DEPTH``, and aliases that expand past
+    ``MAX_NODES`` values (an alias bomb)."""
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    visited = 0
+    while stack:
+        node, loc = stack.pop()
+        visited += 1
+        line = node.start_mark.line + 1
+        if visited > MAX_NODES:
+            problems.append(f"{path}:{line}: more than {MAX_NODES:,} values once its aliases are expanded: "
+                            "write the values out, or use fewer aliases of aliases")  # fmt: skip
+            return
+        if len(loc) > MAX_DEPTH:
+            problems.append(f"{path}:{line}: {_dotted(loc[:3])}...: nested more than {MAX_DEPTH} levels deep")
+            return
+        if node.tag not in PLAIN_TAGS:
+            problems.append(f"{path}:{line}: {_dotted(loc)}: the tag {node.tag!r} is not allowed: data files hold "
+                            "plain values (text, numbers, true/false, lists and mappings)")  # fmt: skip
+            return
+        lines.setdefault(loc, line)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key, str):
+                    problems.append(f"{path}:{key_line}: {_dotted(loc)}: a key must be text")
+                    return
+                if key in seen:
+                    problems.append(
+                        f"{path}:{key_line}: {_dotted((*loc, key))}: duplicate key (first on line {seen[key]})"
+                    )
+                seen[key] = key_line
+                lines[(*loc, key)] = key_line
+                stack.append((value_node, (*loc, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, (*loc, index)))
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:

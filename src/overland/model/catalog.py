@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from overland.errors import UnknownIdError
 from overland.model.crossing import Crossing, Mode, Stage
@@ -14,6 +14,7 @@ from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
 from overland.model.provenance import Fact, Strict
 from overland.model.traveller import Profile
+from overland.timing.clocks import BEIJING, XINJIANG_ZONES
 
 
 class PlacesFile(Strict):
@@ -21,6 +22,15 @@ class PlacesFile(Strict):
 
     countries: dict[CountryCode, Country] = Field(min_length=1)
     places: dict[Id, Place] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _china_keeps_beijing_time(self) -> PlacesFile:
+        china = self.countries.get("CN")
+        if china is not None and any(c.value != BEIJING for c in china.clock.root):
+            msg = (f"countries.CN.clock: China keeps Beijing time, {BEIJING}, everywhere (Xinjiang's "
+                   f"{' and '.join(XINJIANG_ZONES)} are the tz database's UTC+6, not the posts' clock)")  # fmt: skip
+            raise ValueError(msg)
+        return self
 
 
 @dataclass(frozen=True)
