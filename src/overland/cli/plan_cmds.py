@@ -280,7 +280,7 @@ def plan(
     carrying: Annotated[str | None, typer.Option("--carrying", help="Items you carry, e.g. drone.")] = None,
     format: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples of the times (0: none).")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo samples.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of the Monte Carlo samples.")] = 0,
     no_observations: Annotated[
         bool, typer.Option("--no-observations", help="Ignore crossing reports: the data's times only.")
     ] = False,

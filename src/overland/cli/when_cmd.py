@@ -65,7 +65,7 @@ def when(
     ],
     every: Annotated[str, typer.Option("--every", help="Step between departures, e.g. 30m or 1h.")] = "30m",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per departure.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the samples.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of the samples.")] = 0,
     arrive_by: Annotated[str | None, typer.Option("--arrive-by", help="Target arrival, ISO 8601 with offset.")] = None,
     confidence: Annotated[
         float, typer.Option("--confidence", help="How sure to be: the quantile shown and the chance a target needs.")
