@@ -261,3 +261,20 @@ def test_report_rows_select_back_by_column(store):
     _add(store, _report())
     with store.session() as session:
         assert session.scalars(select(Report.crossing)).all() == ["torugart"]
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://reporter:hunter2@127.0.0.1:1/overland", "hunter2"),
+        ("postgresql://reporter:p@ss:w/rd@127.0.0.1:1/overland", "rd@127"),  # unencoded @ : / in the password
+        ("postgresql://reporter@127.0.0.1:1/overland?password=hunter2&sslmode=disable", "hunter2"),
+    ],
+    ids=["in the user part", "with unencoded characters", "in the query"],
+)
+def test_a_database_password_is_never_printed(cli, monkeypatch, url, secret):
+    monkeypatch.setenv("OVERLAND_DATABASE_URL", url)
+    code, out, err = cli("report", "export")
+    assert code == 1 and "Traceback" not in err
+    assert secret not in out + err and "w/rd" not in out + err
+    assert "***" in err
