@@ -79,7 +79,7 @@ def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mod
     planner = ZERO_SERVICE.planner
     traveller = Traveller(mode=Mode(mode))
     leaving = [depart + timedelta(minutes=m) for m in spread]
-    route = planner.routes(origin, destination, traveller.mode, via)[0]
+    route = planner.routes(origin, destination, traveller.mode, (via,) if via else ())[0]
     samples = planner.sample(route, np.array([d.timestamp() for d in leaving]), traveller, np.random.default_rng(0))
     for n, leave in enumerate(leaving):
         plan = planner.plan_route(route, leave, traveller)
@@ -103,7 +103,7 @@ def test_zero_spread_distribution_is_the_plan_itself():
     assert plan.distribution.p_gate_same_day == 1.0
     gate = next(s for s in plan.distribution.stages if s.stage == "torugart/gate")
     # The samples walk as the plan does before its stays are stretched: the same wait in front of the gate.
-    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, "torugart")[0]
+    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, ("torugart",))[0]
     program = ZERO_SERVICE.planner.program(route, plan.traveller.mode)
     walked = walk(program, 0, NARYN_WEDNESDAY.timestamp(), NARYN_WEDNESDAY.timestamp(), {}, plan.traveller.rhythm)
     k = next(op.k for op in program.checks if op.node == "torugart/gate")

@@ -355,3 +355,20 @@ def test_addresses_are_kept_as_keyed_digests_limited_and_forgotten_after_a_day(s
         assert forget_addresses(session, now=NOW + timedelta(days=1, minutes=15)) == 2
     with store.session() as session:
         assert [r.address_digest for r in list_reports(session, only_pending=True)] == [sender, None, None]
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://reporter:hunter2@127.0.0.1:1/overland", "hunter2"),
+        ("postgresql://reporter:p@ss:w/rd@127.0.0.1:1/overland", "rd@127"),  # unencoded @ : / in the password
+        ("postgresql://reporter@127.0.0.1:1/overland?password=hunter2&sslmode=disable", "hunter2"),
+    ],
+    ids=["in the user part", "with unencoded characters", "in the query"],
+)
+def test_a_database_password_is_never_printed(cli, monkeypatch, url, secret):
+    monkeypatch.setenv("OVERLAND_DATABASE_URL", url)
+    code, out, err = cli("report", "export")
+    assert code == 1 and "Traceback" not in err
+    assert secret not in out + err and "w/rd" not in out + err
+    assert "***" in err

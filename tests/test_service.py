@@ -23,11 +23,11 @@ def test_the_command_line_and_the_api_answer_the_same_plan_with_reports_in_the_d
 ):
     # Reports that make the Torugart gate slow: both adapters must learn from them.
     with TestClient(create_app(Settings(reports_per_hour=50), service=Overland(store=store))) as client:
-        _, secret = make_token(store)
-        for back in range(1, 13):  # a dozen recent reports outweigh the data's prior
+        secrets = [make_token(store, name)[1] for name in ("alice", "bob", "chen", "dana")]
+        for back in range(1, 13):  # a dozen recent reports from four senders outweigh the data's prior
             day = (date.today() - timedelta(days=back)).isoformat()
             sent = client.post("/api/reports", json=gate_report(day, gate_minutes=75),
-                               headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+                               headers={"Authorization": f"Bearer {secrets[back % 4]}"})  # fmt: skip
             assert sent.status_code == 201, sent.text
         from_api = client.post("/api/plan", json=TRIP).json()
     monkeypatch.setenv("OVERLAND_DATABASE_URL", database_url)

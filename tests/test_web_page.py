@@ -159,9 +159,10 @@ def shoot(page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
-def fill_trip(page, *, mode: str = "own-car", origin: str = "naryn") -> None:
+def fill_trip(page, *, mode: str = "own-car", origin: str = "naryn", via: str = "") -> None:
     page.select_option("#from", origin)
     page.select_option("#to", "kashgar")
+    page.select_option("#via", via)
     page.fill("#depart", "2026-11-27T07:00")
     page.select_option("#clock", "Asia/Bishkek")
     page.select_option("#mode", mode)
@@ -365,7 +366,7 @@ def test_the_borders_are_drawn_without_the_network(sized):
 
 def test_the_route_passes_through_every_place_of_the_plan(sized):
     page, size = sized
-    plan = plan_trip(page, origin="bishkek")
+    plan = plan_trip(page, origin="bishkek", via="torugart")
     nodes = {e["stage"] or e["place"] for e in plan["events"]} | {e["to"] for e in plan["events"] if e.get("to")}
     points = page.evaluate(
         """(nodes) => {

@@ -81,14 +81,16 @@ def _set_hidden(report_id: int, hidden: bool) -> None:
 
 @reports_app.command("hide")
 def hide(
-    report_id: Annotated[int, typer.Argument(help="The report's id (see `overland admin reports list`).")],
+    report_id: Annotated[
+        int, typer.Argument(min=1, max=2**63 - 1, help="The report's id (see `overland admin reports list`).")
+    ],
 ) -> None:
     """Hide a report: it leaves the lists, the statistics and the calibration (it stays in the database)."""
     _set_hidden(report_id, True)
 
 
 @reports_app.command("unhide")
-def unhide(report_id: Annotated[int, typer.Argument(help="The report's id.")]) -> None:
+def unhide(report_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="The report's id.")]) -> None:
     """Show a hidden report again."""
     _set_hidden(report_id, False)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import RuleKind
+from overland.model.entry import NO_VISA
 from overland.planner.nights import LATER
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import Rhythm
@@ -339,6 +340,8 @@ def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
         doc = crossing.documents[doc_id]
         if not doc.applies_to(mode, op.direction) or traveller.holds(doc_id):
             continue
+        if doc.visa_for is not None and not traveller.needs_visa_for(doc.visa_for):
+            continue  # the passport enters without it
         reason = f"{doc.name} ('{doc_id}') is required here"
         rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode, op.direction)]
         for rule in rules:
@@ -362,14 +365,19 @@ def _hhmm(seconds: float) -> str:
 def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:
     """The documents and arrangements the route asks of ``traveller``, in the order they are checked."""
     found: dict[str, list[Any]] = {}
+    visas = set()
     for op in program.checks:
         for doc_id in op.stage.checks:
             doc = op.crossing.documents[doc_id]
             if not doc.applies_to(traveller.mode, op.direction):
                 continue
+            if doc.visa_for is not None:
+                visas.add(doc.visa_for)
+                if not traveller.needs_visa_for(doc.visa_for):
+                    continue
             entry = found.setdefault(doc_id, [doc, []])
             entry[1].append(op.node)
-    return tuple(
+    listed = [
         Need(
             document=doc_id,
             name=doc.name,
@@ -381,4 +389,14 @@ def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:
             held=traveller.holds(doc_id),
         )
         for doc_id, (doc, stages) in found.items()
-    )
+    ]
+    for country in program.route.countries[1:]:  # visas the passport needs that no post of the data names
+        regime = traveller.entry_for(country)
+        if regime is None or regime.kind in NO_VISA or country in visas:
+            continue
+        first = next((op.node for op in program.checks if op.stage.staffed_by == [country]), program.checks[-1].node)
+        name = f"{regime.name} {regime.kind}" + (f" (stays of up to {regime.days} days)" if regime.days else "")
+        listed.append(Need(document=f"{country.lower()}-{regime.kind}", name=name, text=None, stages=(first,),
+                           lead_days=None, lead_source=None, source=regime.source,
+                           held=traveller.holds(f"{country.lower()}-{regime.kind}")))  # fmt: skip
+    return tuple(listed)

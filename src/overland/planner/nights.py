@@ -40,8 +40,8 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
         if bed not in walked.arrivals and bed != 0:
             continue
         after = _binding(walked, checks, bed)
-        if after is None:
-            continue
+        if after is None or _night_between(walked, bed, after):
+            continue  # nothing to wait for, or a night comes first: leaving later would change nothing after it
         arrived = depart if bed == 0 else walked.arrivals[bed]
         left = _left(walked, bed, arrived)
         target = walked.starts[after]
@@ -70,6 +70,16 @@ def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
         if walked.starts[k] > reached:
             return k
     return None
+
+
+def _night_between(walked: Walk, bed: int, after: int) -> bool:
+    """True when the walk spends a night between leaving ``bed`` and stage ``after`` (a stay in another
+    bed, or a vehicle held overnight)."""
+    return any(
+        (kind is EventKind.vehicle_held and bed <= k < after)
+        or (kind in (EventKind.night, EventKind.wait) and bed < k < after and detail[:1] == (STAY,))
+        for kind, k, _node, _start, _end, detail, *_ in walked.events
+    )
 
 
 def _left(walked: Walk, bed: int, arrived: float) -> float:

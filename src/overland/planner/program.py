@@ -108,6 +108,16 @@ class Program:
         return [op for op in self.ops if isinstance(op, Check)]
 
     @cached_property
+    def on_the_move(self) -> float:
+        """Seconds driving and being processed, waits left out: no walk of the route takes less."""
+        return sum(op.seconds if isinstance(op, Drive) else op.duration for op in self.ops)
+
+    @cached_property
+    def driving(self) -> float:
+        """Seconds at the wheel along the route."""
+        return sum(op.seconds for op in self.ops if isinstance(op, Drive))
+
+    @cached_property
     def segments(self) -> tuple[tuple[int, tuple[Drive | Check, ...]], ...]:
         """The route cut at the beds: (the bed's step, the operations up to the next bed or the end).
 
@@ -159,12 +169,13 @@ def _has_beds(catalog: Catalog, place: str | None) -> bool:
 def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table) -> Check:
     node = route.steps[k].node
     crossing, stage_id, stage = catalog.stage(node)
-    direction = route.direction.id if route.direction else None
+    passage = route.direction_of(crossing.id)
+    direction = passage.id if passage else None
     processing = stage.processing_for(mode, direction)
     duration_dist = minutes_distribution(processing.value) if processing else minutes_distribution(0)
     delay_dists = tuple(minutes_distribution(d.minutes.value) for d in stage.opening_delays)
     medians = tuple(d.median() * 60 for d in delay_dists)
-    entering = route.direction is not None and stage.staffed_by == [route.direction.to_country]
+    entering = passage is not None and stage.staffed_by == [passage.to_country]
     held = next(
         (r for r in stage.rules if r.kind is RuleKind.vehicle_held_overnight and r.applies_to(mode, direction)), None
     )

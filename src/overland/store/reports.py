@@ -265,7 +265,7 @@ def observations(
     """What the visible reports saw at each stage: one :class:`Observation` per stage with a time to learn from."""
     query = (
         select(Report.crossing, Report.mode, Report.day, ReportStage.stage, ReportStage.arrived_at,
-               ReportStage.started_at, ReportStage.finished_at)
+               ReportStage.started_at, ReportStage.finished_at, Report.token_id)
         .join(ReportStage, ReportStage.report_id == Report.id)
         .where(_visible())
         .order_by(Report.day, Report.id, ReportStage.position)
@@ -277,11 +277,13 @@ def observations(
     if mode is not None:
         query = query.where(Report.mode == mode)
     found = []
-    for crossing_id, mode_text, day, stage_id, arrived, started, finished in session.execute(query):
+    for crossing_id, mode_text, day, stage_id, arrived, started, finished, token_id in session.execute(query):
         processing, wait = _minutes(started, finished), _minutes(arrived, started)
         if processing is None and wait is None:
             continue
-        found.append(Observation(crossing_id, stage_id, Mode(mode_text), day, processing, wait, started, finished))
+        reporter = f"token {token_id}" if token_id is not None else None
+        found.append(Observation(crossing_id, stage_id, Mode(mode_text), day, processing, wait, started, finished,
+                                 reporter))  # fmt: skip
     return found
 
 
