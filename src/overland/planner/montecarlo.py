@@ -64,6 +64,8 @@ def _fit(starts, ends, slots, delay_dists, t, duration, until, rng) -> np.ndarra
     """Vectorised ``StageTimetable.earliest_fit``: the first start at or after ``t`` of ``duration``
     inside one window starting by ``until``; each delayed opening draws its own delay. NaN when none."""
     count = len(starts)
+    if not count:  # shut all the time the samples span (a seasonal crossing out of season)
+        return np.full(t.shape, np.nan)
     # Every sample tries the first window ending after it arrives (NaN arrivals fall off the end).
     index = np.searchsorted(ends, t, side="right")
     usable = (index < count) & ~(t > until)

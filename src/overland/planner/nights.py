@@ -17,7 +17,7 @@ from typing import Any
 
 from overland.planner.program import Check, Drive, Program
 from overland.planner.trip import EventKind, nights_between
-from overland.planner.walk import STAY, WAIT_TO_DRIVE, Walk
+from overland.planner.walk import BREAK, STAY, WAIT_TO_DRIVE, Walk
 
 Rewalk = Callable[..., Walk]  # (begin, t, *, record) -> Walk
 Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
@@ -151,7 +151,7 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
            why: tuple[tuple[Any, ...], ...]) -> Walk:  # fmt: skip
     """The events of ``walked`` before ``bed``, a stay there until ``leave``, and those of ``again`` from it."""
     merged = Walk(t=again.t, blockers=again.blockers, warnings=list(dict.fromkeys(walked.warnings + again.warnings)))
-    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and e[0] in MOVING)]
+    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and _reaching(e))]
     kept = [r for e in walked.events if e[1] == bed and e[2] == node and e[5][:1] == (STAY,) for r in e[5][1:]]
     if leave > arrived:
         merged.events.append((EventKind.wait, bed, node, arrived, leave, (STAY, *kept, *why), None, None))
@@ -159,6 +159,13 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
     merged.arrivals = {**{k: v for k, v in walked.arrivals.items() if k <= bed}, **again.arrivals}
     merged.starts = {**{k: v for k, v in walked.starts.items() if k < bed}, **again.starts}
     return merged
+
+
+def _reaching(event: Any) -> bool:
+    """True for a step on the way into the bed: the drive or ride reaching it, and the waits before it
+    (for the hour or the departure it may leave at, a driver's break)."""
+    kind, detail = event[0], event[5]
+    return kind in MOVING or (kind is EventKind.wait and detail[:1] in ((WAIT_TO_DRIVE,), (BREAK,)))
 
 
 def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -> Walk:
