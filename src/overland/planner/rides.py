@@ -217,7 +217,10 @@ def ride_of(span: Span, catalog: Catalog, start: str, end: str, *, begin: int, t
     """The ride of one operation from ``start`` to ``end`` on the service of ``span``."""
     service = span.service
     departures = service.departures.value if service.departures is not None and not span.reverse else None
-    way = f"{short_name(catalog, start)} → {short_name(catalog, end)}"
+    ends = (short_name(catalog, start), short_name(catalog, end))
+    if ends[0] == ends[1]:  # a post and its town: the post's full name
+        ends = (catalog.node_name(start), catalog.node_name(end))
+    way = f"{ends[0]} → {ends[1]}"
     title = f"{service.kind_word} {way}"
     note = title
     if service.price is not None:
