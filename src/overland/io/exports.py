@@ -10,6 +10,7 @@ from overland.planner.trip import EventKind, Plan
 
 _TITLES = {
     EventKind.drive: "Drive",
+    EventKind.ride: "Ride",
     EventKind.wait: "Wait",
     EventKind.process: "At",
     EventKind.night: "Night",
@@ -21,7 +22,7 @@ _TITLES = {
 
 def _title(catalog: Catalog, event) -> str:
     where = catalog.node_name(event.stage) if event.stage else catalog.node_name(event.place) if event.place else ""
-    if event.kind in (EventKind.drive, EventKind.transfer) and event.to:
+    if event.kind in (EventKind.drive, EventKind.ride, EventKind.transfer) and event.to:
         where = event.note
     return f"{_TITLES.get(event.kind, event.kind.value.title())}: {where}"
 
@@ -56,7 +57,7 @@ def route_points(plan: Plan, catalog: Catalog) -> list[tuple[str, str, float, fl
     points: list[tuple[str, str, float, float, datetime]] = []
     for event in plan.events:
         node = event.stage or event.place
-        if node is None or event.kind in (EventKind.drive, EventKind.transfer, EventKind.night):
+        if node is None or event.kind in (EventKind.drive, EventKind.ride, EventKind.transfer, EventKind.night):
             continue
         place = catalog.node_place(node)
         if place is None or place.coordinates is None:

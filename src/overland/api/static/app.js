@@ -9,7 +9,7 @@
   var dom = window.overlandDom;
   var $ = dom.$, el = dom.el, clear = dom.clear, chosen = dom.chosen, valueOf = dom.valueOf, getJson = dom.getJson;
   var KIND_WORDS = {
-    depart: "leave", drive: "drive", wait: "wait", process: "at the post", night: "night",
+    depart: "leave", drive: "drive", ride: "ride", wait: "wait", process: "at the post", night: "night",
     "vehicle-held": "vehicle held", transfer: "transfer", arrive: "arrive", blocked: "turned back"
   };
 
@@ -231,7 +231,7 @@
         body.appendChild(el("tr", { className: "day" }, el("td", { colSpan: 5, textContent: local.day })));
       }
       var what = KIND_WORDS[e.kind] || e.kind;
-      if (e.kind === "drive" && e.km !== undefined && e.km !== null) what += " " + e.km + " km";
+      if ((e.kind === "drive" || e.kind === "ride") && e.km !== undefined && e.km !== null) what += " " + e.km + " km";
       var length = hoursText(e.start, e.end);
       var where = el("td", {}, e.name || "");
       if (e.stage) where.appendChild(el("small", { className: "node" }, e.stage));
