@@ -33,7 +33,7 @@ def _at_median(fact):
 
 
 def zero_spread(catalog):
-    """The catalog with every distribution replaced by a constant at its median."""
+    """The catalog with every distribution (processing, opening delays, rides) replaced by a constant at its median."""
     crossings = {}
     for cid, crossing in catalog.crossings.items():
         stages = {}
@@ -42,7 +42,13 @@ def zero_spread(catalog):
             delays = [d.model_copy(update={"minutes": _at_median(d.minutes)}) for d in stage.opening_delays]
             stages[sid] = stage.model_copy(update={"processing_minutes": processing, "opening_delays": delays})
         crossings[cid] = crossing.model_copy(update={"stages": stages})
-    return replace(catalog, crossings=crossings)
+    services = {
+        sid: service.model_copy(update={"duration_minutes": _at_median(service.duration_minutes)})
+        if service.duration_minutes is not None
+        else service
+        for sid, service in catalog.services.items()
+    }
+    return replace(catalog, crossings=crossings, services=services)
 
 
 ZERO = zero_spread(CATALOG)

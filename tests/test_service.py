@@ -51,9 +51,9 @@ def test_the_command_line_and_the_api_answer_the_same_plan_with_reports_in_the_d
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_concurrent_plans_and_scans_answer_as_serial_ones(database_url):
-    # One fixed present for both apps: a plan in the past says when "now" is, to the minute.
+    # One clock for both runs: "the departure is in the past (it is now ...)" names the minute.
     def service() -> Overland:
-        return Overland(database_url=database_url, clock=lambda: datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+        return Overland(database_url=database_url, clock=lambda: datetime(2026, 11, 30, 12, tzinfo=UTC))
 
     app = create_app(Settings(database_url=database_url), service=service())
     trips = [

@@ -229,6 +229,7 @@ class EventOut(BaseModel):
     note: str
     km: float | None = None
     to: str | None = None
+    service: str | None = Field(default=None, description="A ride: the service's id in data/transport.yaml.")
 
 
 class BlockerOut(BaseModel):

@@ -140,7 +140,7 @@ def _print_table(plan: Plan) -> None:
     table.add_column("where / note", min_width=NOTE_WIDTH)
     for event in plan.events:
         clock = clock_of(event.start)
-        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        what = _what(event)
         style = STYLE.get(event.kind)
         if style:
             what = f"[{style}]{what}[/{style}]"
@@ -154,7 +154,7 @@ def _print_stacked(plan: Plan) -> None:
     home = plan.home_clock
     for event in plan.events:
         clock = clock_of(event.start)
-        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        what = _what(event)
         style = STYLE.get(event.kind)
         if style:
             what = f"[{style}]{what}[/{style}]"
@@ -163,9 +163,17 @@ def _print_stacked(plan: Plan) -> None:
         out.print(f"    {escape(_where_note(event))}")
 
 
+def _what(event: Event) -> str:
+    """``drive 185 km``, ``ride 185 km``, or the kind of the event."""
+    if event.kind in (EventKind.drive, EventKind.ride) and event.km is not None:
+        return f"{event.kind.value} {event.km:g} km"
+    return event.kind.value
+
+
 def _where_note(event: Event) -> str:
     where = event.stage or event.place or ""
-    return event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
+    moving = (EventKind.drive, EventKind.ride, EventKind.transfer)
+    return event.note if event.kind in moving else f"{where}: {event.note}"
 
 
 def _print_after(plan: Plan) -> None:

@@ -20,16 +20,18 @@ from overland.model.catalog import Catalog, PlacesFile, check_references
 from overland.model.crossing import Crossing
 from overland.model.entry import EntryRegimesFile
 from overland.model.leg import LegsFile
+from overland.model.transport import TransportFile
 from overland.model.traveller import TravellersFile
 
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
 TRAVELLERS_FILE = "travellers.yaml"
 ENTRY_FILE = "entry-regimes.yaml"
+TRANSPORT_FILE = "transport.yaml"
 CROSSINGS_DIR = "crossings"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
-    "entry-regimes": EntryRegimesFile,
+    "entry-regimes": EntryRegimesFile, "transport": TransportFile,
 }  # fmt: skip
 
 try:
@@ -262,6 +264,14 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             entry = validate_doc(docs["entry-regimes"], EntryRegimesFile)
         except DataError as error:
             problems.extend(error.lines)
+    transport: TransportFile | None = None
+    transport_path = root / TRANSPORT_FILE
+    if transport_path.is_file():
+        try:
+            docs["transport"] = read_yaml(transport_path)
+            transport = validate_doc(docs["transport"], TransportFile)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
@@ -273,6 +283,7 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
         legs=tuple(legs_file.legs) if legs_file else (),
         profiles=dict(travellers.profiles) if travellers else {},
         entry={country: dict(by_passport) for country, by_passport in entry.regimes.items()} if entry else {},
+        services=dict(transport.services) if transport else {},
     )
     broken = check_references(catalog)
     if broken:
@@ -284,9 +295,10 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
 
 def data_docs(data_dir: Path | None = None) -> dict[str, YamlDoc]:
     """The parsed data files with the line of every field, keyed as a catalog's records name their file
-    (``places``, ``legs``, ``travellers``, a crossing id): for reports that point at a line."""
+    (``places``, ``legs``, ``travellers``, ``transport``, a crossing id): for reports that point at a line."""
     root = Path(data_dir) if data_dir is not None else default_data_dir()
-    paths = {"places": root / PLACES_FILE, "legs": root / LEGS_FILE, "travellers": root / TRAVELLERS_FILE}
+    paths = {"places": root / PLACES_FILE, "legs": root / LEGS_FILE, "travellers": root / TRAVELLERS_FILE,
+             "transport": root / TRANSPORT_FILE}  # fmt: skip
     paths.update({path.stem: path for path in sorted((root / CROSSINGS_DIR).glob("*.yaml"))})
     return {origin: read_yaml(path) for origin, path in paths.items() if path.is_file()}
 

@@ -13,6 +13,7 @@ from overland.model.entry import Regime
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
 from overland.model.provenance import Fact, Strict
+from overland.model.transport import Service
 from overland.model.traveller import Profile
 from overland.timing.clocks import BEIJING, XINJIANG_ZONES
 
@@ -37,7 +38,7 @@ class PlacesFile(Strict):
 class Problem:
     """A broken reference: in which file-level record, at which field path, what is wrong."""
 
-    origin: str  # "places", "legs" or a crossing id
+    origin: str  # "places", "legs", "transport" or a crossing id
     loc: tuple[str | int, ...]
     message: str
 
@@ -60,6 +61,7 @@ class Catalog:
     legs: tuple[Leg, ...] = ()
     profiles: dict[str, Profile] = field(default_factory=dict)
     entry: dict[str, dict[str, Fact[Regime]]] = field(default_factory=dict)  # [country entered][passport]
+    services: dict[str, Service] = field(default_factory=dict)  # passenger transport, by id
 
     def profile(self, mode: Mode) -> Profile | None:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""
@@ -216,6 +218,12 @@ def check_references(catalog: Catalog) -> list[Problem]:
         joined.add((leg.start, leg.end))
         if not leg.one_way:
             joined.add((leg.end, leg.start))
+    for service_id, service in catalog.services.items():
+        loc = ("services", service_id)
+        need("transport", (*loc, "from"), service.from_, nodes, "place or CROSSING/STAGE")
+        need("transport", (*loc, "to"), service.to, nodes, "place or CROSSING/STAGE")
+        for i, crossing_id in enumerate(service.crossings):
+            need("transport", (*loc, "crossings", i), crossing_id, list(catalog.crossings), "crossing")
     if catalog.legs:
         for crossing in catalog.crossings.values():
             for i, direction in enumerate(crossing.directions):

@@ -32,6 +32,7 @@ def nights_between(start: datetime, end: datetime) -> int:
 class EventKind(StrEnum):
     depart = "depart"
     drive = "drive"
+    ride = "ride"  # a passenger on a bus, shared taxi or border-zone vehicle of the data
     wait = "wait"
     process = "process"
     night = "night"
@@ -51,7 +52,8 @@ class Event(NamedTuple):
     stage: str | None = None  # CROSSING/STAGE
     note: str = ""
     km: float | None = None
-    to: str | None = None  # drive and transfer: the node reached
+    to: str | None = None  # drive, ride and transfer: the node reached
+    service: str | None = None  # a ride: the id of the service in data/transport.yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +227,7 @@ class Plan:
                     "note": e.note,
                     **({"km": e.km} if e.km is not None else {}),
                     **({"to": e.to} if e.to is not None else {}),
+                    **({"service": e.service} if e.service is not None else {}),
                 }
                 for e in self.events
             ],

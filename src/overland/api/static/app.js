@@ -9,7 +9,8 @@ window.overlandApp = (function () {
   var $ = dom.$, el = dom.el, clear = dom.clear, chosen = dom.chosen, valueOf = dom.valueOf, getJson = dom.getJson;
   var t = i18n.t;
   var state = { request: null, plan: null };
-  var KINDS = ["depart", "drive", "wait", "process", "night", "vehicle-held", "transfer", "arrive", "blocked"];
+  var KINDS = ["depart", "drive", "ride", "wait", "process", "night", "vehicle-held", "transfer", "arrive", "blocked"];
+  function moves(e) { return e.kind === "drive" || e.kind === "ride" || e.kind === "transfer"; }
 
   // --- words and times ------------------------------------------------------------------------
 
@@ -313,7 +314,7 @@ window.overlandApp = (function () {
     var summary = $("summary");
     clear(summary);
     var home = i18n.clockName(plan.home_clock, plan.home_clock_name);
-    var moving = plan.events.filter(function (e) { return e.kind === "drive" || e.kind === "transfer"; })[0] || plan.events[0];
+    var moving = plan.events.filter(moves)[0] || plan.events[0];
     var last = plan.events[plan.events.length - 1];
     var parts = [t("summary.leave", { time: when(moving.start_home), clock: home })];
     if (plan.arrive) {
@@ -376,7 +377,7 @@ window.overlandApp = (function () {
     clear(list);
     var bands = [], byStage = {};
     plan.events.forEach(function (e) {
-      if (!e.stage || e.kind === "drive" || e.kind === "transfer") return;
+      if (!e.stage || moves(e)) return;
       var band = byStage[e.stage];
       if (!band) { band = byStage[e.stage] = { stage: e.stage, events: [] }; bands.push(band); }
       band.events.push(e);
@@ -426,10 +427,12 @@ window.overlandApp = (function () {
         body.appendChild(el("tr", { className: "day" }, el("td", { colSpan: 5, textContent: local.day })));
       }
       var what = t("kinds." + e.kind, { defaultValue: e.kind });
-      if (e.kind === "drive" && e.km !== undefined && e.km !== null) what += " " + t("time.km", { km: i18n.number(e.km) });
+      if ((e.kind === "drive" || e.kind === "ride") && e.km !== undefined && e.km !== null) {
+        what += " " + t("time.km", { km: i18n.number(e.km) });
+      }
       var length = hoursText(e.start, e.end);
       var clock = i18n.clockName(e.clock, e.clock_name);
-      var moving = (e.kind === "drive" || e.kind === "transfer") && e.to;
+      var moving = moves(e) && e.to;
       var where = el("td", { className: "where", dataset: { label: t("timeline.where") } },
         moving ? nodeName(e.stage || e.place) + " → " + nodeName(e.to) : (e.name || ""));
       if (e.stage && !moving) where.appendChild(el("small", { className: "node" }, e.stage));
