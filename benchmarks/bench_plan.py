@@ -7,6 +7,8 @@ Run: .venv/bin/python benchmarks/bench_plan.py [--against REV]
   code and data of git revision REV (checked out in a temporary worktree) is measured in
   the same run, alternating, so the ratio is fair on a noisy machine (issue 13: the
   planner of a day a person can follow stays within 1.5× of the planner before it).
+- the whole network: a warm Almaty→Islamabad plan (three borders) against a warm
+  Naryn→Kashgar plan, both searching every sequence of crossings (issue 16: at most 5×).
 - cold start: ``overland plan ... --format json`` (the parsed-data cache warm, and with
   it turned off) against ``python -c "import typer, rich, pydantic, yaml"`` (issue 12:
   at most 2×), alternating, median of 9.
@@ -52,6 +54,39 @@ print(statistics.median(samples))
 """
 
 
+MULTI = """
+import statistics, sys, time
+from datetime import datetime
+import overland
+service = overland.Overland(catalog=overland.load_catalog(), use_reports=False)
+trips = {
+    "naryn-kashgar": ("naryn", "kashgar", datetime.fromisoformat(sys.argv[1])),
+    "almaty-islamabad": ("almaty", "islamabad", datetime.fromisoformat("2026-06-03T07:00+05:00")),
+}
+found = {}
+for name, (origin, destination, depart) in trips.items():
+    service.plan(origin, destination, depart)
+for _ in range(3):  # alternating, so both see the same machine
+    for name, (origin, destination, depart) in trips.items():
+        samples = []
+        for _ in range(100):
+            start = time.perf_counter()
+            service.plan(origin, destination, depart)
+            samples.append(time.perf_counter() - start)
+        found.setdefault(name, []).append(statistics.median(samples))
+print(statistics.median(found["naryn-kashgar"]), statistics.median(found["almaty-islamabad"]))
+"""
+
+
+def multi_crossing() -> tuple[float, float]:
+    """Median seconds of a warm Naryn→Kashgar plan (any crossing) and of a warm Almaty→Islamabad plan (three
+    borders, every sequence of crossings searched), measured alternately in one process."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "OVERLAND_CACHE_DIR": ""}
+    done = subprocess.run([sys.executable, "-c", MULTI, DEPART], check=True, capture_output=True, text=True, env=env)
+    single, multi = (float(x) for x in done.stdout.split())
+    return single, multi
+
+
 def warm_plan(src: Path) -> float:
     """Median seconds of a warm plan with the code under ``src`` (its own bundled data)."""
     env = {**os.environ, "PYTHONPATH": str(src), "OVERLAND_CACHE_DIR": ""}
@@ -69,12 +104,15 @@ def cold_start(repeats: int = 9) -> dict[str, list[float]]:
     plan = [str(VENV_BIN / "overland"), "plan", "--from", "naryn", "--to", "kashgar", "--depart", DEPART,
             "--format", "json"]  # fmt: skip
     imports = [sys.executable, "-c", "import typer, rich, pydantic, yaml"]
-    no_cache = {**os.environ, "OVERLAND_CACHE_DIR": ""}
-    timed(plan)  # fill the parsed-data cache
+    # A first-time user: no reports database (with one, the plan also loads SQLAlchemy to learn from it).
+    fresh = {**os.environ, "XDG_DATA_HOME": tempfile.mkdtemp(prefix="overland-bench-")}
+    fresh.pop("OVERLAND_DATABASE_URL", None)
+    no_cache = {**fresh, "OVERLAND_CACHE_DIR": ""}
+    timed(plan, fresh)  # fill the parsed-data cache
     found: dict[str, list[float]] = {"imports": [], "plan": [], "plan, no cache": []}
     for _ in range(repeats):
         found["imports"].append(timed(imports))
-        found["plan"].append(timed(plan))
+        found["plan"].append(timed(plan, fresh))
         found["plan, no cache"].append(timed(plan, no_cache))
     return found
 
@@ -101,6 +139,9 @@ def main() -> None:
               f"{[round(x * 1e6) for x in now]} vs {[round(x * 1e6) for x in then]}")  # fmt: skip
     else:
         print(f"warm plan: {warm_plan(REPO / 'src') * 1e6:.0f} µs (median of 2000)")
+    single, multi = multi_crossing()
+    print(f"warm plan over the whole network: Naryn→Kashgar {single * 1e6:.0f} µs, Almaty→Islamabad "
+          f"{multi * 1e6:.0f} µs ({multi / single:.1f}×; issue 16: at most 5×)")  # fmt: skip
     cold = cold_start()
     base = statistics.median(cold["imports"])
     for name, samples in cold.items():

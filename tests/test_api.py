@@ -197,6 +197,41 @@ def test_a_drone_is_turned_back(client):
     assert any("drone" in b["reason"].lower() for b in plan["blockers"])
 
 
+def test_the_route_passes_every_place_the_plan_reaches(client):
+    plan = client.post("/api/plan", json={**TRIP, "from": "bishkek", "via": "torugart"}).json()
+    nodes = [p["node"] for p in plan["route"]]
+    reached = [e["stage"] or e["place"] for e in plan["events"]] + [e["to"] for e in plan["events"] if e.get("to")]
+    assert set(reached) <= set(nodes)
+    assert nodes[:3] == ["bishkek", "balykchy", "naryn"]  # the towns driven through, not only the stops
+    assert all(a != b for a, b in zip(nodes, nodes[1:], strict=False))
+
+
+def test_a_departure_in_the_past_and_unknown_items_are_cautions_and_warnings(client):
+    plan = client.post("/api/plan", json={**TRIP, "depart": "2020-06-01T07:00+06:00", "carrying": ["Drones", "knife"]})
+    assert plan.status_code == 200
+    body = plan.json()
+    kinds = [(c["kind"], c.get("item")) for c in body["cautions"]]
+    assert kinds == [("departure-in-the-past", None), ("unknown-item", "drones"), ("unknown-item", "knife")]
+    past, drones, knife = body["cautions"]
+    assert past["depart"] == "2020-06-01T07:00:00+06:00" and past["now"] > past["depart"]
+    assert (drones["suggestion"], drones["known"], knife["suggestion"]) == ("drone", ["drone"], None)
+    assert "did you mean drone?" in drones["text"]
+    assert [c["text"] for c in body["cautions"]] == body["warnings"][:3]
+    assert body["complete"] is True  # "drones" is not the drone a post forbids: the warning says so
+
+
+def test_a_carried_item_is_read_in_any_case(client):
+    plan = client.post("/api/plan", json={**TRIP, "carrying": [" Drone "]}).json()
+    assert plan["complete"] is False  # the drone a post forbids
+    assert not any(c["kind"] == "unknown-item" for c in plan["cautions"])
+
+
+def test_a_trip_from_a_place_to_itself_is_refused(client):
+    assert_problem(
+        client.post("/api/plan", json={**TRIP, "to": "Naryn"}), 422, kind="invalid-input", says="the same place (naryn)"
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "kind", "says"),
     [
@@ -317,6 +352,43 @@ def test_page_and_its_map_library_are_served_locally(client):
     leaflet = client.get("/vendor/leaflet/leaflet.js")
     assert leaflet.status_code == 200 and "Leaflet" in leaflet.text[:500]
     assert client.get("/static/app.js").status_code == 200
+    # The borders (Natural Earth through world-atlas) and their reader, also from node_modules, sent compressed.
+    assert "/vendor/topojson-client/topojson-client.min.js" in page.text
+    atlas = client.get("/vendor/world-atlas/countries-50m.json", headers={"Accept-Encoding": "gzip"})
+    assert atlas.status_code == 200 and atlas.headers["content-encoding"] == "gzip"
+    countries = {g["properties"]["name"] for g in atlas.json()["objects"]["countries"]["geometries"]}
+    assert {"Kyrgyzstan", "China", "Kazakhstan", "Tajikistan", "Pakistan", "Uzbekistan"} <= countries
+    assert client.get("/vendor/topojson-client/topojson-client.min.js").status_code == 200
+
+
+def test_the_page_is_told_its_languages_one_per_catalogue(client):
+    page = client.get("/").text
+    found = re.search(r'<meta name="overland-languages" content="([^"]*)">', page)
+    assert found is not None
+    listed = json.loads(found.group(1).replace("&quot;", '"'))
+    assert listed == [
+        {"code": "en", "name": "English"},
+        {"code": "ru", "name": "Русский"},
+        {"code": "zh", "name": "中文"},
+    ]
+    for language in listed:
+        catalogue = client.get(f"/static/locales/{language['code']}.json")
+        assert catalogue.status_code == 200 and catalogue.json()["form"]["plan"]
+    moderate = client.get("/moderate")
+    assert moderate.status_code == 200 and 'id="moderate-token"' in moderate.text
+
+
+def test_a_fourth_language_is_a_file(tmp_path):
+    import shutil
+
+    from overland.api.routes.page import LOCALES, languages
+
+    for path in LOCALES.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    english = json.loads((tmp_path / "en.json").read_text(encoding="utf-8"))
+    (tmp_path / "ky.json").write_text(json.dumps({**english, "meta": {"name": "Кыргызча"}}), encoding="utf-8")
+    (tmp_path / "notes.json").write_text("[1, 2]", encoding="utf-8")  # not a catalogue: left out
+    assert [lang["code"] for lang in languages(tmp_path)] == ["en", "ky", "ru", "zh"]
 
 
 def test_settings_come_from_overland_variables(monkeypatch, data_copy):

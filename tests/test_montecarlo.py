@@ -33,8 +33,8 @@ def _at_median(fact):
 
 
 def zero_spread(catalog):
-    """The catalog with every distribution replaced by a constant at its median (and no spread around
-    single numbers or road times)."""
+    """The catalog with every distribution (processing, opening delays, rides) replaced by a constant at its median
+    (and no spread around single numbers or road times)."""
     crossings = {}
     for cid, crossing in catalog.crossings.items():
         stages = {}
@@ -43,7 +43,13 @@ def zero_spread(catalog):
             delays = [d.model_copy(update={"minutes": _at_median(d.minutes)}) for d in stage.opening_delays]
             stages[sid] = stage.model_copy(update={"processing_minutes": processing, "opening_delays": delays})
         crossings[cid] = crossing.model_copy(update={"stages": stages})
-    return replace(catalog, crossings=crossings, uncertainty=None)
+    services = {
+        sid: service.model_copy(update={"duration_minutes": _at_median(service.duration_minutes)})
+        if service.duration_minutes is not None
+        else service
+        for sid, service in catalog.services.items()
+    }
+    return replace(catalog, crossings=crossings, services=services, uncertainty=None)
 
 
 ZERO = zero_spread(CATALOG)
@@ -80,7 +86,7 @@ def test_zero_spread_samples_arrive_exactly_when_the_plan_does(trip, depart, mod
     planner = ZERO_SERVICE.planner
     traveller = Traveller(mode=Mode(mode))
     leaving = [depart + timedelta(minutes=m) for m in spread]
-    route = planner.routes(origin, destination, traveller.mode, via)[0]
+    route = planner.routes(origin, destination, traveller.mode, (via,) if via else ())[0]
     samples = planner.sample(route, np.array([d.timestamp() for d in leaving]), traveller, np.random.default_rng(0))
     for n, leave in enumerate(leaving):
         plan = planner.plan_route(route, leave, traveller)
@@ -104,7 +110,7 @@ def test_zero_spread_distribution_is_the_plan_itself():
     assert plan.distribution.p_gate_same_day == 1.0
     gate = next(s for s in plan.distribution.stages if s.stage == "torugart/gate")
     # The samples walk as the plan does before its stays are stretched: the same wait in front of the gate.
-    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, "torugart")[0]
+    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, ("torugart",))[0]
     program = ZERO_SERVICE.planner.program(route, plan.traveller.mode)
     walked = walk(program, 0, NARYN_WEDNESDAY.timestamp(), NARYN_WEDNESDAY.timestamp(), {}, plan.traveller.rhythm)
     k = next(op.k for op in program.checks if op.node == "torugart/gate")

@@ -18,7 +18,11 @@ def cache(tmp_path, monkeypatch):
 def test_a_second_load_reads_the_parsed_files_and_gives_the_same_catalog(data_copy, cache):
     first = load_catalog(data_copy)
     entries = sorted(cache.glob("yaml-*.marshal"))
-    catalog_files = [data_copy / n for n in ("places.yaml", "legs.yaml", "travellers.yaml", "uncertainty.yaml")]
+    catalog_files = [
+        data_copy / name
+        for name in ("places.yaml", "legs.yaml", "travellers.yaml", "entry-regimes.yaml", "transport.yaml",
+                     "uncertainty.yaml")
+    ]
     assert len(entries) == len(catalog_files) + len(list((data_copy / "crossings").glob("*.yaml")))
     again = load_catalog(data_copy)
     assert again == first

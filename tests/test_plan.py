@@ -185,9 +185,43 @@ def test_unknown_mode_and_unreachable_destination_are_one_line(cli):
         "compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-11-27T07:00+06:00", "--mode", "bike"
     )
     assert code == 2 and "unknown mode 'bike'" in err
-    # Kyrgyzstan and Pakistan share no crossing (Korday now joins Kyrgyzstan to Kazakhstan).
-    code, _, err = cli("plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-11-27T07:00+06:00")
-    assert code == 2 and "no route from naryn (Kyrgyzstan) to islamabad (Pakistan)" in err
+    # Pakistan is entered only at Khunjerab: avoiding it leaves no way, said in a traveller's words.
+    code, _, err = cli(
+        "plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-11-27T07:00+06:00", "--avoid", "khunjerab"
+    )
+    assert code == 2
+    assert "no way from Naryn (Kyrgyzstan) to Islamabad (Pakistan) for own-car" in err
+    assert "Pakistan can be entered at khunjerab; you avoid khunjerab" in " ".join(err.split())
+
+
+def test_a_trip_over_several_borders_is_planned_and_a_closed_season_stops_it(cli):
+    # Naryn to Islamabad crosses into China and on into Pakistan over Khunjerab, shut December to March.
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-11-27T07:00+06:00",
+                       "--format", "json")  # fmt: skip
+    plan = json.loads(out)
+    assert code == 3 and plan["via"].endswith(",khunjerab") and plan["direction"].endswith(",cn-pk")
+    assert plan["blockers"][0]["stage"] == "khunjerab/cn-tashkurgan"
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "islamabad", "--depart", "2026-06-03T07:00+06:00",
+                       "--via", "torugart,khunjerab", "--format", "json")  # fmt: skip
+    plan = json.loads(out)
+    assert code == 0 and plan["via"] == "torugart,khunjerab" and plan["direction"] == "kg-cn,cn-pk"
+    clocks = {e["start"][-6:] for e in plan["events"]}
+    assert {"+06:00", "+08:00", "+05:00"} <= clocks  # Kyrgyz, Beijing and Pakistan time, each where it happens
+
+
+def test_avoiding_a_country_routes_around_it(cli):
+    code, out, _ = cli("plan", "--from", "almaty", "--to", "kashgar", "--depart", "2026-06-03T07:00+05:00",
+                       "--avoid", "Kyrgyzstan", "--format", "json")  # fmt: skip
+    plan = json.loads(out)
+    assert code == 0 and plan["via"] in {"khorgos", "alashankou", "bakhty"}
+    code, out, _ = cli("plan", "--from", "almaty", "--to", "kashgar", "--depart", "2026-06-03T07:00+05:00",
+                       "--format", "json")  # fmt: skip
+    assert json.loads(out)["via"] == "korday,torugart"  # through Kyrgyzstan when allowed: two days sooner
+    code, _, err = cli("plan", "--from", "almaty", "--to", "kashgar", "--depart", "2026-06-03T07:00+05:00",
+                       "--via", "torugart")  # fmt: skip
+    assert code == 2 and "Torugart joins Kyrgyzstan and China; the trip reaches it from Kazakhstan" in " ".join(
+        err.split()
+    )
 
 
 def test_a_window_running_over_a_month_boundary_is_one_window():
@@ -197,3 +231,41 @@ def test_a_window_running_over_a_month_boundary_is_one_window():
     table = overland.default().planner.timetable("torugart/kg-outer-checkpoint")
     start = datetime.fromisoformat("2027-02-01T05:51+06:00").timestamp()
     assert table.earliest_fit(start, 15 * 60, until=start) == start
+
+
+def test_a_passport_that_enters_china_without_a_visa_needs_no_chinese_visa():
+    service = overland.Overland(use_reports=False)
+    depart = datetime.fromisoformat("2026-12-02T05:00+06:00")
+    american = service.plan("naryn", "kashgar", depart, via="torugart", nationality="us")
+    british = service.plan("naryn", "kashgar", depart, via="torugart", nationality="GB")
+    assert "chinese-visa" in [n.document for n in american.needs]
+    assert "chinese-visa" not in [n.document for n in british.needs]
+    assert british.as_json()["entry"] == [
+        {"country": "CN", "kind": "visa-free", "days": 30, "until": "2026-12-31", "after": "visa",
+         "source": british.as_json()["entry"][0]["source"]},
+    ]  # fmt: skip
+    # Everything but the visa: the American is turned back at the first Chinese check, the Briton goes through.
+    papers = [n.document for n in american.needs if n.document != "chinese-visa"]
+    assert not service.plan("naryn", "kashgar", depart, via="torugart", nationality="GB", documents=papers).blockers
+    stopped = service.plan("naryn", "kashgar", depart, via="torugart", nationality="US", documents=papers)
+    assert "Chinese visa ('chinese-visa') is required here" in stopped.blockers[0].reason
+    # Crossing into China on the last days of the visa-free regime is said, with what comes after it.
+    late = service.plan("naryn", "kashgar", datetime.fromisoformat("2026-12-30T05:00+06:00"), nationality="GB")
+    assert any(w.startswith("China: visa-free entry for GB passports holds until 2026-12-31; from 2027-01-01: visa")
+               for w in late.warnings)  # fmt: skip
+
+
+def test_a_passport_the_data_does_not_know_is_said_and_avoid_visa_needs_one(cli):
+    code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-12-02T05:00+06:00",
+                       "--nationality", "BR")  # fmt: skip
+    assert code == 2 and "nationality BR: the data has no entry regimes for it" in " ".join(err.split())
+    code, _, err = cli("plan", "--from", "naryn", "--to", "kashgar", "--depart", "2026-12-02T05:00+06:00",
+                       "--avoid-visa")  # fmt: skip
+    assert code == 2 and "--avoid-visa needs --nationality" in err
+    # A Briton needs a Tajik e-visa: --avoid-visa leaves out the way through Tajikistan.
+    code, out, _ = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-06-03T05:00+06:00",
+                       "--nationality", "GB", "--format", "json")  # fmt: skip
+    assert any(o["via"] == "kyzyl-art,kulma" for o in json.loads(out)["options"])
+    code, out, _ = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-06-03T05:00+06:00",
+                       "--nationality", "GB", "--avoid-visa", "--format", "json")  # fmt: skip
+    assert code == 0 and not any("kulma" in o["via"] for o in json.loads(out)["options"])

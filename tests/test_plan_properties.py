@@ -65,7 +65,7 @@ def test_times_never_go_backwards_and_carry_their_own_clock(trip, depart, mode):
             expected = CATALOG.stage(event.stage)[2].clock.value
         else:
             expected = CATALOG.clock_of(event.place)
-        if event.kind not in (EventKind.drive, EventKind.transfer):
+        if event.kind not in (EventKind.drive, EventKind.ride, EventKind.transfer):
             assert event.end.tzinfo.key == expected
         assert event.start.tzinfo.key == expected
         assert event.start.utcoffset() == zone(expected).utcoffset(event.start.replace(tzinfo=None))
@@ -89,6 +89,13 @@ def _at_a_post_or_between(plan, event) -> bool:
     return place is None
 
 
+def _runs_at_night(event, rhythm) -> bool:
+    """True for a ride that may run through the quiet hours: a timetabled service, or one longer than the day."""
+    departures = CATALOG.services[event.service].departures
+    longer = (event.end - event.start).total_seconds() > rhythm.awake_length
+    return longer or (departures is not None and departures.value.timetabled)
+
+
 @settings(max_examples=60, deadline=None)
 @given(trip=st.sampled_from(TRIPS_BOTH_WAYS), depart=departures, mode=modes)
 def test_a_day_a_person_can_follow(trip, depart, mode):
@@ -105,6 +112,11 @@ def test_a_day_a_person_can_follow(trip, depart, mode):
                 for moment in (event.start, event.end - timedelta(seconds=1)):
                     hour = _local_hour(moment.astimezone(clock))
                     assert quiet_to <= hour < quiet_from, ("drive in the quiet hours", event)
+        if event.kind is EventKind.ride and rhythm.quiet is not None and not _runs_at_night(event, rhythm):
+            quiet_from, quiet_to = rhythm.quiet[0] / 3600, rhythm.quiet[1] / 3600
+            for moment in (event.start, event.end - timedelta(seconds=1)):
+                hour = _local_hour(moment.astimezone(event.start.tzinfo))
+                assert quiet_to <= hour < quiet_from, ("a shared taxi in the quiet hours", event)
         if event.kind in (EventKind.wait, EventKind.night, EventKind.vehicle_held):
             covered = nights_between(event.start, event.end)
             if event.kind is EventKind.night:

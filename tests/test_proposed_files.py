@@ -1,7 +1,8 @@
-"""The proposed data files nobody loads yet (entry regimes, passenger transport) keep the data's rules.
+"""The data files first proposed outside the catalog (entry regimes, passenger transport) keep the data's rules.
 
-Their formats are described at the top of each file; the models here are the proposal, checked
-with the provenance rules every claim in the data follows (sourced, derived or assumed, one default).
+Their formats are described at the top of each file; both are loaded with the catalog now (the transport
+services by :class:`overland.model.transport.Service`), and checked here as raw files as well, with the
+provenance rules every claim in the data follows (sourced, derived or assumed, one default).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import overland
 from overland.io.data_files import _Loader, default_data_dir
-from overland.model.distributions import Minutes
-from overland.model.place import Zone
 from overland.model.provenance import Fact
+from overland.model.transport import Service
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 COUNTRIES = {"CN", "KG", "KZ", "TJ", "UZ", "PK"}
@@ -31,33 +31,6 @@ class _Strict(BaseModel):
 class Regime(_Strict):
     kind: Literal["visa-free", "e-visa", "visa-on-arrival", "visa"]
     days: int | None = Field(default=None, ge=1)
-
-
-class Departures(_Strict):
-    days: str = Field(pattern=r"^(daily|(Mo|Tu|We|Th|Fr|Sa|Su)([,-](Mo|Tu|We|Th|Fr|Sa|Su))*)$")
-    times: list[str] | None = None
-    when_full: bool = False
-    first: str | None = Field(default=None, pattern=HHMM)
-    last: str | None = Field(default=None, pattern=HHMM)
-    clock: Zone
-
-
-class Price(_Strict):
-    amount: float = Field(gt=0)
-    currency: str = Field(pattern=r"^[A-Z]{3}$")
-    per: Literal["seat", "vehicle", "person", "bag"]
-
-
-class Service(_Strict):
-    name: str
-    kind: Literal["bus", "minibus", "shared-taxi", "taxi", "jeep", "truck", "shuttle"]
-    from_: str = Field(alias="from")
-    to: str
-    crossings: list[str] = []
-    departures: Fact[Departures] | None = None
-    duration_minutes: Fact[float | Minutes] | None = None
-    price: Fact[Price] | None = None
-    note: str | None = None
 
 
 def _load(name: str):

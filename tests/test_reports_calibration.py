@@ -17,6 +17,7 @@ from overland.planner.calibration import (
     Observation,
     blend,
     calibrate,
+    capped_weights,
     empirical_quantile,
     learned_minutes,
     observed_summary,
@@ -242,3 +243,38 @@ def test_quantile_matches_the_closed_form_of_a_lognormal():
     mu, sigma = TRUE.mu_sigma
     assert quantile(TRUE, 0.5) == pytest.approx(300, rel=1e-6)
     assert quantile(TRUE, 0.9) == pytest.approx(math.exp(mu + 1.2815515655446004 * sigma), rel=1e-6)
+
+
+def test_a_burst_of_reports_from_one_sender_barely_moves_the_plan():
+    # Twenty reports in a second from one token, each saying the gate took 235 minutes (the data: 30).
+    burst = [
+        Observation("torugart", "gate", Mode.own_car, AS_OF, 235.0, None, None, None, "token 7") for _ in range(20)
+    ]
+    calibration = calibrate(CATALOG, burst, as_of=AS_OF)
+    (gate,) = calibration.stages
+    assert gate.observed_share <= 0.25 + 1e-9  # one sender holds at most a quarter of the weight
+    assert gate.median == pytest.approx(30.0)  # the data's 30 minutes still hold the median
+    plain = AS_OF_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart")
+    poisoned = AS_OF_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", observations=burst)
+    assert abs((poisoned.arrive - plain.arrive).total_seconds()) < 3600
+    # The same twenty from twenty senders on one day are capped as one day's reports, absurd minutes cut.
+    sybils = [
+        Observation("torugart", "gate", Mode.own_car, AS_OF, 100_000.0, None, None, None, f"token {n}")
+        for n in range(20)
+    ]
+    (gate,) = calibrate(CATALOG, sybils, as_of=AS_OF).stages
+    assert gate.observed_share <= 0.25 + 1e-9 and gate.median == pytest.approx(30.0)
+    # Reports from many senders over many days are learned from, as before.
+    spread = [
+        Observation("torugart", "gate", Mode.own_car, AS_OF - timedelta(days=d), 75.0, None, None, None, f"token {d}")
+        for d in range(12)
+    ]
+    (gate,) = calibrate(CATALOG, spread, as_of=AS_OF).stages
+    assert gate.observed_share > 0.6 and gate.median == pytest.approx(75.0)
+
+
+def test_weights_are_capped_by_sender_and_by_day():
+    weights = capped_weights([1.0] * 10, [["a"] * 8 + ["b", "c"], [f"day {i}" for i in range(10)]], prior_weight=5.0)
+    total = 5.0 + sum(weights)
+    assert sum(weights[:8]) == pytest.approx(0.25 * total)
+    assert weights[8] == weights[9] == 1.0  # small senders keep their weight

@@ -13,12 +13,18 @@ from overland.model.report import ReportIn
 from overland.store.db import Store, alembic_config
 from overland.store.reports import (
     add_report,
+    address_digest,
+    address_key,
+    address_retry_after,
     create_token,
     digest,
     find_token,
+    fingerprint,
+    forget_addresses,
     list_reports,
     observations,
     report_view,
+    review,
     revoke_token,
     set_hidden,
 )
@@ -26,7 +32,7 @@ from overland.store.schema import REVISION, Base, Report, Token
 from tests.reports_support import database_url, make_token, store
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
-TABLES = ["alembic_version", "report_stages", "reports", "tokens"]
+TABLES = ["alembic_version", "report_stages", "reports", "store_keys", "tokens"]
 
 
 def _report(note: str | None = "all fine", **changes) -> ReportIn:
@@ -84,7 +90,7 @@ def test_the_migrations_ship_inside_the_package_and_need_no_ini_file():
     script = ScriptDirectory.from_config(alembic_config())
     assert script.dir.endswith("overland/store/migrations")
     assert script.get_current_head() == REVISION
-    assert [r.revision for r in script.walk_revisions()] == [REVISION]
+    assert [r.revision for r in script.walk_revisions()] == [REVISION, "0001"]  # newest first
 
 
 def test_opening_twice_migrates_once(database_url):
@@ -261,3 +267,108 @@ def test_report_rows_select_back_by_column(store):
     _add(store, _report())
     with store.session() as session:
         assert session.scalars(select(Report.crossing)).all() == ["torugart"]
+
+
+# --- reports from anyone, moderated ---------------------------------------------------------
+
+
+def test_a_database_of_the_first_schema_migrates_with_its_reports_published(database_url):
+    store = Store(database_url, migrate=False)
+    try:
+        store.upgrade("0001")
+        with store.engine.begin() as connection:  # a report as the first schema stored it
+            connection.execute(
+                text(
+                    "INSERT INTO reports (crossing, direction, mode, day, outcome, note, hidden, created_at) "
+                    "VALUES ('torugart', 'kg-cn', 'own-car', '2026-11-02', 'crossed', 'old', :no, :at)"
+                ),
+                {"no": False, "at": datetime(2026, 11, 2, 12)},
+            )
+        store.upgrade()
+        assert store.revision() == REVISION
+        with store.session() as session:
+            assert [(r.note, r.pending, r.hidden) for r in list_reports(session)] == [("old", False, False)]
+            assert len(address_key(session)) == 32  # the migration made the store's key
+        queued = _queue(store, _report(note="queued"), "203.0.113.7")
+        store.downgrade("0001")  # the queue leaves with the schema that holds it
+        with store.engine.connect() as connection:
+            notes = connection.execute(text("SELECT note FROM reports ORDER BY id")).scalars().all()
+        assert notes == ["old"] and queued > 1
+    finally:
+        store.close()
+
+
+def _queue(store, report: ReportIn, address: str, now: datetime = NOW) -> int:
+    with store.writing() as session, session.begin():
+        sender = address_digest(address_key(session), address)
+        return add_report(session, report, token_id=None, now=now, pending=True, address_digest=sender).id
+
+
+def test_a_pending_report_is_unseen_and_unused_until_approved(store):
+    published = _add(store, _report(note="with a token"))
+    queued = _queue(store, _report(note="from anyone"), "203.0.113.7")
+    with store.session() as session:
+        before = fingerprint(session)
+        assert [r.note for r in list_reports(session)] == ["with a token"]
+        assert [r.id for r in list_reports(session, only_pending=True)] == [queued]
+        assert len(observations(session)) == 2  # the published report's two stages only
+    with store.writing() as session, session.begin():
+        approved = review(session, queued, approve=True, now=NOW)
+        assert report_view(approved, with_hidden=True)["state"] == "published"
+    with store.session() as session:
+        assert fingerprint(session) != before
+        assert [r.id for r in list_reports(session)] == [queued, published]
+        assert len(observations(session)) == 4
+        assert list_reports(session, only_pending=True) == []
+
+
+def test_a_rejected_report_stays_hidden_and_only_pending_ones_are_reviewed(store):
+    queued = _queue(store, _report(), "203.0.113.7")
+    with store.writing() as session, session.begin():
+        assert review(session, queued, approve=False, now=NOW).hidden
+    with store.session() as session:
+        assert list_reports(session) == []
+        assert report_view(list_reports(session, include_hidden=True)[0], with_hidden=True)["state"] == "hidden"
+    with pytest.raises(InputError, match="not waiting for a moderator"), store.writing() as session, session.begin():
+        review(session, queued, approve=True, now=NOW)
+    with pytest.raises(UnknownIdError), store.writing() as session, session.begin():
+        review(session, 999, approve=True, now=NOW)
+
+
+def test_addresses_are_kept_as_keyed_digests_limited_and_forgotten_after_a_day(store):
+    from datetime import timedelta
+
+    with store.session() as session:
+        key = address_key(session)
+    sender = address_digest(key, "203.0.113.7")
+    assert sender != address_digest(key, "203.0.113.8") and "203.0.113.7" not in sender
+    assert sender != address_digest(b"another store's key", "203.0.113.7")
+    for minutes in (0, 10, 20):
+        _queue(store, _report(), "203.0.113.7", now=NOW + timedelta(minutes=minutes))
+    with store.session() as session:
+        later = NOW + timedelta(minutes=30)
+        assert address_retry_after(session, sender, limit=3, now=later) == 30 * 60 + 1
+        assert address_retry_after(session, sender, limit=4, now=later) == 0
+        assert address_retry_after(session, address_digest(key, "203.0.113.8"), limit=3, now=later) == 0
+    with store.writing() as session, session.begin():
+        assert forget_addresses(session, now=NOW + timedelta(hours=23)) == 0
+        assert forget_addresses(session, now=NOW + timedelta(days=1, minutes=15)) == 2
+    with store.session() as session:
+        assert [r.address_digest for r in list_reports(session, only_pending=True)] == [sender, None, None]
+
+
+@pytest.mark.parametrize(
+    ("url", "secret"),
+    [
+        ("postgresql://reporter:hunter2@127.0.0.1:1/overland", "hunter2"),
+        ("postgresql://reporter:p@ss:w/rd@127.0.0.1:1/overland", "rd@127"),  # unencoded @ : / in the password
+        ("postgresql://reporter@127.0.0.1:1/overland?password=hunter2&sslmode=disable", "hunter2"),
+    ],
+    ids=["in the user part", "with unencoded characters", "in the query"],
+)
+def test_a_database_password_is_never_printed(cli, monkeypatch, url, secret):
+    monkeypatch.setenv("OVERLAND_DATABASE_URL", url)
+    code, out, err = cli("report", "export")
+    assert code == 1 and "Traceback" not in err
+    assert secret not in out + err and "w/rd" not in out + err
+    assert "***" in err

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,11 +23,11 @@ def test_the_command_line_and_the_api_answer_the_same_plan_with_reports_in_the_d
 ):
     # Reports that make the Torugart gate slow: both adapters must learn from them.
     with TestClient(create_app(Settings(reports_per_hour=50), service=Overland(store=store))) as client:
-        _, secret = make_token(store)
-        for back in range(1, 13):  # a dozen recent reports outweigh the data's prior
+        secrets = [make_token(store, name)[1] for name in ("alice", "bob", "chen", "dana")]
+        for back in range(1, 13):  # a dozen recent reports from four senders outweigh the data's prior
             day = (date.today() - timedelta(days=back)).isoformat()
             sent = client.post("/api/reports", json=gate_report(day, gate_minutes=75),
-                               headers={"Authorization": f"Bearer {secret}"})  # fmt: skip
+                               headers={"Authorization": f"Bearer {secrets[back % 4]}"})  # fmt: skip
             assert sent.status_code == 201, sent.text
         from_api = client.post("/api/plan", json=TRIP).json()
     monkeypatch.setenv("OVERLAND_DATABASE_URL", database_url)
@@ -51,13 +51,17 @@ def test_the_command_line_and_the_api_answer_the_same_plan_with_reports_in_the_d
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_concurrent_plans_and_scans_answer_as_serial_ones(database_url):
-    app = create_app(Settings(database_url=database_url))
+    # One clock for both runs: "the departure is in the past (it is now ...)" names the minute.
+    def service() -> Overland:
+        return Overland(database_url=database_url, clock=lambda: datetime(2026, 11, 30, 12, tzinfo=UTC))
+
+    app = create_app(Settings(database_url=database_url), service=service())
     trips = [
         {**TRIP, "depart": f"2026-11-{day:02d}T{hour:02d}:00+06:00"} for day in (23, 25, 27) for hour in (4, 9, 15)
     ] + [{**TRIP, "from": "kashgar", "to": "naryn", "depart": "2026-12-01T08:00+08:00"}]
     scan = {"from": "tash-rabat", "to": "kashgar", "start": "2026-11-25T04:00+06:00", "end": "2026-11-25T12:00+06:00",
             "every_minutes": 60, "samples": 300, "seed": 4}  # fmt: skip
-    with TestClient(create_app(Settings(database_url=database_url))) as fresh:
+    with TestClient(create_app(Settings(database_url=database_url), service=service())) as fresh:
         serial_plans = [fresh.post("/api/plan", json={**t, "samples": 200, "seed": 1}).json() for t in trips]
         serial_scan = fresh.post("/api/when", json=scan).json()
     with TestClient(app) as client, ThreadPoolExecutor(max_workers=8) as pool:

@@ -40,6 +40,10 @@ class Unauthorized(OverlandError):
     """A reporting token that is missing, unknown or revoked."""
 
 
+class Forbidden(OverlandError):
+    """A known token that may not do this (moderating needs a moderator's token)."""
+
+
 class RateLimited(OverlandError):
     """Too many requests from one sender; ``retry_after`` says when to try again (seconds)."""
 

@@ -40,3 +40,8 @@ MAX_REPLICATIONS = 1000
 # Requests: ids, list lengths.
 MAX_ID = 64
 MAX_ITEMS = 32
+
+# The data audit's sensitivity: days sampled, hours between departures, departures per trip.
+MAX_AUDIT_DAYS = 731
+MIN_AUDIT_STEP_HOURS = 1
+MAX_AUDIT_DEPARTURES = 20_000

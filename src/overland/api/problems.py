@@ -21,6 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from overland.errors import (
+    Forbidden,
     InputError,
     OverlandError,
     RateLimited,
@@ -178,6 +179,8 @@ async def _overland_handler(request: Request, exc: OverlandError) -> Response:
         return problem_response(
             401, "Unauthorized", str(exc), kind="unauthorized", instance=request.url.path, headers=AUTH_HEADERS
         )
+    if isinstance(exc, Forbidden):
+        return problem_response(403, "Forbidden", str(exc), kind="forbidden", instance=request.url.path)
     if isinstance(exc, RateLimited):
         return problem_response(
             429,
@@ -224,6 +227,9 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI ``responses`` entries of the problems a route may answer with."""
     said = {
         400: "The body cannot be read (not UTF-8 JSON).",
+        401: "No token, or one the server does not know.",
+        403: "A known token that may not do this.",
+        429: "Too many requests from this sender in the last hour; see Retry-After.",
         404: "Unknown id in the path, or no such path.",
         413: "The request body is larger than the limit.",
         422: "Invalid input: the detail says which field and why.",

@@ -229,6 +229,7 @@ class EventOut(BaseModel):
     note: str
     km: float | None = None
     to: str | None = None
+    service: str | None = Field(default=None, description="A ride: the service's id in data/transport.yaml.")
 
 
 class BlockerOut(BaseModel):
@@ -346,6 +347,20 @@ class WhenOut(BaseModel):
     departures: list[DepartureOut]
 
 
+class CautionOut(BaseModel):
+    """Something about the request itself: a departure in the past, a carried item the data does not know."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: Literal["departure-in-the-past", "unknown-item"]
+    text: str = Field(description="In English; the same text is among the plan's warnings.")
+    depart: datetime | None = Field(default=None, description="departure-in-the-past: the departure.")
+    now: datetime | None = Field(default=None, description="departure-in-the-past: the present, in its clock.")
+    item: str | None = Field(default=None, description="unknown-item: the item, as the data would name it.")
+    known: list[str] | None = Field(default=None, description="unknown-item: the items some post rules on.")
+    suggestion: str | None = Field(default=None, description="unknown-item: the closest known item, if any.")
+
+
 class PlanOut(BaseModel):
     """A door-to-door plan: the fields of ``overland plan --format json`` and what a map and timeline need."""
 
@@ -365,6 +380,9 @@ class PlanOut(BaseModel):
     waiting_hours: float
     events: list[EventOut]
     warnings: list[str]
+    cautions: list[CautionOut] = Field(
+        default=[], description="About the request itself (also among the warnings): for a page to word them."
+    )
     blockers: list[BlockerOut]
     advice: list[AdviceOut]
     route: list[RoutePoint] = Field(description="The places and checkpoints reached, in order (for a map).")

@@ -13,22 +13,34 @@ from overland.cli.common import err, out, service
 app = typer.Typer(help="Administer the reports database: tokens, moderation.", no_args_is_help=True)
 token_app = typer.Typer(help="Tokens that may submit reports over HTTP (POST /api/reports).", no_args_is_help=True)
 reports_app = typer.Typer(
-    help="Moderate reports: hide one from lists, statistics and calibration.", no_args_is_help=True
+    help="Moderate reports: approve or reject those sent without a token, hide one from lists, statistics "
+    "and calibration.",
+    no_args_is_help=True,
 )
 app.add_typer(token_app, name="token")
 app.add_typer(reports_app, name="reports")
 
 
 @token_app.command("create")
-def create(name: Annotated[str, typer.Argument(help="Who the token is for, e.g. alice or the-hostel.")]) -> None:
+def create(
+    name: Annotated[str, typer.Argument(help="Who the token is for, e.g. alice or the-hostel.")],
+    moderator: Annotated[
+        bool,
+        typer.Option(
+            "--moderator",
+            help="The token may also approve and reject reports (the page at /moderate, /api/moderation).",
+        ),
+    ] = False,
+) -> None:
     """Make a token and print it, once: only its SHA-256 digest is kept, so it cannot be shown again.
 
     The token alone goes to standard output (TOKEN=$(overland admin token create alice)).
     """
-    token_id, secret = service().reports.create_token(name)
+    token_id, secret = service().reports.create_token(name, moderator=moderator)
     print(secret)
+    role = "a moderator's token: it may also approve and reject reports at /moderate. " if moderator else ""
     err.print(
-        f"token {token_id} for {name!r}: keep it now, it is not shown again. Send it as "
+        f"token {token_id} for {name!r}: keep it now, it is not shown again. {role}Send it as "
         "'Authorization: Bearer TOKEN' to POST /api/reports.",
         highlight=False,
         markup=False,
@@ -38,9 +50,9 @@ def create(name: Annotated[str, typer.Argument(help="Who the token is for, e.g. 
 
 @token_app.command("list")
 def list_tokens() -> None:
-    """The tokens: id, name, made, revoked, reports sent (never the tokens themselves)."""
+    """The tokens: id, name, made, revoked, reports sent, moderator (never the tokens themselves)."""
     table = Table(header_style="bold")
-    for column in ("id", "name", "made (UTC)", "revoked (UTC)", "reports"):
+    for column in ("id", "name", "made (UTC)", "revoked (UTC)", "reports", "moderator"):
         table.add_column(column)
     for token in service().reports.tokens():
         revoked = f"{token['revoked_at']:%Y-%m-%d %H:%M}" if token["revoked_at"] else ""
@@ -50,6 +62,7 @@ def list_tokens() -> None:
             f"{token['created_at']:%Y-%m-%d %H:%M}",
             revoked,
             str(token["reports"]),
+            "yes" if token["moderator"] else "",
         )
     out.print(table)
 
@@ -68,27 +81,45 @@ def _set_hidden(report_id: int, hidden: bool) -> None:
 
 @reports_app.command("hide")
 def hide(
-    report_id: Annotated[int, typer.Argument(help="The report's id (see `overland admin reports list`).")],
+    report_id: Annotated[
+        int, typer.Argument(min=1, max=2**63 - 1, help="The report's id (see `overland admin reports list`).")
+    ],
 ) -> None:
     """Hide a report: it leaves the lists, the statistics and the calibration (it stays in the database)."""
     _set_hidden(report_id, True)
 
 
 @reports_app.command("unhide")
-def unhide(report_id: Annotated[int, typer.Argument(help="The report's id.")]) -> None:
+def unhide(report_id: Annotated[int, typer.Argument(min=1, max=2**63 - 1, help="The report's id.")]) -> None:
     """Show a hidden report again."""
     _set_hidden(report_id, False)
 
 
-@reports_app.command("list")
-def list_reports_cmd(
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, newest first.")] = 50,
+def _review(report_id: int, approve: bool) -> None:
+    service().reports.review(report_id, approve=approve)
+    said = "approved: it is shown and the plans use it" if approve else "rejected: it stays hidden"
+    out.print(f"report {report_id} {said}", highlight=False, markup=False)
+
+
+@reports_app.command("approve")
+def approve(
+    report_id: Annotated[int, typer.Argument(help="The report's id (see `overland admin reports pending`).")],
 ) -> None:
-    """The newest reports, hidden ones included, with the token that sent each (by name)."""
+    """Approve a report sent without a token: it is shown, and the plans use it, from now on."""
+    _review(report_id, True)
+
+
+@reports_app.command("reject")
+def reject(report_id: Annotated[int, typer.Argument(help="The report's id.")]) -> None:
+    """Reject a report sent without a token: it stays in the database, hidden."""
+    _review(report_id, False)
+
+
+def _table(reports: list[dict]) -> Table:
     table = Table(header_style="bold")
-    for column in ("id", "day", "crossing", "mode", "outcome", "stages", "token", "hidden", "note"):
+    for column in ("id", "day", "crossing", "mode", "outcome", "stages", "token", "state", "note"):
         table.add_column(column, no_wrap=column in ("id", "day"), min_width=3 if column != "note" else 12)
-    for r in service().reports.moderation_list(limit=limit):
+    for r in reports:
         note = (r["note"] or "")[:60] + ("…" if r["note"] and len(r["note"]) > 60 else "")
         table.add_row(
             str(r["id"]),
@@ -98,7 +129,27 @@ def list_reports_cmd(
             r["outcome"],
             str(len(r["stages"])),
             escape(r["token"]),
-            "yes" if r["hidden"] else "",
+            "" if r["state"] == "published" else r["state"],
             escape(note),
         )
-    out.print(table)
+    return table
+
+
+@reports_app.command("list")
+def list_reports_cmd(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, newest first.")] = 50,
+) -> None:
+    """The newest reports, hidden and pending ones included, with the token that sent each (by name)."""
+    out.print(_table(service().reports.moderation_list(limit=limit)))
+
+
+@reports_app.command("pending")
+def pending(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many, newest first.")] = 50,
+) -> None:
+    """The reports sent without a token that wait for a moderator (approve ID or reject ID)."""
+    waiting = service().reports.moderation_list(limit=limit, only_pending=True)
+    if not waiting:
+        out.print("no report waits for a moderator", highlight=False, markup=False)
+        return
+    out.print(_table(waiting))

@@ -37,7 +37,10 @@ def batch(
             "--samples", help="Monte Carlo samples per trip: adds arrive_p10/p50/p90, hours_p90, p_gate_same_day."
         ),
     ] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the samples (the trip on line L uses seed + L).")] = 0,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of the samples (the trip on line L uses seed + L)."),
+    ] = 0,
     scheduler: SchedulerOption = None,
     workers: WorkersOption = None,
     data: DataOption = None,

@@ -100,9 +100,11 @@ def show(
     catalog = service(data).catalog
     crossing = catalog.crossing(crossing_id)
     try:
-        start = date.fromisoformat(on) if on else date.today()
+        start = date.fromisoformat(on) if on else service(data).today()
     except ValueError:
         raise typer.BadParameter(f"{on!r} is not a date like 2026-11-25", param_hint="--on") from None
+    if not date(1970, 1, 1) <= start <= date(2099, 12, 24):
+        raise typer.BadParameter(f"{on!r}: give a date between 1970-01-01 and 2099-12-24", param_hint="--on")
     if format is Format.json:
         print_json(crossing_view(catalog, crossing, start))
         return

@@ -71,6 +71,31 @@ def progress_bar(total: int, description: str) -> Iterator[Callable[[int], None]
         yield advance
 
 
+@contextmanager
+def progress_steps(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (on a terminal only) whose total the work tells as it goes; yields
+    ``update(done, total)``."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as bar:  # fmt: skip
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
 def split_list(text: str | None) -> list[str]:
     """Items of a comma-separated option, stripped, empty ones left out."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
@@ -86,6 +111,25 @@ MaxDriveOption = Annotated[
     typer.Option("--max-drive", help="Hours at the wheel a day, e.g. 9, or none (default: your mode's).",
                  show_default=False),
 ]  # fmt: skip
+ViaOption = Annotated[
+    str | None,
+    typer.Option("--via", help="Crossing to use, or several in the order you pass them, e.g. korday,torugart "
+                 "(default: the earliest arrival).", show_default=False),
+]  # fmt: skip
+AvoidOption = Annotated[
+    str | None,
+    typer.Option("--avoid", help="Countries (code or name) or crossings never to pass, e.g. UZ,dostuk.",
+                 show_default=False),
+]  # fmt: skip
+NationalityOption = Annotated[
+    str | None,
+    typer.Option("--nationality", help="Your passport's country code, e.g. GB: visas from data/entry-regimes.yaml "
+                 "(default: every visa the posts ask for).", show_default=False),
+]  # fmt: skip
+AvoidVisaOption = Annotated[
+    bool,
+    typer.Option("--avoid-visa", help="Route around countries your passport needs a visa for (with --nationality)."),
+]
 DarkRoadsOption = Annotated[
     bool | None,
     typer.Option("--dark-roads/--daylight-roads", help="Drive the mountain roads the data warns about after dark "

@@ -12,10 +12,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from overland.cli.common import (
+    AvoidOption,
+    AvoidVisaOption,
     DarkRoadsOption,
     DataOption,
     MaxDriveOption,
+    NationalityOption,
     QuietOption,
+    ViaOption,
     err,
     out,
     print_json,
@@ -83,11 +87,25 @@ def _print_needs(plan: Plan) -> None:
         out.print(f"  {mark} {escape(need.name)} ({need.document}){ahead} · checked at {escape(posts)}")
 
 
+def _print_entry(plan: Plan) -> None:
+    """How the passport enters each country of the route (with --nationality)."""
+    entries = [e for e in plan.traveller.entry if e.country in plan.countries[1:]]
+    if not entries:
+        return
+    parts = []
+    for e in sorted(entries, key=lambda e: plan.countries.index(e.country)):
+        days = f", {e.days} days" if e.days else ""
+        until = f", until {e.until}" if e.until else ""
+        parts.append(f"{e.name} {e.kind}{days}{until}")
+    out.print(f"Entry on a {plan.traveller.nationality} passport: " + " · ".join(parts))
+
+
 def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     home = plan.home_clock
     head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
     if plan.via:
-        head += f" via {catalog.crossing(plan.via).name} ({plan.direction})"
+        names = " then ".join(catalog.crossing(c).name for c in plan.via.split(","))
+        head += f" via {names} ({plan.direction.replace(',', ', ') if plan.direction else ''})"
     out.print(f"{head} · {plan.traveller.mode.value} · {documents_note}")
     arrive = f"{_time(plan.arrive, clock_of(plan.arrive))} {clock_name(clock_of(plan.arrive))}" if plan.arrive else "—"
     out.print(
@@ -95,6 +113,7 @@ def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
         f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting"
     )
     out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
+    _print_entry(plan)
     _print_needs(plan)
     if _fits_table(plan):
         _print_table(plan)
@@ -121,7 +140,7 @@ def _print_table(plan: Plan) -> None:
     table.add_column("where / note", min_width=NOTE_WIDTH)
     for event in plan.events:
         clock = clock_of(event.start)
-        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        what = _what(event)
         style = STYLE.get(event.kind)
         if style:
             what = f"[{style}]{what}[/{style}]"
@@ -135,7 +154,7 @@ def _print_stacked(plan: Plan) -> None:
     home = plan.home_clock
     for event in plan.events:
         clock = clock_of(event.start)
-        what = event.kind.value if event.kind is not EventKind.drive else f"drive {event.km:g} km"
+        what = _what(event)
         style = STYLE.get(event.kind)
         if style:
             what = f"[{style}]{what}[/{style}]"
@@ -144,9 +163,17 @@ def _print_stacked(plan: Plan) -> None:
         out.print(f"    {escape(_where_note(event))}")
 
 
+def _what(event: Event) -> str:
+    """``drive 185 km``, ``ride 185 km``, or the kind of the event."""
+    if event.kind in (EventKind.drive, EventKind.ride) and event.km is not None:
+        return f"{event.kind.value} {event.km:g} km"
+    return event.kind.value
+
+
 def _where_note(event: Event) -> str:
     where = event.stage or event.place or ""
-    return event.note if event.kind in (EventKind.drive, EventKind.transfer) else f"{where}: {event.note}"
+    moving = (EventKind.drive, EventKind.ride, EventKind.transfer)
+    return event.note if event.kind in moving else f"{where}: {event.note}"
 
 
 def _print_after(plan: Plan) -> None:
@@ -261,7 +288,10 @@ def plan(
     depart: Annotated[
         str, typer.Option("--depart", help="Departure, ISO 8601 with offset, e.g. 2026-11-27T07:00+06:00.")
     ],
-    via: Annotated[str | None, typer.Option("--via", help="Crossing to use (default: the earliest arrival).")] = None,
+    via: ViaOption = None,
+    avoid: AvoidOption = None,
+    nationality: NationalityOption = None,
+    avoid_visa: AvoidVisaOption = False,
     vehicle: Annotated[
         VehicleChoice, typer.Option("--vehicle", help="own: your own car; none: passenger.")
     ] = VehicleChoice.own,
@@ -274,7 +304,7 @@ def plan(
     carrying: Annotated[str | None, typer.Option("--carrying", help="Items you carry, e.g. drone.")] = None,
     format: Annotated[PlanFormat, typer.Option("--format", help="Output format.")] = PlanFormat.text,
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples of the times (0: none).")] = 0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo samples.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of the Monte Carlo samples.")] = 0,
     no_observations: Annotated[
         bool, typer.Option("--no-observations", help="Ignore crossing reports: the data's times only.")
     ] = False,
@@ -293,7 +323,7 @@ def plan(
 
     ov = planning_service(data, use_reports=not no_observations)
     catalog = ov.catalog
-    origin, destination, via = ov.trip_ends(origin, destination, via)
+    origin, destination, _, _ = ov.trip_ends(origin, destination, via, split_list(avoid))
     moment = parse_time(depart, hint_clock=catalog.clock_of(origin), where=origin)
     documents = None if has.strip() == "all" else split_list(has)
     result = ov.plan(
@@ -301,6 +331,9 @@ def plan(
         destination,
         moment,
         via=via,
+        avoid=split_list(avoid),
+        nationality=nationality,
+        avoid_visa=avoid_visa,
         mode=_mode(vehicle, mode),
         documents=documents,
         carrying=split_list(carrying),
@@ -341,16 +374,20 @@ def compare(
     quiet_hours: QuietOption = None,
     max_drive: MaxDriveOption = None,
     dark_roads: DarkRoadsOption = None,
+    avoid: AvoidOption = None,
+    nationality: NationalityOption = None,
+    avoid_visa: AvoidVisaOption = False,
     data: DataOption = None,
 ) -> None:
     """The crossings side by side: arrival, nights, waiting, blockers."""
     if format not in {"text", "json"}:
         raise InputError(f"--format {format!r}: use text or json")
     ov = planning_service(data, use_reports=True)
-    origin, destination, _ = ov.trip_ends(origin, destination)
+    origin, destination, _, _ = ov.trip_ends(origin, destination, avoid=split_list(avoid))
     moment = parse_time(depart, hint_clock=ov.catalog.clock_of(origin), where=origin)
     plans = ov.compare(origin, destination, moment, mode=_mode(vehicle, mode), quiet_hours=quiet_hours,
-                       max_drive_hours=max_drive, dark_roads=dark_roads)  # fmt: skip
+                       max_drive_hours=max_drive, dark_roads=dark_roads, avoid=split_list(avoid),
+                       nationality=nationality, avoid_visa=avoid_visa)  # fmt: skip
     view = compare_view(origin, destination, moment, plans)
     if format == "json":
         print_json(view)

@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import os
+import socket
 from typing import Annotated
 
 import typer
 
 from overland.cli.common import DataOption, err
+from overland.errors import InputError, OverlandError
 
 app = typer.Typer()
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse, before announcing the page, an address this machine cannot listen on (exit 2) or a port in use (1)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise InputError(f"--host {host!r}: not an address this machine can listen on ({error})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise ServeError(f"cannot listen on {host} port {port}: {error.strerror}") from None
+
+
+class ServeError(OverlandError):
+    """The server cannot start (exit 1)."""
+
+    exit_code = 1
 
 
 @app.command()
@@ -34,6 +57,7 @@ def serve(
     if data is not None:
         os.environ["OVERLAND_DATA"] = str(data)  # the workers build their app from the environment
     application = create_app(Settings())  # wrong settings or data fail here, before the server starts
+    _check_address(host, port)
     shown = f"[{host}]" if ":" in host else host
     err.print(
         f"overland: the page at http://{shown}:{port}/ · the API at http://{shown}:{port}/api "

@@ -12,12 +12,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from overland.cli.common import (
+    AvoidOption,
+    AvoidVisaOption,
     DataOption,
     Format,
     FormatOption,
+    NationalityOption,
+    ViaOption,
     out,
     print_json,
     progress_bar,
+    split_list,
 )
 from overland.errors import InputError
 from overland.timing.clocks import clock_name, clock_of, parse_time, zone
@@ -60,14 +65,15 @@ def when(
     ],
     every: Annotated[str, typer.Option("--every", help="Step between departures, e.g. 30m or 1h.")] = "30m",
     samples: Annotated[int, typer.Option("--samples", help="Monte Carlo samples per departure.")] = 1000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the samples.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of the samples.")] = 0,
     arrive_by: Annotated[str | None, typer.Option("--arrive-by", help="Target arrival, ISO 8601 with offset.")] = None,
     confidence: Annotated[
         float, typer.Option("--confidence", help="How sure to be: the quantile shown and the chance a target needs.")
     ] = 0.9,
-    via: Annotated[
-        str | None, typer.Option("--via", help="Crossing to use (default: each departure's earliest).")
-    ] = None,
+    via: ViaOption = None,
+    avoid: AvoidOption = None,
+    nationality: NationalityOption = None,
+    avoid_visa: AvoidVisaOption = False,
     mode: Annotated[str, typer.Option("--mode", help="own-car, motorbike, truck, passenger or foot.")] = "own-car",
     plot: Annotated[
         Path | None, typer.Option("--plot", help="Write the departure heatmap to FILE.png or FILE.svg.")
@@ -85,7 +91,7 @@ def when(
         raise InputError(msg)
     ov = planning_service(data, use_reports=True)
     catalog = ov.catalog
-    origin, destination, via = ov.trip_ends(origin, destination, via)
+    origin, destination, _, _ = ov.trip_ends(origin, destination, via, split_list(avoid))
     clock = catalog.clock_of(origin)
     start, end = parse_bound(between[0], clock, end=False), parse_bound(between[1], clock, end=True)
     target = parse_time(arrive_by, hint_clock=catalog.clock_of(destination)) if arrive_by else None
@@ -94,7 +100,8 @@ def when(
     with progress_bar(total, "sampling departures") as advance:
         result = ov.when(
             origin, destination, start, end, every_minutes=step, samples=samples, seed=seed,
-            confidence=confidence, arrive_by=target, via=via, mode=mode, progress=advance,
+            confidence=confidence, arrive_by=target, via=via, avoid=split_list(avoid), mode=mode, progress=advance,
+            nationality=nationality, avoid_visa=avoid_visa,
         )  # fmt: skip
     if plot is not None:
         heatmap(result, plot)

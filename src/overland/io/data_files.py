@@ -18,18 +18,23 @@ from overland.errors import DataError
 from overland.io.parse_cache import parsed
 from overland.model.catalog import Catalog, PlacesFile, Uncertainty, check_references
 from overland.model.crossing import Crossing
+from overland.model.entry import EntryRegimesFile
 from overland.model.leg import LegsFile
 from overland.model.observed import ObservationsFile
+from overland.model.transport import TransportFile
 from overland.model.traveller import TravellersFile
 
 PLACES_FILE = "places.yaml"
 LEGS_FILE = "legs.yaml"
 TRAVELLERS_FILE = "travellers.yaml"
 UNCERTAINTY_FILE = "uncertainty.yaml"
+ENTRY_FILE = "entry-regimes.yaml"
+TRANSPORT_FILE = "transport.yaml"
 CROSSINGS_DIR = "crossings"
 SCHEMAS: dict[str, type[BaseModel]] = {
     "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
     "observations": ObservationsFile, "uncertainty": Uncertainty,
+    "entry-regimes": EntryRegimesFile, "transport": TransportFile,
 }  # fmt: skip
 
 try:
@@ -103,31 +108,63 @@ def _parse(path: Path, content: bytes) -> tuple[Any, dict[tuple[str | int, ...],
         raise DataError([f"{path}:1: the file is empty"])
     lines: dict[tuple[str | int, ...], int] = {}
     problems: list[str] = []
-    _map_lines(node, (), lines, problems, path)
+    _map_lines(node, lines, problems, path)
     if problems:
         raise DataError(problems)
     try:
         data = loader.construct_document(node)
+    except (yaml.YAMLError, RecursionError) as error:  # pragma: no cover - the walk above refuses these first
+        raise DataError([f"{path}: cannot read the YAML: {error}"]) from None
     finally:
         loader.dispose()
     return data, lines
 
 
-def _map_lines(node: yaml.Node, loc: tuple[str | int, ...], lines: dict, problems: list[str], path: Path) -> None:
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(f"{path}:{line}: {_dotted((*loc, key))}: duplicate key (first on line {seen[key]})")
-            seen[key] = line
-            lines[(*loc, key)] = line
-            _map_lines(value_node, (*loc, key), lines, problems, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _map_lines(item, (*loc, index), lines, problems, path)
+MAX_DEPTH = 40  # nesting of mappings and lists: the data's deepest is under 10
+MAX_NODES = 400_000  # values read, aliases counted each time they are used: the largest file has ~60,000
+PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def _map_lines(root: yaml.Node, lines: dict, problems: list[str], path: Path) -> None:
+    """Record the line of every field path, find duplicate keys, and refuse what is not plain data:
+    tags (``!!python/object``), nesting deeper than ``MAX_DEPTH``, and aliases that expand past
+    ``MAX_NODES`` values (an alias bomb)."""
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    visited = 0
+    while stack:
+        node, loc = stack.pop()
+        visited += 1
+        line = node.start_mark.line + 1
+        if visited > MAX_NODES:
+            problems.append(f"{path}:{line}: more than {MAX_NODES:,} values once its aliases are expanded: "
+                            "write the values out, or use fewer aliases of aliases")  # fmt: skip
+            return
+        if len(loc) > MAX_DEPTH:
+            problems.append(f"{path}:{line}: {_dotted(loc[:3])}...: nested more than {MAX_DEPTH} levels deep")
+            return
+        if node.tag not in PLAIN_TAGS:
+            problems.append(f"{path}:{line}: {_dotted(loc)}: the tag {node.tag!r} is not allowed: data files hold "
+                            "plain values (text, numbers, true/false, lists and mappings)")  # fmt: skip
+            return
+        lines.setdefault(loc, line)
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = key_node.value
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key, str):
+                    problems.append(f"{path}:{key_line}: {_dotted(loc)}: a key must be text")
+                    return
+                if key in seen:
+                    problems.append(
+                        f"{path}:{key_line}: {_dotted((*loc, key))}: duplicate key (first on line {seen[key]})"
+                    )
+                seen[key] = key_line
+                lines[(*loc, key)] = key_line
+                stack.append((value_node, (*loc, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                stack.append((item, (*loc, index)))
 
 
 def _dotted(loc: tuple[str | int, ...]) -> str:
@@ -229,6 +266,22 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             uncertainty = validate_doc(read_yaml(uncertainty_path), Uncertainty)
         except DataError as error:
             problems.extend(error.lines)
+    entry: EntryRegimesFile | None = None
+    entry_path = root / ENTRY_FILE
+    if entry_path.is_file():
+        try:
+            docs["entry-regimes"] = read_yaml(entry_path)
+            entry = validate_doc(docs["entry-regimes"], EntryRegimesFile)
+        except DataError as error:
+            problems.extend(error.lines)
+    transport: TransportFile | None = None
+    transport_path = root / TRANSPORT_FILE
+    if transport_path.is_file():
+        try:
+            docs["transport"] = read_yaml(transport_path)
+            transport = validate_doc(docs["transport"], TransportFile)
+        except DataError as error:
+            problems.extend(error.lines)
     if not crossings and not problems:
         problems.append(f"{root / CROSSINGS_DIR}: no crossing files (*.yaml)")
     if problems or places_file is None:
@@ -240,6 +293,8 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
         legs=tuple(legs_file.legs) if legs_file else (),
         profiles=dict(travellers.profiles) if travellers else {},
         uncertainty=uncertainty,
+        entry={country: dict(by_passport) for country, by_passport in entry.regimes.items()} if entry else {},
+        services=dict(transport.services) if transport else {},
     )
     broken = check_references(catalog)
     if broken:
@@ -247,6 +302,16 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
             [f"{docs[p.origin].path}:{docs[p.origin].line_of(p.loc)}: {_dotted(p.loc)}: {p.message}" for p in broken]
         )
     return catalog
+
+
+def data_docs(data_dir: Path | None = None) -> dict[str, YamlDoc]:
+    """The parsed data files with the line of every field, keyed as a catalog's records name their file
+    (``places``, ``legs``, ``travellers``, ``transport``, a crossing id): for reports that point at a line."""
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    paths = {"places": root / PLACES_FILE, "legs": root / LEGS_FILE, "travellers": root / TRAVELLERS_FILE,
+             "transport": root / TRANSPORT_FILE}  # fmt: skip
+    paths.update({path.stem: path for path in sorted((root / CROSSINGS_DIR).glob("*.yaml"))})
+    return {origin: read_yaml(path) for origin, path in paths.items() if path.is_file()}
 
 
 def json_schemas() -> dict[str, str]:

@@ -10,6 +10,7 @@ from overland.planner.trip import EventKind, Plan
 
 _TITLES = {
     EventKind.drive: "Drive",
+    EventKind.ride: "Ride",
     EventKind.wait: "Wait",
     EventKind.process: "At",
     EventKind.night: "Night",
@@ -21,7 +22,7 @@ _TITLES = {
 
 def _title(catalog: Catalog, event) -> str:
     where = catalog.node_name(event.stage) if event.stage else catalog.node_name(event.place) if event.place else ""
-    if event.kind in (EventKind.drive, EventKind.transfer) and event.to:
+    if event.kind in (EventKind.drive, EventKind.ride, EventKind.transfer) and event.to:
         where = event.note
     return f"{_TITLES.get(event.kind, event.kind.value.title())}: {where}"
 
@@ -52,19 +53,26 @@ def to_ics(plan: Plan, catalog: Catalog) -> str:
 
 
 def route_points(plan: Plan, catalog: Catalog) -> list[tuple[str, str, float, float, datetime]]:
-    """(node, name, lat, lon, time) of each place or stage the plan reaches, in order."""
+    """(node, name, lat, lon, time) of each place or stage the plan passes, in order, with when it is reached.
+
+    Every node of the trip is there: where each drive, ride or transfer starts and the node it
+    reaches (a town driven through, a post), so a line through the points follows the legs.
+    """
     points: list[tuple[str, str, float, float, datetime]] = []
-    for event in plan.events:
-        node = event.stage or event.place
-        if node is None or event.kind in (EventKind.drive, EventKind.transfer, EventKind.night):
-            continue
+
+    def add(node: str | None, when: datetime) -> None:
+        if node is None or (points and points[-1][0] == node):
+            return
         place = catalog.node_place(node)
         if place is None or place.coordinates is None:
-            continue
-        if points and points[-1][0] == node:
-            continue
+            return
         coords = place.coordinates.value
-        points.append((node, catalog.node_name(node), coords.lat, coords.lon, event.start))
+        points.append((node, catalog.node_name(node), coords.lat, coords.lon, when))
+
+    for event in plan.events:
+        add(event.stage or event.place, event.start)
+        if event.kind in (EventKind.drive, EventKind.ride, EventKind.transfer):
+            add(event.to, event.end)
     return points
 
 

@@ -6,14 +6,17 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from overland.errors import UnknownIdError
 from overland.model.crossing import Crossing, Mode, Stage
+from overland.model.entry import Regime
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
 from overland.model.provenance import Fact, Strict
+from overland.model.transport import Service
 from overland.model.traveller import Profile
+from overland.timing.clocks import BEIJING, XINJIANG_ZONES
 
 
 class PlacesFile(Strict):
@@ -22,12 +25,21 @@ class PlacesFile(Strict):
     countries: dict[CountryCode, Country] = Field(min_length=1)
     places: dict[Id, Place] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _china_keeps_beijing_time(self) -> PlacesFile:
+        china = self.countries.get("CN")
+        if china is not None and any(c.value != BEIJING for c in china.clock.root):
+            msg = (f"countries.CN.clock: China keeps Beijing time, {BEIJING}, everywhere (Xinjiang's "
+                   f"{' and '.join(XINJIANG_ZONES)} are the tz database's UTC+6, not the posts' clock)")  # fmt: skip
+            raise ValueError(msg)
+        return self
+
 
 @dataclass(frozen=True)
 class Problem:
     """A broken reference: in which file-level record, at which field path, what is wrong."""
 
-    origin: str  # "places", "legs" or a crossing id
+    origin: str  # "places", "legs", "transport" or a crossing id
     loc: tuple[str | int, ...]
     message: str
 
@@ -61,6 +73,8 @@ class Catalog:
     crossings: dict[str, Crossing]
     legs: tuple[Leg, ...] = ()
     profiles: dict[str, Profile] = field(default_factory=dict)
+    entry: dict[str, dict[str, Fact[Regime]]] = field(default_factory=dict)  # [country entered][passport]
+    services: dict[str, Service] = field(default_factory=dict)  # passenger transport, by id
     uncertainty: Uncertainty | None = None
 
     @property
@@ -97,6 +111,15 @@ class Catalog:
             if _folded(crossing_id) == wanted or any(_folded(f.value) == wanted for f in crossing.names.values()):
                 return crossing_id
         raise UnknownIdError(f"unknown crossing {text!r}" + suggest(text.lower(), list(self.crossings)))
+
+    def country_code(self, text: str) -> str:
+        """The code of the country ``text`` names: its code in any case, or its name (``KG``, ``kyrgyzstan``)."""
+        wanted = _folded(text)
+        for code, country in self.countries.items():
+            if _folded(code) == wanted or _folded(country.name) == wanted:
+                return code
+        names = [c.name for c in self.countries.values()]
+        raise UnknownIdError(f"unknown country {text!r}" + suggest(text, [*self.countries, *names]))
 
     def place(self, place_id: str) -> Place:
         """The place ``place_id``."""
@@ -219,6 +242,12 @@ def check_references(catalog: Catalog) -> list[Problem]:
         joined.add((leg.start, leg.end))
         if not leg.one_way:
             joined.add((leg.end, leg.start))
+    for service_id, service in catalog.services.items():
+        loc = ("services", service_id)
+        need("transport", (*loc, "from"), service.from_, nodes, "place or CROSSING/STAGE")
+        need("transport", (*loc, "to"), service.to, nodes, "place or CROSSING/STAGE")
+        for i, crossing_id in enumerate(service.crossings):
+            need("transport", (*loc, "crossings", i), crossing_id, list(catalog.crossings), "crossing")
     if catalog.legs:
         for crossing in catalog.crossings.values():
             for i, direction in enumerate(crossing.directions):

@@ -106,13 +106,15 @@ class Rule(Provenance):
 class Document(Provenance):
     """A paper a stage checks. ``modes`` says who needs it (all when left out), ``directions``
     in which directions of the crossing (all when left out); ``lead_days`` how many days ahead
-    to arrange it (a claim: sourced or assumed)."""
+    to arrange it (a claim: sourced or assumed); ``visa_for`` the country a visa is for (a
+    traveller whose passport enters it without a visa, data/entry-regimes.yaml, needs none)."""
 
     name: str
     text: str | None = None
     modes: list[Mode] | None = None
     directions: list[Id] | None = None
     lead_days: Fact[Annotated[float, Field(ge=0, le=365)]] | None = None
+    visa_for: CountryCode | None = None  # a visa of this country: not needed where the passport enters without
 
     def applies_to(self, mode: Mode, direction: str | None = None) -> bool:
         """True when travellers of ``mode`` going in ``direction`` (None: any) need this document."""
@@ -206,7 +208,7 @@ class Stage(Strict):
 
     @model_validator(mode="after")
     def _chinese_posts_keep_beijing_time(self) -> Stage:
-        if self.staffed_by == ["CN"]:
+        if "CN" in self.staffed_by:  # a post China staffs, alone or with a neighbour (the Torugart gate)
             bad = [c.value for c in self.clock.root if c.value != BEIJING]
             if bad:
                 msg = (

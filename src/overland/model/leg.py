@@ -12,8 +12,8 @@ from overland.model.provenance import Fact, Provenance, Strict
 
 # A place id, or CROSSING/STAGE for a checkpoint.
 Node = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$")]
-Km = Annotated[float, Field(ge=0)]
-Speed = Annotated[float, Field(gt=0, le=130)]
+Km = Annotated[float, Field(ge=0, le=5000, allow_inf_nan=False)]  # a leg joins neighbouring places
+Speed = Annotated[float, Field(gt=0, le=130, allow_inf_nan=False)]
 
 
 class Vehicle(StrEnum):

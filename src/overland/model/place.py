@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from overland.model.provenance import Fact, Strict
+from overland.timing.calendars import known_calendar
 from overland.timing.clocks import BEIJING, XINJIANG_ZONES, check_zone_name
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -25,6 +26,14 @@ class Country(Strict):
     name: str
     clock: Fact[Zone]
     holiday_calendar: CountryCode
+
+    @field_validator("holiday_calendar")
+    @classmethod
+    def _calendar_known(cls, code: str) -> str:
+        if not known_calendar(code):
+            msg = f"holiday_calendar {code!r}: the holidays package has no calendar for it; give its ISO code, e.g. KG"
+            raise ValueError(msg)
+        return code
 
 
 class LatLon(Strict):

@@ -42,7 +42,7 @@ class Status(StrEnum):
 class Provenance(Strict):
     """The provenance fields shared by every claim.
 
-    ``source`` is ``seed:<file name>`` for a seed document in shared/seeds, or a URL
+    ``source`` is ``seed:<file name>`` for a seed document in data/seeds, or a URL
     from shared/facts. ``quote`` is the words of the source, ``as_of`` the date the
     source shows (free text, e.g. ``2025-11-25`` or ``2018 trip``). ``valid_from`` and
     ``valid_until`` (dates, both ends included) bound the period the value holds, when

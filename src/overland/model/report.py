@@ -209,6 +209,7 @@ class Observation:
     wait_minutes: float | None = None
     started: datetime | None = None  # aware; with ``finished``, lets the closed time in between be left out
     finished: datetime | None = None
+    reporter: str | None = None  # who sent it (a token), so that no one sender outweighs the rest; None: unknown
 
     @property
     def ref(self) -> str:

@@ -40,6 +40,8 @@ from overland.model.report import Observation
 
 HALF_LIFE_DAYS = 180.0
 PRIOR_WEIGHT = 5.0
+MAX_SHARE = 0.25  # of a stage's whole weight (the prior's included), for one sender and for one day's reports
+SPAN_FACTOR = 8.0  # a report's minutes are kept within the prior's P5 / 8 and P95 × 8
 MAX_OBSERVATIONS = 1000  # the newest ones per stage and mode; older ones weigh next to nothing anyway
 MIN_WEIGHT = 1e-9  # an observation never weighs less (keeps the mixture's weights positive)
 
@@ -134,6 +136,32 @@ def recency_weight(day: date, as_of: date, half_life_days: float) -> float:
     """``0.5 ** (age / half_life_days)``, the age in days counted back from ``as_of`` (none for a later day)."""
     age = max((as_of - day).days, 0)
     return max(0.5 ** (age / half_life_days), MIN_WEIGHT)
+
+
+def capped_weights(weights: Sequence[float], groups: Sequence[Sequence[Any]], prior_weight: float,
+           share: float = MAX_SHARE) -> list[float]:  # fmt: skip
+    """``weights`` scaled down so that, for each grouping in ``groups`` (one key per weight, e.g. the sender,
+    the day; None: a group of its own), no group holds more than ``share`` of the total weight, the
+    prior's included. A burst of reports from one sender or on one day then moves a stage's time by a
+    bounded amount, whatever their number."""
+    scaled = list(weights)
+    for _ in range(50):  # scaling a group down lowers the total: repeat until no group is over
+        changed = False
+        total = prior_weight + sum(scaled)
+        for keys in groups:
+            sums: dict[Any, float] = defaultdict(float)
+            for key, weight in zip(keys, scaled, strict=True):
+                if key is not None:
+                    sums[key] += weight
+            for key, held in sums.items():
+                limit = share * total
+                if held > limit * (1 + 1e-9):
+                    factor = limit / held
+                    scaled = [w * factor if k == key else w for k, w in zip(keys, scaled, strict=True)]
+                    changed = True
+        if not changed:
+            break
+    return [max(w, MIN_WEIGHT) for w in scaled]
 
 
 def as_distribution(value: float | Distribution) -> Distribution:
@@ -248,19 +276,22 @@ def calibrate(
     ):
         stage = stage_updates[crossing_id].get(stage_id) or crossings[crossing_id].stages[stage_id]
         group = sorted(group, key=lambda o: o.day, reverse=True)[:MAX_OBSERVATIONS]
-        weights = [recency_weight(o.day, as_of, half_life_days) for o in group]
+        weights = capped_weights([recency_weight(o.day, as_of, half_life_days) for o in group],
+                                 [[o.reporter for o in group], [o.day for o in group]], prior_weight)  # fmt: skip
         fact = stage.processing_for(mode)
         prior = as_distribution(fact.value) if fact is not None else Constant(kind="constant", value=0.0)
         learned = [learned_minutes(catalog, o) for o in group]
-        mixed = blend(prior, [value for value, _ in learned], weights, prior_weight=prior_weight)
+        low, high = _span(prior)
+        mixed = blend(prior, [min(max(value, low), high) for value, _ in learned], weights, prior_weight=prior_weight)
         capped = sum(cut for _, cut in learned)
         first, last = min(o.day for o in group), max(o.day for o in group)
-        share = sum(weights) / (sum(weights) + prior_weight)
+        share = sum(weights) / (sum(weights) + prior_weight)  # after the caps
         said = fact.claim.status.value if fact is not None else "none in the data"
         derived_from = (
             f"{len(group)} report{'s' if len(group) != 1 else ''} from {first.isoformat()} to {last.isoformat()}, "
             f"half-life {half_life_days:g} days, blended with the data's prior "
-            f"({prior.describe()} min, {said}) weighing {prior_weight:g} reports; minutes counted in the "
+            f"({prior.describe()} min, {said}) weighing {prior_weight:g} reports; no sender and no day above "
+            f"{MAX_SHARE:.0%} of the weight, minutes kept within {low:.0f}-{high:.0f}; minutes counted in the "
             f"stage's open hours" + (f", {capped} cut to its longest opening" if capped else "")
         )
         claim: dict[str, Any] = {
@@ -282,6 +313,14 @@ def calibrate(
         crossing = crossings[crossing_id]
         crossings[crossing_id] = crossing.model_copy(update={"stages": dict(crossing.stages) | stages})
     return Calibration(replace(catalog, crossings=crossings), tuple(used))
+
+
+def _span(prior: Distribution) -> tuple[float, float]:
+    """The minutes a report may teach: from the prior's P5 / ``SPAN_FACTOR`` to its P95 × ``SPAN_FACTOR``
+    (up to a day for a stage the data gives no time)."""
+    if not prior.mean() > 0:
+        return 0.0, 24 * 60.0
+    return quantile(prior, 0.05) / SPAN_FACTOR, quantile(prior, 0.95) * SPAN_FACTOR
 
 
 def observed_summary(observations: Sequence[Observation]) -> dict[str, Any]:

@@ -157,7 +157,8 @@ def scan(
     seed: int,
     confidence: float = 0.9,
     arrive_by: datetime | None = None,
-    via: str | None = None,
+    via: tuple[str, ...] = (),
+    avoid: frozenset[str] = frozenset(),
     every_minutes: int = 30,
     progress: Callable[[int], None] | None = None,
 ) -> DepartureScan:
@@ -178,8 +179,8 @@ def scan(
     departures = allowed
     rng = np.random.default_rng(seed)
     home = planner.catalog.clock_of(origin)
-    plans = [planner.plan(origin, destination, d, traveller, via=via) for d in departures]
-    routes = {id(r): r for r in planner.routes(origin, destination, traveller.mode, via)}
+    plans = [planner.plan(origin, destination, d, traveller, via=via, avoid=avoid) for d in departures]
+    routes = {id(r): r for r in planner.routes(origin, destination, traveller.mode, via, avoid)}
     by_route: dict[int, list[int]] = {}
     options: list[DepartureOption | None] = [None] * len(departures)
     target = arrive_by.timestamp() if arrive_by is not None else None
@@ -258,9 +259,7 @@ def _days(days: list[date]) -> list[str]:
 
 
 def _same_route(route, plan) -> bool:
-    via = route.crossing.id if route.crossing else None
-    direction = route.direction.id if route.direction else None
-    return (via, direction) == (plan.via, plan.direction)
+    return (route.via, route.direction) == (plan.via, plan.direction)
 
 
 def _moment(t: float, zone) -> datetime | None:

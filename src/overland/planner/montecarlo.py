@@ -24,6 +24,8 @@ from overland.model.crossing import StageKind
 from overland.model.distributions import Z90
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import DAY, NIGHT, REST, Rhythm, offset
+from overland.planner.rides import FITS, WEEK, Schedule
+from overland.timing.clocks import zone as zone_of
 
 HORIZON = HORIZON_DAYS * 86400.0  # seconds: the deterministic planner's horizon
 
@@ -63,6 +65,8 @@ def _fit(starts, ends, slots, delay_dists, t, duration, until, rng) -> np.ndarra
     """Vectorised ``StageTimetable.earliest_fit``: the first start at or after ``t`` of ``duration``
     inside one window starting by ``until``; each delayed opening draws its own delay. NaN when none."""
     count = len(starts)
+    if not count:  # shut all the time the samples span (a seasonal crossing out of season)
+        return np.full(t.shape, np.nan)
     # Every sample tries the first window ending after it arrives (NaN arrivals fall off the end).
     index = np.searchsorted(ends, t, side="right")
     usable = (index < count) & ~(t > until)
@@ -231,7 +235,8 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         if not alive.any():
             break
         if isinstance(op, Drive):
-            start = _drive_fit_array(op, t, rhythm)
+            ride = op.ride
+            start = _drive_fit_array(op, t, rhythm) if ride is None else _ride_fit_array(op, t, rhythm)
             too_long = np.isnan(start) & alive
             hopeless |= too_long
             fail(too_long, False)
@@ -239,14 +244,16 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
                 slept = alive & covers_night_array(op.zone, t, np.where(np.isnan(start), t, start))
                 wheel = np.where(slept, 0.0, wheel)
                 since_break = np.where(slept, 0.0, since_break)
-            if rhythm.max_drive is not None:
+            if ride is None and rhythm.max_drive is not None:
                 over = alive & (wheel + op.seconds > rhythm.max_drive)
                 hopeless |= over & (wheel == 0)
                 fail(over, True)
             if not at_bed:
                 night = alive & covers_night_array(op.zone, reached, start)
-                fail(night, np.where(waited_long, waited_worked, True))
-            if rhythm.break_after is not None:
+                # A ride that leaves too late: a later day helps unless the service runs every day.
+                cause = True if ride is None or ride.schedule is None else ride.schedule.daily
+                fail(night, np.where(waited_long, waited_worked, cause))
+            if ride is None and rhythm.break_after is not None:
                 due = alive & (since_break > 0) & (since_break + op.seconds > rhythm.break_after)
                 if due.any():
                     rested = np.where(due, np.maximum(start, t + rhythm.break_for), t)
@@ -259,10 +266,14 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
                     fail(bad, True)
             if at_bed:
                 left = np.where(alive, start, left)
-            seconds = _drive_seconds(op, n, rng)
-            t = np.where(alive, start + seconds, t)
-            wheel = wheel + seconds
-            since_break = since_break + seconds
+            if ride is None:
+                seconds = _drive_seconds(op, n, rng)
+                t = np.where(alive, start + seconds, t)
+                wheel = wheel + seconds
+                since_break = since_break + seconds
+            else:  # the service's own duration, drawn (the legs' times, spread, when the data gives none)
+                taken = ride.duration.draw(rng, n) * 60 if ride.duration is not None else _drive_seconds(op, n, rng)
+                t = np.where(alive, start + taken, t)
             reached = t.copy()
             waited_long[:] = False
             at_bed = False
@@ -444,6 +455,58 @@ def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
         lit[conflict] = dark_ends[i[conflict]]
         start = np.where(conflict, _fit_awake_both_array(rhythm, op, lit), start)
     return start
+
+
+def next_departure_array(schedule: Schedule, t: np.ndarray) -> np.ndarray:
+    """Vectorised :meth:`~overland.planner.rides.Schedule.next` (NaN: no departure, or NaN in)."""
+    o = offsets(schedule.zone, t)
+    local = t + o
+    day = np.floor(local / DAY)
+    runs_on = np.array(schedule.days)
+    result = np.full(t.shape, np.nan)
+    pending = ~np.isnan(t)
+    for i in range(WEEK):
+        if not pending.any():
+            break
+        d = day + i
+        runs = pending & runs_on[(np.nan_to_num(d) + 3).astype(np.int64) % 7]
+        base = d * DAY
+        for a, b in schedule.windows:
+            hit = runs & (base + b >= local)
+            result[hit] = (np.maximum(base + a, local) - o)[hit]
+            pending &= ~hit
+            runs &= ~hit
+    return result
+
+
+def _ride_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
+    """Vectorised ``walk._ride_fit``: the service's next departure that fits the traveller's day."""
+    ride = op.ride
+    assert ride is not None
+    schedule = ride.schedule
+    if schedule is not None and schedule.timetabled:
+        return next_departure_array(schedule, t)
+    overnight = ride.overnight(op.seconds, rhythm.awake_length)
+
+    def fit(x: np.ndarray) -> np.ndarray:
+        return fit_awake_array(rhythm, op.zone, x, 0.0) if overnight else _drive_fit_array(op, x, rhythm)
+
+    if schedule is None:
+        return fit(t)
+    result = np.full(t.shape, np.nan)
+    at = t.copy()
+    pending = np.flatnonzero(~np.isnan(t))
+    for _ in range(FITS):
+        if not pending.size:
+            break
+        leave = next_departure_array(schedule, at[pending])
+        got = fit(leave)
+        done = ~np.isnan(leave) & (got == leave)
+        result[pending[done]] = leave[done]
+        keep = ~np.isnan(got) & ~done
+        at[pending[keep]] = got[keep]
+        pending = pending[keep]
+    return result
 
 
 def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots, rng) -> np.ndarray:

@@ -13,9 +13,11 @@ from typing import Any
 
 from overland.model.catalog import Catalog
 from overland.model.crossing import RuleKind
+from overland.model.entry import NO_VISA
 from overland.planner.nights import LATER
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import Rhythm
+from overland.planner.rides import RIDING
 from overland.planner.timetable import epoch
 from overland.planner.trip import Advice, Blocker, Event, EventKind, Need, Traveller
 from overland.planner.walk import (
@@ -25,6 +27,7 @@ from overland.planner.walk import (
     CLEARED,
     CLOSED,
     DARK,
+    DEPARTS,
     FROM_BED,
     HELD,
     NIGHT_DRIVE,
@@ -97,8 +100,10 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
         _, place, tz = node(where)
         end_tz = tz if to is None else node(to)[2]
         note = words.note(kind, k, where, start, end, detail, to)
+        ride = words.drives[k].ride if kind is EventKind.ride else None
         found.append(Event(kind, fromtimestamp(round(start), tz), fromtimestamp(round(end), end_tz), place,
-                           where if "/" in where else None, note, km, to))  # fmt: skip
+                           where if "/" in where else None, note, km, to,
+                           ride.service_id if ride is not None else None))  # fmt: skip
     return found
 
 
@@ -122,7 +127,13 @@ class _Words:
              to: str | None) -> str:  # fmt: skip
         code = detail[0] if detail else ""
         if kind is EventKind.drive:
+            if self.program.mode in RIDING:
+                return f"{where} → {to} (no bus or shared taxi in data/transport.yaml: a taxi, a lift or a hired car)"
             return f"{where} → {to}"
+        if kind is EventKind.ride:
+            ride = self.drives[k].ride
+            assert ride is not None
+            return ride.note
         if code == STAY:
             return self.stay(kind, k, where, end, detail[1:])
         if code == NO_PLAN:
@@ -231,9 +242,15 @@ class _Words:
             drive = self.drives[k]
             return (f"{wheel / 3600:.1f} h at the wheel already today: {self.name(drive.start)} → {self.name(drive.end)} "
                     f"would pass your {self.rhythm.max_drive / 3600:g} h")  # fmt: skip
+        if code == DEPARTS:
+            ride = self.drives[why[1]].ride
+            assert ride is not None
+            return f"{ride.waits} ({ride.way}), and there is no bed to wait in before it"
         if code == TOO_LONG:
             _, k = why
             where = self.drives[k] if k in self.drives else None
+            if where is not None and where.ride is not None and where.ride.waits:
+                return f"{where.ride.waits} ({where.ride.way}): no departure fits your day"
             what = f"{self.name(where.start)} → {self.name(where.end)}" if where else self.checks[k].name
             return f"{what} takes longer than your day outside the quiet hours"
         return ""
@@ -243,6 +260,8 @@ class _Words:
         if op is None:
             return ""
         leave = self.local(end, op.start)
+        if op.ride is not None and op.ride.waits and self._departs_at(op, end):
+            return f"{op.ride.waits} ({op.ride.way})"
         month = self.local(start, op.start).month
         if (
             month in op.warned
@@ -255,6 +274,12 @@ class _Words:
         if self.rhythm.quiet is not None:
             return f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}: leave at {leave:%H:%M}"
         return f"leave at {leave:%H:%M}"
+
+    def _departs_at(self, op: Drive, t: float) -> bool:
+        """True when the ride ``op`` leaves at ``t`` because that is its departure (not the quiet hours)."""
+        assert op.ride is not None and op.ride.schedule is not None
+        schedule = op.ride.schedule
+        return schedule.timetabled or schedule.next(t - 1) == t
 
     def no_plan(self, where: str, reasons: tuple[Any, ...]) -> str:
         because = list(dict.fromkeys(self.reason(r) for r in reasons))
@@ -282,7 +307,7 @@ def warnings(
     previous_dark = False
     for drive in drives:
         op, start, end = drive
-        sky = darkness(op.start)
+        sky = darkness(op.start) if op.ride is None else None  # a passenger's ride is not driven
         dark = sky is not None and sky.overlaps(start, end)
         if dark and start < end:
             if previous_dark:
@@ -307,18 +332,20 @@ def warnings(
                 found.append(f"{node}: {note}")
     seen = set()
     for op, start, _ in drives:
-        if not op.leg.warnings:
+        if not op.warned:
             continue
         month = local(start, op.start).month
-        for warning in op.leg.warnings:
-            if month in warning.months and warning.text not in seen:
-                seen.add(warning.text)
-                found.append(f"{op.leg.start} – {op.leg.end}: {warning.text} ({warning.citation()})")
+        for leg in op.legs:
+            for warning in leg.warnings:
+                if month in warning.months and warning.text not in seen:
+                    seen.add(warning.text)
+                    found.append(f"{leg.start} – {leg.end}: {warning.text} ({warning.citation()})")
     return found
 
 
 def advice(program: Program, reached: tuple[str, ...]) -> list[Advice]:
-    """What to know or do at the stages of ``program`` the traveller reached, with sources."""
+    """What to know or do at the stages of ``program`` the traveller reached, and the services through posts on
+    the route the plan does not ride, with sources."""
     found = []
     for op in program.checks:
         if op.node not in reached:
@@ -328,6 +355,8 @@ def advice(program: Program, reached: tuple[str, ...]) -> list[Advice]:
                 found.append(
                     Advice(stage=op.node, kind=rule.kind.value, text=rule.text, source=rule.citation(), note=rule.note)
                 )
+    for offer in program.offers:  # services through the posts the plan does not ride
+        found.append(Advice(stage=offer.node, kind="transport", text=offer.text, source=offer.source, note=offer.note))
     return found
 
 
@@ -339,6 +368,8 @@ def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
         doc = crossing.documents[doc_id]
         if not doc.applies_to(mode, op.direction) or traveller.holds(doc_id):
             continue
+        if doc.visa_for is not None and not traveller.needs_visa_for(doc.visa_for):
+            continue  # the passport enters without it
         reason = f"{doc.name} ('{doc_id}') is required here"
         rules = [r for r in stage.rules if r.kind in BLOCKING_RULES and r.applies_to(mode, op.direction)]
         for rule in rules:
@@ -362,14 +393,19 @@ def _hhmm(seconds: float) -> str:
 def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:
     """The documents and arrangements the route asks of ``traveller``, in the order they are checked."""
     found: dict[str, list[Any]] = {}
+    visas = set()
     for op in program.checks:
         for doc_id in op.stage.checks:
             doc = op.crossing.documents[doc_id]
             if not doc.applies_to(traveller.mode, op.direction):
                 continue
+            if doc.visa_for is not None:
+                visas.add(doc.visa_for)
+                if not traveller.needs_visa_for(doc.visa_for):
+                    continue
             entry = found.setdefault(doc_id, [doc, []])
             entry[1].append(op.node)
-    return tuple(
+    listed = [
         Need(
             document=doc_id,
             name=doc.name,
@@ -381,4 +417,14 @@ def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:
             held=traveller.holds(doc_id),
         )
         for doc_id, (doc, stages) in found.items()
-    )
+    ]
+    for country in program.route.countries[1:]:  # visas the passport needs that no post of the data names
+        regime = traveller.entry_for(country)
+        if regime is None or regime.kind in NO_VISA or country in visas:
+            continue
+        first = next((op.node for op in program.checks if op.stage.staffed_by == [country]), program.checks[-1].node)
+        name = f"{regime.name} {regime.kind}" + (f" (stays of up to {regime.days} days)" if regime.days else "")
+        listed.append(Need(document=f"{country.lower()}-{regime.kind}", name=name, text=None, stages=(first,),
+                           lead_days=None, lead_source=None, source=regime.source,
+                           held=traveller.holds(f"{country.lower()}-{regime.kind}")))  # fmt: skip
+    return tuple(listed)

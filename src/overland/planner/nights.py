@@ -15,13 +15,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from overland.planner.program import Check, Program
+from overland.planner.program import Check, Drive, Program
 from overland.planner.trip import EventKind, nights_between
-from overland.planner.walk import STAY, WAIT_TO_DRIVE, Walk
+from overland.planner.walk import BREAK, STAY, WAIT_TO_DRIVE, Walk
 
 Rewalk = Callable[..., Walk]  # (begin, t, *, record) -> Walk
 Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
 RESOLUTION = 60.0  # seconds: departures are whole minutes
+MOVING = (EventKind.drive, EventKind.ride)
 LATER = "later"  # a stay stretched to still get the same opening: (LATER, k of that stage, reached before, start)
 
 
@@ -34,31 +35,32 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
     """``walked`` with every stay before a stage stretched to the latest departure that keeps the stage's start."""
     steps = program.route.steps
     checks = [op.k for op in program.ops if isinstance(op, Check)]
+    begins = {op.k: op.begin for op in program.ops if isinstance(op, Drive)}  # the step each drive or ride leaves
     for bed in program.beds:
         if walked.blockers:
             return walked
         if bed not in walked.arrivals and bed != 0:
             continue
         after = _binding(walked, checks, bed)
-        if after is None:
-            continue
+        if after is None or _night_between(walked, bed, after):
+            continue  # nothing to wait for, or a night comes first: leaving later would change nothing after it
         arrived = depart if bed == 0 else walked.arrivals[bed]
-        left = _left(walked, bed, arrived)
+        left = _left(walked, bed, arrived, begins)
         target = walked.starts[after]
         if left <= arrived and bed != 0:
             continue  # passed through without stopping
         latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target))
         if latest - left >= RESOLUTION:  # less than a minute later: the walk's own reason for leaving then stands
             again = again or rewalk(bed, latest, record=True)
-            if again.blockers or again.starts.get(after) != target:
-                continue
+            if again.blockers or again.starts.get(after) != target or again.t > walked.t:
+                continue  # leaving later would arrive later (the day's hours at the wheel, a break): keep the stay short
             why = (LATER, after, walked.arrivals.get(after, target), target)
             skipped = [r for e in walked.events if bed < e[1] < after and e[0] in (EventKind.night, EventKind.wait)
                        and e[5][:1] == (STAY,) for r in e[5][1:] if r[0] != LATER]  # fmt: skip
-            skipped += [("to-drive", e[1], e[4]) for e in walked.events if e[1] == bed + 1 and e[0] is EventKind.wait
-                        and e[5][:1] == (WAIT_TO_DRIVE,) and e[5][1]]  # fmt: skip
+            skipped += [("to-drive", e[1], e[4]) for e in walked.events if begins.get(e[1]) == bed
+                        and e[0] is EventKind.wait and e[5][:1] == (WAIT_TO_DRIVE,) and e[5][1]]  # fmt: skip
             walked = _merge(walked, again, bed, steps[bed].node, arrived, latest, (*skipped, why))
-    return _stays(walked, set(program.beds), local)
+    return _stays(walked, set(program.beds), local, begins)
 
 
 def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
@@ -72,16 +74,27 @@ def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
     return None
 
 
-def _left(walked: Walk, bed: int, arrived: float) -> float:
-    """When the traveller got going from ``bed``: the start of the first drive or processing after the stays there."""
+def _night_between(walked: Walk, bed: int, after: int) -> bool:
+    """True when the walk spends a night between leaving ``bed`` and stage ``after`` (a stay in another
+    bed, or a vehicle held overnight)."""
+    return any(
+        (kind is EventKind.vehicle_held and bed <= k < after)
+        or (kind in (EventKind.night, EventKind.wait) and bed < k < after and detail[:1] == (STAY,))
+        for kind, k, _node, _start, _end, detail, *_ in walked.events
+    )
+
+
+def _left(walked: Walk, bed: int, arrived: float, begins: dict[int, int]) -> float:
+    """When the traveller got going from ``bed``: the start of the first drive, ride or processing after the
+    stays there."""
     for kind, k, _node, start, _end, detail, *_ in walked.events:
-        if kind is EventKind.drive and k == bed + 1:
+        if kind in MOVING and begins.get(k) == bed:
             return start
         if kind is EventKind.process and k == bed:
             return start
         if (
             kind in (EventKind.night, EventKind.wait)
-            and k in (bed, bed + 1)
+            and (k == bed or begins.get(k) == bed)
             and detail[:1] in ((STAY,), (WAIT_TO_DRIVE,))
         ):
             continue
@@ -126,11 +139,11 @@ def _latest(
 
 
 def _busy(walked: Walk, leave: float, target: float) -> float:
-    """Seconds between ``leave`` and ``target`` the recorded walk spends driving or processing."""
+    """Seconds between ``leave`` and ``target`` the recorded walk spends driving, riding or processing."""
     return sum(
         min(end, target) - max(start, leave)
         for kind, _k, _node, start, end, *_ in walked.events
-        if kind in (EventKind.drive, EventKind.process) and end > leave and start < target
+        if kind in (*MOVING, EventKind.process) and end > leave and start < target
     )
 
 
@@ -138,7 +151,7 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
            why: tuple[tuple[Any, ...], ...]) -> Walk:  # fmt: skip
     """The events of ``walked`` before ``bed``, a stay there until ``leave``, and those of ``again`` from it."""
     merged = Walk(t=again.t, blockers=again.blockers, warnings=list(dict.fromkeys(walked.warnings + again.warnings)))
-    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and e[0] is EventKind.drive)]
+    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and _reaching(e))]
     kept = [r for e in walked.events if e[1] == bed and e[2] == node and e[5][:1] == (STAY,) for r in e[5][1:]]
     if leave > arrived:
         merged.events.append((EventKind.wait, bed, node, arrived, leave, (STAY, *kept, *why), None, None))
@@ -148,7 +161,14 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
     return merged
 
 
-def _stays(walked: Walk, beds: set[int], local: Local) -> Walk:
+def _reaching(event: Any) -> bool:
+    """True for a step on the way into the bed: the drive or ride reaching it, and the waits before it
+    (for the hour or the departure it may leave at, a driver's break)."""
+    kind, detail = event[0], event[5]
+    return kind in MOVING or (kind is EventKind.wait and detail[:1] in ((WAIT_TO_DRIVE,), (BREAK,)))
+
+
+def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -> Walk:
     """The time spent in each bed before going on as one stay: from arriving to leaving, with every reason.
 
     A wait in front of an office in a town with beds that covers a night is a night there.
@@ -171,7 +191,7 @@ def _stays(walked: Walk, beds: set[int], local: Local) -> Walk:
         reasons: list[Any] = list(detail[1:]) if detail[0] == STAY else [("to-drive", k, end)]
         first = start
         if detail[0] == WAIT_TO_DRIVE:
-            k = k - 1  # the wait before the drive reaching step k is a stay at the bed before it
+            k = begins[k]  # the wait before the drive reaching step k is a stay at the bed it leaves
         j = i + 1
         while j < len(events):
             kind2, k2, node2, start2, end2, detail2, *_ = events[j]

@@ -19,6 +19,7 @@ from overland.model.distributions import Constant, Distribution, Lognormal
 from overland.model.leg import Leg, Vehicle
 from overland.model.provenance import Fact
 from overland.planner.network import Network, Route
+from overland.planner.rides import RIDING, Offer, Ride, Span, choose, offers, ride_of, spans
 from overland.timing.clocks import zone
 
 if TYPE_CHECKING:
@@ -45,11 +46,12 @@ def spread(dist: Distribution, ratio: float) -> Distribution:
 
 @dataclass(frozen=True, slots=True)
 class Drive:
-    """Drive the leg reaching route step ``k``.
+    """Drive the leg reaching route step ``k``, or ride a service there (``ride``).
 
     ``zone`` is the clock where it starts; ``warned`` the months (1-12) the data warns about
     the leg (a mountain road not driven after dark by default); ``sky`` when it is dark at
-    its start (None without coordinates).
+    its start (None without coordinates). A ride may span several legs (``legs``, from step
+    :attr:`begin`); its ``seconds`` are the service's median duration when the data gives one.
     """
 
     k: int
@@ -62,7 +64,14 @@ class Drive:
     warned: frozenset[int]
     sky: Darkness | None
     end_zone: tzinfo  # the clock where it ends (over a border, another one)
+    legs: tuple[Leg, ...] = ()  # every leg it covers (a drive: its leg)
+    ride: Ride | None = None  # the service a passenger rides (None: the traveller drives)
     spread: float = 1.0  # P90 / median of the leg's time in the Monte Carlo (1: always ``seconds``)
+
+    @property
+    def begin(self) -> int:
+        """The route step it leaves from."""
+        return self.ride.begin if self.ride is not None else self.k - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,10 +120,21 @@ class Program:
     ops: tuple[Drive | Check, ...]
     beds: tuple[int, ...]  # route steps where the traveller may sleep: the origin, places with lodging
     zones: tuple[tzinfo, ...]  # the clock of each route step
+    offers: tuple[Offer, ...] = ()  # services through posts on the route, given as advice
 
     @cached_property
     def checks(self) -> list[Check]:
         return [op for op in self.ops if isinstance(op, Check)]
+
+    @cached_property
+    def on_the_move(self) -> float:
+        """Seconds driving and being processed, waits left out: no walk of the route takes less."""
+        return sum(op.seconds if isinstance(op, Drive) else op.duration for op in self.ops)
+
+    @cached_property
+    def driving(self) -> float:
+        """Seconds at the wheel along the route (a ride is not driven)."""
+        return sum(op.seconds for op in self.ops if isinstance(op, Drive) and op.ride is None)
 
     @cached_property
     def segments(self) -> tuple[tuple[int, tuple[Drive | Check, ...]], ...]:
@@ -147,19 +167,50 @@ def compile_route(
     (clock, place, zone) and ``sky(n)`` when it is dark there."""
     vehicle = Vehicle.of(mode)
     steps = route.steps
+    found = spans([step.node for step in steps], catalog.services) if mode in RIDING and catalog.services else []
+    reach: dict[int, tuple[Span, bool]] = {}  # step -> (the span of the service reaching it, one ride over all of it)
+    inside: set[int] = set()  # steps a ride passes without stopping
+    for span in choose(found):
+        if span.posts:
+            reach.update((m, (span, False)) for m in range(span.begin + 1, span.end + 1))
+        else:
+            reach[span.end] = (span, True)
+            inside.update(range(span.begin + 1, span.end))
     ops: list[Drive | Check] = []
     for k, step in enumerate(steps):
-        if step.leg is not None and k > 0:
-            leg = step.leg
-            start = steps[k - 1].node
-            warned = frozenset(month for warning in leg.warnings for month in warning.months)
-            ops.append(Drive(k, start, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg, node(start)[2],
-                             warned, sky(start) if warned else None, node(step.node)[2],
-                             catalog.road_spread))  # fmt: skip
+        if step.leg is not None and k > 0 and k not in inside:
+            on = reach.get(k)
+            if on is None:
+                leg = step.leg
+                start = steps[k - 1].node
+                warned = frozenset(month for warning in leg.warnings for month in warning.months)
+                ops.append(Drive(k, start, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg, node(start)[2],
+                                 warned, sky(start) if warned else None, node(step.node)[2], (leg,),
+                                 spread=catalog.road_spread))  # fmt: skip
+            else:
+                ops.append(_ride(steps, k, on[0], whole=on[1], catalog=catalog, vehicle=vehicle, node=node, sky=sky))
         if "/" in step.node:
             ops.append(_check(route, k, mode, catalog, network, timetable(step.node)))
-    beds = tuple(k for k, step in enumerate(steps[:-1]) if k == 0 or _has_beds(catalog, node(step.node)[1]))
-    return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps))
+    beds = tuple(k for k, step in enumerate(steps[:-1])
+                 if (k == 0 or _has_beds(catalog, node(step.node)[1])) and k not in inside)  # fmt: skip
+    return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps),
+                   offers(found, catalog) if found else ())  # fmt: skip
+
+
+def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: Catalog, vehicle: Vehicle,
+          node: Callable[[str], tuple[str, str | None, Any]], sky: Callable[[str], Any]) -> Drive:  # fmt: skip
+    """The ride reaching step ``k`` on the service of ``span``: all of it (``whole``), or its leg to ``k``."""
+    begin = span.begin if whole else k - 1
+    legs = tuple(leg for m in range(begin + 1, k + 1) if (leg := steps[m].leg) is not None)
+    start, end = steps[begin].node, steps[k].node
+    ride = ride_of(span, catalog, start, end, begin=begin, through=not whole)
+    if ride.duration is not None:
+        seconds = ride.duration.median() * 60
+    else:
+        seconds = sum(leg.hours_for(vehicle) * 3600 for leg in legs)
+    warned = frozenset(month for leg in legs for warning in leg.warnings for month in warning.months)
+    return Drive(k, start, end, seconds, sum(leg.km.value for leg in legs), legs[0], node(start)[2], warned,
+                 sky(start) if warned else None, node(end)[2], legs, ride, catalog.road_spread)  # fmt: skip
 
 
 def _has_beds(catalog: Catalog, place: str | None) -> bool:
@@ -169,13 +220,14 @@ def _has_beds(catalog: Catalog, place: str | None) -> bool:
 def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table) -> Check:
     node = route.steps[k].node
     crossing, stage_id, stage = catalog.stage(node)
-    direction = route.direction.id if route.direction else None
+    passage = route.direction_of(crossing.id)
+    direction = passage.id if passage else None
     processing = stage.processing_for(mode, direction)
     duration_dist = spread(minutes_distribution(processing.value) if processing else minutes_distribution(0),
                            catalog.processing_spread)  # fmt: skip
     delay_dists = tuple(minutes_distribution(d.minutes.value) for d in stage.opening_delays)
     medians = tuple(d.median() * 60 for d in delay_dists)
-    entering = route.direction is not None and stage.staffed_by == [route.direction.to_country]
+    entering = passage is not None and stage.staffed_by == [passage.to_country]
     held = next(
         (r for r in stage.rules if r.kind is RuleKind.vehicle_held_overnight and r.applies_to(mode, direction)), None
     )

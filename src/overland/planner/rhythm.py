@@ -41,6 +41,11 @@ class Rhythm:
     break_for: float = 0.0
     awake_length: float = field(init=False, repr=False, compare=False)  # seconds of each day outside the quiet hours
 
+    @property
+    def quiet_length(self) -> float:
+        """Seconds of each day inside the quiet hours (0 without them)."""
+        return DAY - self.awake_length if self.quiet is not None else 0.0
+
     def __post_init__(self) -> None:
         length = DAY if self.quiet is None else (self.quiet[0] - self.quiet[1]) % DAY or DAY
         object.__setattr__(self, "awake_length", length)

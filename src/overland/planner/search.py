@@ -25,6 +25,7 @@ from overland.planner import narration
 from overland.planner.network import Network, Route
 from overland.planner.nights import leave_late
 from overland.planner.program import Program, compile_route
+from overland.planner.rhythm import offset
 from overland.planner.timetable import StageTimetable
 from overland.planner.trip import Advice, Blocker, Event, EventKind, Need, Plan, Traveller
 from overland.planner.walk import DAY_SOURCE, Walk, walk
@@ -62,9 +63,11 @@ class Planner:
             table = self._tables.setdefault(ref, StageTimetable(crossing, stage_id, self.catalog.countries))
         return table
 
-    def routes(self, origin: str, destination: str, mode: Mode, via: str | None = None) -> list[Route]:
-        """Every route from ``origin`` to ``destination``: one per crossing direction joining them."""
-        return self.network.routes(origin, destination, mode, via)
+    def routes(self, origin: str, destination: str, mode: Mode, via: tuple[str, ...] = (),
+               avoid: frozenset[str] = frozenset()) -> list[Route]:  # fmt: skip
+        """Every route from ``origin`` to ``destination``: one per sequence of crossing directions
+        joining them (through ``via`` in order when given; never through what ``avoid`` names)."""
+        return self.network.routes(origin, destination, mode, via, avoid)
 
     def program(self, route: Route, mode: Mode) -> Program:
         """``route`` compiled for ``mode`` (once)."""
@@ -127,20 +130,23 @@ class Planner:
         destination: str,
         depart: datetime,
         traveller: Traveller,
-        via: str | None = None,
+        via: tuple[str, ...] = (),
         *,
+        avoid: frozenset[str] = frozenset(),
         samples: int = 0,
         seed: int = 0,
     ) -> Plan:
-        """The earliest-arriving plan over every route (or through ``via``).
+        """The earliest-arriving plan over every route (or through ``via``, never through ``avoid``).
 
-        With ``samples`` > 0 the plan carries the Monte Carlo distribution of its route
-        (``seed`` seeds numpy's generator: the same seed gives the same figures).
+        Routes are walked from the shortest time on the move (driving and processing); a
+        route whose time on the move alone arrives after the best arrival so far cannot
+        beat it and is not walked. With ``samples`` > 0 the plan carries the Monte Carlo
+        distribution of its route (``seed`` seeds numpy's generator: the same seed gives
+        the same figures).
         """
-        routes = self.routes(origin, destination, traveller.mode, via)
-        plans = [self.plan_route(route, depart, traveller) for route in routes]
-        best = min(range(len(plans)), key=lambda i: _rank(plans[i]))
-        plan = plans[best]
+        routes = self.routes(origin, destination, traveller.mode, via, avoid)
+        best, walked = self._earliest(routes, _departure(depart), traveller) if len(routes) > 1 else (0, None)
+        plan = self.plan_route(routes[best], depart, traveller, walked)
         if not plan.complete and plan.blockers[0].source == DAY_SOURCE:
             plan = replace(plan, suggestions=self._relaxations(routes, depart, traveller))
         if samples > 0 and plan.complete:
@@ -152,14 +158,51 @@ class Planner:
             )
         return plan
 
-    def compare(self, origin: str, destination: str, depart: datetime, traveller: Traveller) -> list[Plan]:
-        """One plan per crossing direction joining the two places, best first."""
-        return sorted(
-            (self.plan_route(r, depart, traveller) for r in self.routes(origin, destination, traveller.mode)), key=_rank
-        )
+    def _earliest(self, routes: list[Route], start: float, traveller: Traveller) -> tuple[int, Walk]:
+        """The index of the route whose walk arrives first (the one that gets furthest when none
+        arrives), and that walk.
 
-    def plan_route(self, route: Route, depart: datetime, traveller: Traveller) -> Plan:
-        """The plan along one route."""
+        Routes are walked from the shortest lower bound of their duration; one whose bound
+        arrives after the best walk so far cannot beat it and is not walked. The bound: the
+        time driving and being processed, and no less than the driving with, each time the
+        day's hours at the wheel run out, the quiet hours between the day's last drive and the
+        next day's first (less the largest jump between the route's clocks)."""
+        rhythm = traveller.rhythm
+
+        def bound(i: int) -> float:
+            program = self.program(routes[i], traveller.mode)
+            if rhythm.max_drive is None or rhythm.quiet is None:
+                return program.on_the_move
+            offsets = [offset(z, start) for z in program.zones]
+            night = max(0.0, rhythm.quiet_length - (max(offsets) - min(offsets)))
+            days = -(-program.driving // rhythm.max_drive)  # ceil
+            return max(program.on_the_move, program.driving + max(0.0, days - 1) * night)
+
+        order = sorted(range(len(routes)), key=bound)
+        ranks: dict[int, tuple[int, float]] = {}
+        walks: dict[int, Walk] = {}
+        arrival = float("inf")
+        for i in order:
+            if start + bound(i) >= arrival:
+                continue  # cannot arrive earlier than the best walk so far
+            program = self.program(routes[i], traveller.mode)
+            walks[i] = walked = walk(program, 0, start, start, self.blockers_of(program, traveller), rhythm)
+            if walked.blockers:  # the share of the route it got through
+                ranks[i] = (1, -len(walked.arrivals) / len(program.route.steps))
+            else:
+                ranks[i] = (0, walked.t)
+                arrival = min(arrival, walked.t)
+        best = min(ranks, key=lambda i: (ranks[i], i))
+        return best, walks[best]
+
+    def compare(self, origin: str, destination: str, depart: datetime, traveller: Traveller,
+                avoid: frozenset[str] = frozenset()) -> list[Plan]:  # fmt: skip
+        """One plan per sequence of crossings joining the two places, best first."""
+        routes = self.routes(origin, destination, traveller.mode, avoid=avoid)
+        return sorted((self.plan_route(r, depart, traveller) for r in routes), key=_rank)
+
+    def plan_route(self, route: Route, depart: datetime, traveller: Traveller, walked: Walk | None = None) -> Plan:
+        """The plan along one route (``walked``: its walk from the departure, recorded, when already made)."""
         start = _departure(depart)
         program = self.program(route, traveller.mode)
         origin, destination = route.steps[0].node, route.steps[-1].node
@@ -168,7 +211,8 @@ class Planner:
         def rewalk(begin: int, t: float, *, record: bool) -> Walk:
             return walk(program, begin, t, start, blockers_at, traveller.rhythm, record=record)
 
-        walked = rewalk(0, start, record=True)
+        if walked is None:
+            walked = rewalk(0, start, record=True)
         if not walked.blockers:
             walked = leave_late(program, walked, rewalk, self.local, start)
         until = start + HORIZON_DAYS * 86400
@@ -192,14 +236,27 @@ class Planner:
             )
         return Plan(
             origin=origin, destination=destination,
-            via=route.crossing.id if route.crossing else None,
-            direction=route.direction.id if route.direction else None,
+            via=route.via,
+            direction=route.direction,
             traveller=traveller, home_clock=self.node(origin)[0],
             depart=leave, arrive=arrive, events=events,
             warnings=narration.warnings(program, walked, self.darkness, self.local, lambda n: self.node(n)[0]),
             blockers=walked.blockers, advice=self._advice_for(program, walked),
             needs=self._needs_for(program, traveller),
+            countries=route.countries or (self.catalog.place(origin).country,),
         )  # fmt: skip
+
+    def arrival(self, route: Route, depart: float, traveller: Traveller) -> float | None:
+        """The earliest arrival along ``route`` leaving at ``depart`` (UTC seconds), without events or words;
+        None when a stage turns the traveller back or no way fits within the horizon.
+
+        It is the plan's arrival before the plan stretches its stays to leave as late as possible
+        (:func:`~overland.planner.nights.leave_late`), which keeps the arrival but for a driver's break
+        that may then fall later.
+        """
+        program = self.program(route, traveller.mode)
+        walked = walk(program, 0, depart, depart, self.blockers_of(program, traveller), traveller.rhythm, record=False)
+        return None if walked.blockers else walked.t
 
     def _relaxations(self, routes: list[Route], depart: datetime, traveller: Traveller) -> tuple[str, ...]:
         """What would let a trip that fits no day go through, and when it would then arrive."""
@@ -281,8 +338,10 @@ def _rank(plan: Plan) -> tuple[int, float]:
 
 
 def check_documents(catalog: Catalog, names: list[str]) -> None:
-    """Every name in ``names`` must be a document id of some crossing."""
-    known = sorted({d for c in catalog.crossings.values() for d in c.documents})
+    """Every name in ``names`` must be a document id of some crossing, or a visa of a country the entry
+    regimes name (``pk-e-visa``, ``kz-visa``)."""
+    visas = {f"{country.lower()}-{kind}" for country in catalog.entry for kind in ("visa", "e-visa")}
+    known = sorted({d for c in catalog.crossings.values() for d in c.documents} | visas)
     for name in names:
         if name not in known:
             raise UnknownIdError(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from overland.model.crossing import Mode
+from overland.model.entry import NO_VISA
 from overland.planner.rhythm import Rhythm
 
 if TYPE_CHECKING:
@@ -31,6 +32,7 @@ def nights_between(start: datetime, end: datetime) -> int:
 class EventKind(StrEnum):
     depart = "depart"
     drive = "drive"
+    ride = "ride"  # a passenger on a bus, shared taxi or border-zone vehicle of the data
     wait = "wait"
     process = "process"
     night = "night"
@@ -50,7 +52,8 @@ class Event(NamedTuple):
     stage: str | None = None  # CROSSING/STAGE
     note: str = ""
     km: float | None = None
-    to: str | None = None  # drive and transfer: the node reached
+    to: str | None = None  # drive, ride and transfer: the node reached
+    service: str | None = None  # a ride: the id of the service in data/transport.yaml
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,19 @@ class Advice:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """The entry regime of one country for the traveller's passport, as the data gives it for the trip's day."""
+
+    country: str
+    name: str  # the country's name
+    kind: str  # visa-free, e-visa, visa-on-arrival or visa
+    days: int | None
+    source: str  # how it is known
+    until: date | None = None  # the regime ends on this day (the claim's valid_until)
+    after: str | None = None  # the kind from the day after it, when the data has it
+
+
+@dataclass(frozen=True, slots=True)
 class Traveller:
     """Who travels and with what: the profile the requirements are checked against.
 
@@ -106,6 +122,18 @@ class Traveller:
     documents: frozenset[str] | None = None
     carrying: frozenset[str] = field(default_factory=frozenset)
     rhythm: Rhythm = field(default_factory=Rhythm)
+    nationality: str | None = None  # the passport's country (ISO code); None: visas as the data's posts ask
+    entry: tuple[Entry, ...] = ()  # with a nationality: each country's entry regime on the day of the trip
+
+    def entry_for(self, country: str) -> Entry | None:
+        """The entry regime of ``country`` for this traveller's passport (None: unknown or no nationality)."""
+        return next((e for e in self.entry if e.country == country), None)
+
+    def needs_visa_for(self, country: str) -> bool:
+        """False when the passport enters ``country`` without arranging a visa first; True otherwise
+        (also when the nationality or its regime is unknown: the data's posts decide)."""
+        found = self.entry_for(country)
+        return found is None or found.kind not in NO_VISA
 
     def holds(self, document: str) -> bool:
         """True when the traveller holds ``document``."""
@@ -129,6 +157,7 @@ class Plan:
     blockers: list[Blocker]
     advice: list[Advice]
     needs: tuple[Need, ...] = ()  # what the route asks of the traveller, up front
+    countries: tuple[str, ...] = ()  # the countries the route passes through, in order
     suggestions: tuple[str, ...] = ()  # when no plan fits the traveller's day: what would, and when it arrives
     distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
     observations: tuple[StageCalibration, ...] = ()  # stages whose times were learned from crossing reports
@@ -163,6 +192,26 @@ class Plan:
             "missing": [n.document for n in self.needs if not n.held],
             "via": self.via,
             "direction": self.direction,
+            "countries": list(self.countries),
+            **(
+                {
+                    "entry": [
+                        {
+                            "country": e.country,
+                            "kind": e.kind,
+                            "days": e.days,
+                            "until": e.until.isoformat() if e.until else None,
+                            "after": e.after,
+                            "source": e.source,
+                        }
+                        for e in self.traveller.entry
+                        if e.country in self.countries[1:]
+                    ],
+                    "nationality": self.traveller.nationality,
+                }
+                if self.traveller.nationality
+                else {}
+            ),
             "mode": self.traveller.mode.value,
             "depart": self.depart.isoformat(),
             "arrive": self.arrive.isoformat() if self.arrive else None,
@@ -178,6 +227,7 @@ class Plan:
                     "note": e.note,
                     **({"km": e.km} if e.km is not None else {}),
                     **({"to": e.to} if e.to is not None else {}),
+                    **({"service": e.service} if e.service is not None else {}),
                 }
                 for e in self.events
             ],

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from overland.planner.montecarlo import Samples, gate_of, in_spans, same_local_day
+from overland.planner.program import Drive
 
 LEVELS = (0.1, 0.5, 0.9)
 
@@ -155,6 +156,12 @@ def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: A
         for delay, dist in zip(op.stage.opening_delays, op.delay_dists, strict=True):
             at = f" at {delay.opens_at}" if delay.opens_at else ""
             inputs.append(Input(op.node, f"opening delay{at}", f"{dist.describe()} min", delay.minutes.claim.status))
+    for move in samples.program.ops:  # a passenger's rides whose services' durations are distributions
+        if isinstance(move, Drive) and move.ride is not None:
+            drawn, duration = move.ride.duration, move.ride.service.duration_minutes
+            if drawn is not None and duration is not None and not isinstance(duration.value, int | float):
+                inputs.append(Input(move.start, f"{move.ride.title}: duration", f"{drawn.describe()} min",
+                                    duration.claim.status))  # fmt: skip
     return ArrivalDistribution(
         samples=n, seed=seed,
         arrive=(_moment(arrive_q[0], destination_zone), _moment(arrive_q[1], destination_zone),

@@ -8,6 +8,9 @@ day's limit. Otherwise they sleep in that bed and try again the next morning, so
 is never spent at a post or between two posts. Going on whenever the next bed can be
 reached is the earliest way (a bed reached earlier can always be waited in).
 
+A passenger rides the services of the data where they run (:mod:`overland.planner.rides`): a
+ride waits for the service's next departure and takes its duration.
+
 A stage waits for an opening long enough for its processing, then applies its rules
 (a vehicle held overnight while the traveller sleeps in the next town, an office that
 works the next working day). Processing times and opening delays given as distributions
@@ -27,6 +30,7 @@ from overland.limits import HORIZON_DAYS
 from overland.planner import rhythm as day
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import Rhythm
+from overland.planner.rides import FITS
 from overland.planner.timetable import epoch
 from overland.planner.trip import Blocker, EventKind
 
@@ -52,6 +56,7 @@ NIGHT_DRIVE = "night-drive"  # a leg ahead cannot be driven before the quiet hou
 DARK = "dark"  # a warned leg ahead cannot be driven before dark: (DARK, k, t)
 WHEEL = "wheel"  # the day's hours at the wheel would run out: (WHEEL, k, hours so far)
 TOO_LONG = "too-long"  # a leg or a processing is longer than a day outside the quiet hours: (TOO_LONG, k)
+DEPARTS = "departs"  # a ride ahead does not leave before the quiet hours: (DEPARTS, k, t, it runs every day)
 
 DAY_SOURCE = "the traveller's day"  # the source of a blocker that is the traveller's own rhythm
 
@@ -146,6 +151,8 @@ def _every_day(why: tuple[Any, ...]) -> bool:
     """True for a reason that no day fixes: not a closed day but the length of the way (from a morning start)."""
     if why[0] == CLOSED:
         return bool(why[4])  # the post worked that day: it was just too far to reach before it closed
+    if why[0] == DEPARTS:
+        return bool(why[3])  # a service that runs every day: a later day is no different
     return why[0] in (NIGHT_DRIVE, DARK, WHEEL)
 
 
@@ -162,23 +169,31 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
         k = op.k
         if isinstance(op, Drive):
             here = op.zone
-            start = _drive_fit(op, t, rhythm)
+            ride = op.ride
+            start = _drive_fit(op, t, rhythm) if ride is None else _ride_fit(op, t, rhythm)
             if start is None:
                 leg.why, leg.t = (TOO_LONG, k), t
                 return leg
             if at_bed and day.covers_night(here, t, start):  # a night in the bed before this drive: a new day
                 wheel = since_break = 0.0
-            if rhythm.max_drive is not None and wheel + op.seconds > rhythm.max_drive:
+            if ride is None and rhythm.max_drive is not None and wheel + op.seconds > rhythm.max_drive:
                 leg.why, leg.t = (WHEEL, k, wheel), t
                 return leg
             if not at_bed and day.covers_night(here, reached, start):
                 if waited is not None and waited[2] - waited[1] >= 3600:  # the post held them up: it is the cause
                     leg.why = (CLOSED, *waited)
+                elif ride is not None and ride.schedule is not None:  # the service leaves too late: it is the cause
+                    leg.why = (DEPARTS, k, t, ride.schedule.daily)
                 else:
                     leg.why = (DARK if start != _fit_awake_both(rhythm, op, t) else NIGHT_DRIVE, k, t)
                 leg.t = t
                 return leg
-            if rhythm.break_after is not None and since_break + op.seconds > rhythm.break_after and since_break > 0:
+            if (
+                ride is None
+                and rhythm.break_after is not None
+                and since_break + op.seconds > rhythm.break_after
+                and since_break > 0
+            ):
                 rested = max(start, t + rhythm.break_for)
                 if record and rested > t:
                     events.append((EventKind.wait, k, op.start, t, rested, (BREAK,), None, None))
@@ -193,8 +208,11 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
                 leg.left = start
             end = start + op.seconds
             if record:
-                events.append((EventKind.drive, k, op.start, start, end, (), op.end, op.km))
-            t, wheel, since_break, at_bed = end, wheel + op.seconds, since_break + op.seconds, False
+                kind = EventKind.drive if ride is None else EventKind.ride
+                events.append((kind, k, op.start, start, end, (), op.end, op.km))
+            if ride is None:
+                wheel, since_break = wheel + op.seconds, since_break + op.seconds
+            t, at_bed = end, False
             reached, waited = t, None
             leg.arrivals[k] = t
             continue
@@ -285,6 +303,29 @@ def _drive_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
         if again == start:
             return start
         start = again
+    return None
+
+
+def _ride_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
+    """The earliest start at or after ``t`` of the ride ``op``: the service's next departure (see
+    :mod:`overland.planner.rides`) that also fits the traveller's day, unless the service keeps a
+    timetable (it runs through the night) or is longer than the day (it leaves in the waking hours)."""
+    ride = op.ride
+    assert ride is not None
+    schedule = ride.schedule
+    if schedule is not None and schedule.timetabled:
+        return schedule.next(t)
+    overnight = ride.overnight(op.seconds, rhythm.awake_length)
+    if schedule is None:
+        return day.fit_awake(rhythm, op.zone, t, 0.0) if overnight else _drive_fit(op, t, rhythm)
+    for _ in range(FITS):
+        leave = schedule.next(t)
+        if leave is None:
+            return None
+        fit = day.fit_awake(rhythm, op.zone, leave, 0.0) if overnight else _drive_fit(op, leave, rhythm)
+        if fit is None or fit == leave:
+            return fit
+        t = fit
     return None
 
 

@@ -10,29 +10,31 @@ same answer to the same question. The core it calls (``model``, ``timing``,
 
 from __future__ import annotations
 
+import difflib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from overland import limits
-from overland.errors import InputError, OverlandError
-from overland.model.catalog import Catalog
-from overland.model.crossing import Mode
+from overland.errors import InputError, OverlandError, UnknownIdError
+from overland.model.catalog import Catalog, suggest
+from overland.model.crossing import Mode, RuleKind
 from overland.model.report import Observation
 from overland.planner.rhythm import Rhythm, of_profile
 from overland.planner.schedule import Schedule, stage_schedule
 from overland.planner.search import Planner, check_documents
-from overland.planner.trip import Plan, Traveller
+from overland.planner.trip import Entry, Plan, Traveller
 
 if TYPE_CHECKING:
     from overland.model.observed import ObservedCrossing
     from overland.planner.calibration import Calibration
     from overland.planner.departures import DepartureScan
     from overland.planner.fitting import Backtest
+    from overland.service.audit import DataAudit
     from overland.service.freight import Freight
     from overland.service.reports import Reports
     from overland.store.db import Store
@@ -41,9 +43,35 @@ Clock = Callable[[], datetime]
 CALIBRATED_KEPT = 8  # calibrated planners kept (one per mode and set of reports)
 
 
+def _names(given: str | Sequence[str] | None) -> list[str]:
+    """The names in ``given``: a list, or one text with commas (``korday,torugart``)."""
+    if given is None:
+        return []
+    items = [given] if isinstance(given, str) else list(given)
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
 def utc_now() -> datetime:
     """The present moment, aware, in UTC (the default clock)."""
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    """Something about the request itself the traveller should know before reading the plan.
+
+    ``kind`` is ``departure-in-the-past`` (``details``: ``depart``, ``now``, both ISO 8601 in
+    the departure's clock) or ``unknown-item`` (``details``: ``item``, ``known``, the items
+    the data's posts rule on, and ``suggestion``, the closest of them or None). ``text`` says
+    it in English; a page in another language words it from ``kind`` and ``details``.
+    """
+
+    kind: str
+    text: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, **self.details}
 
 
 def check_aware(moment: datetime, name: str) -> datetime:
@@ -57,6 +85,11 @@ def check_aware(moment: datetime, name: str) -> datetime:
         return in_range(moment)
     except InputError as error:
         raise InputError(f"{name}: {error}") from None
+
+
+def normal_item(text: str) -> str:
+    """A carried item as the data names items: trimmed, lower case (``Drone`` is ``drone``)."""
+    return " ".join(text.split()).casefold()
 
 
 class Overland:
@@ -95,6 +128,7 @@ class Overland:
         self.use_reports = use_reports
         self.clock = clock
         self._catalog = catalog
+        self._catalog_given = catalog is not None
         self._planner: Planner | None = None
         self._lock = threading.RLock()
         self._calibrated: OrderedDict[tuple[Any, ...], tuple[tuple[Observation, ...], Calibration, Planner]] = (
@@ -133,6 +167,17 @@ class Overland:
 
                     self._observed_crossings = load_observations(self.catalog, self.data_dir)
         return self._observed_crossings
+
+    @property
+    def data_folder(self) -> Path | None:
+        """The folder the data is read from: the one given, else the bundled data (None: a catalog given in code)."""
+        if self._catalog_given:
+            return None
+        if self.data_dir is not None:
+            return self.data_dir
+        from overland.io.data_files import default_data_dir
+
+        return default_data_dir()
 
     @property
     def planner(self) -> Planner:
@@ -204,13 +249,17 @@ class Overland:
         quiet_hours: str | None = None,
         max_drive_hours: float | str | None = None,
         dark_roads: bool | None = None,
+        nationality: str | None = None,
+        day: date | None = None,
     ) -> Traveller:
         """A traveller of ``mode`` holding ``documents`` (None: all the route asks for), carrying ``carrying``.
 
         The traveller's day is the data's profile for the mode (``data/travellers.yaml``), with
         ``quiet_hours`` (``"22:00-05:00"``, or ``"none"``), ``max_drive_hours`` (a number, or
         ``"none"``) and ``dark_roads`` (drive the roads the data warns about after dark) in
-        place of the profile's when given.
+        place of the profile's when given. With ``nationality`` (the passport's ISO code) the
+        visas come from the entry regimes (``data/entry-regimes.yaml``) as they stand on
+        ``day`` (default: the service's today).
         """
         travel_mode = Mode.parse(mode)
         if documents is not None:
@@ -235,13 +284,74 @@ class Overland:
         return Traveller(
             mode=travel_mode,
             documents=frozenset(documents) if documents is not None else None,
-            carrying=frozenset(carrying),
+            carrying=frozenset(normal_item(item) for item in carrying),
             rhythm=rhythm,
+            nationality=self._nationality(nationality),
+            entry=self.entry(nationality, day or self.today()) if nationality else (),
         )
 
-    def trip_ends(self, origin: str, destination: str, via: str | None = None) -> tuple[str, str, str | None]:
-        """The ids of the places and crossing a person named (any case, any script); a trip from a place
-        to itself is refused."""
+    def _visa_countries(self, traveller: Traveller, origin: str, destination: str) -> frozenset[str]:
+        """The countries the traveller's passport needs a visa for, but those of the trip's two ends."""
+        if traveller.nationality is None:
+            raise InputError("--avoid-visa needs --nationality: say which passport you travel on")
+        ends = {self.catalog.place(origin).country, self.catalog.place(destination).country}
+        return frozenset(e.country for e in traveller.entry if traveller.needs_visa_for(e.country)) - ends
+
+    def _entry_changes(self, plan: Plan, traveller: Traveller) -> list[str]:
+        """A warning for each country of the plan whose entry regime for the passport ends during the trip or
+        within a month of leaving."""
+        if not traveller.entry or plan.via is None or plan.direction is None:
+            return []
+        entered = [
+            next(d.to_country for d in self.catalog.crossing(c).directions if d.id == direction)
+            for c, direction in zip(plan.via.split(","), plan.direction.split(","), strict=True)
+        ]
+        end = max((plan.arrive or plan.depart).date(), plan.depart.date() + timedelta(days=30))  # the trip and a month
+        found = []
+        for country in entered:
+            regime = traveller.entry_for(country)
+            if regime is not None and regime.until is not None and regime.until < end:
+                after = f"; from {regime.until + timedelta(days=1)}: {regime.after}" if regime.after else ""
+                found.append(f"{regime.name}: {regime.kind} entry for {traveller.nationality} passports holds until "
+                             f"{regime.until}{after} ({regime.source})")  # fmt: skip
+        return found
+
+    def _nationality(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        found = code.strip().upper()
+        if len(found) != 2 or not found.isalpha():
+            msg = f"nationality {code!r}: give the passport's two-letter country code, e.g. GB, DE, FR or US"
+            raise InputError(msg)
+        return found
+
+    def entry(self, nationality: str, day: date) -> tuple[Entry, ...]:
+        """The entry regime of each country of the data for a passport of ``nationality`` on ``day``;
+        an error names the nationalities the data knows when it has none for this one."""
+        code = self._nationality(nationality)
+        assert code is not None
+        found = []
+        for country, by_passport in self.catalog.entry.items():
+            fact = by_passport.get(code)
+            if fact is None:
+                continue
+            claim, _ = fact.claim_on(day)
+            after = fact.claim_on(claim.valid_until + timedelta(days=1))[0] if claim.valid_until else None
+            found.append(Entry(country=country, name=self.catalog.countries[country].name, kind=claim.value.kind,
+                               days=claim.value.days, source=claim.citation(), until=claim.valid_until,
+                               after=after.value.kind if after is not None and after is not claim else None))  # fmt: skip
+        if not found and self.catalog.entry:
+            known = sorted({p for by_passport in self.catalog.entry.values() for p in by_passport})
+            msg = (f"nationality {code}: the data has no entry regimes for it (it has {', '.join(known)}); "
+                   "leave --nationality out to see every visa the posts ask for")  # fmt: skip
+            raise InputError(msg)
+        return tuple(found)
+
+    def trip_ends(self, origin: str, destination: str, via: str | Sequence[str] | None = None,
+                  avoid: str | Sequence[str] = ()) -> tuple[str, str, tuple[str, ...], frozenset[str]]:  # fmt: skip
+        """The ids of the places a person named (any case, any script), of the crossings to pass in order
+        (``via``: ids or names, a list or one text with commas) and of the countries and crossings to
+        avoid (codes, names or ids); a trip from a place to itself is refused."""
         origin, destination = self.catalog.place_id(origin), self.catalog.place_id(destination)
         if origin == destination:
             msg = (
@@ -249,15 +359,65 @@ class Overland:
                 "you want to reach"
             )
             raise InputError(msg)
-        return origin, destination, self.catalog.crossing_id(via) if via is not None else None
+        crossings = tuple(self.catalog.crossing_id(name) for name in _names(via))
+        avoided = frozenset(self._avoided(name) for name in _names(avoid))
+        both = sorted(set(crossings) & avoided)
+        if both:
+            raise InputError(f"{', '.join(both)} is both in --via and in --avoid: keep it in one of them")
+        return origin, destination, crossings, avoided
 
-    def _in_the_past(self, depart: datetime) -> str | None:
-        """A warning when ``depart`` lies in the past by the service's clock."""
+    def _avoided(self, name: str) -> str:
+        """A country code or a crossing id for a name in ``--avoid``."""
+        try:
+            return self.catalog.country_code(name)
+        except UnknownIdError:
+            pass
+        try:
+            return self.catalog.crossing_id(name)
+        except UnknownIdError:
+            known = sorted([*self.catalog.countries, *self.catalog.crossings])
+            raise UnknownIdError(
+                f"--avoid {name!r}: neither a country nor a crossing" + suggest(name.lower(), known)
+            ) from None
+
+    def known_items(self) -> list[str]:
+        """The items some post of the data rules on (``forbidden-item`` rules), sorted."""
+        return sorted(
+            {
+                rule.item
+                for crossing in self.catalog.crossings.values()
+                for stage in crossing.stages.values()
+                for rule in stage.rules
+                if rule.kind is RuleKind.forbidden_item and rule.item
+            }
+        )
+
+    def cautions(self, depart: datetime, carrying: Sequence[str] = ()) -> list[Caution]:
+        """What the traveller should know about the request itself: a departure in the past (by the
+        service's clock), and each carried item no post of the data rules on (it changes nothing)."""
+        found = []
         now = self.now()
         if depart < now - timedelta(minutes=1):
-            return (f"the departure {depart:%a %d %b %Y %H:%M} is in the past (it is now {now.astimezone(depart.tzinfo):%a %d %b %Y %H:%M}"
+            shown_now = now.astimezone(depart.tzinfo).replace(second=0, microsecond=0)  # as the text says it
+            text = (f"the departure {depart:%a %d %b %Y %H:%M} is in the past (it is now {shown_now:%a %d %b %Y %H:%M}"
                     " in that clock): the plan shows what would have happened")  # fmt: skip
-        return None
+            found.append(
+                Caution("departure-in-the-past", text, {"depart": depart.isoformat(), "now": shown_now.isoformat()})
+            )
+        known = self.known_items()
+        for item in dict.fromkeys(normal_item(i) for i in carrying):
+            if not item or item in known:
+                continue
+            close = difflib.get_close_matches(item, known, n=1, cutoff=0.6)
+            text = (
+                f"carrying {item!r}: no post in the data rules on it, so it changes nothing in the plan"
+                f" (the posts rule on: {', '.join(known) or 'nothing'})"
+                + (f"; did you mean {close[0]}?" if close else "")
+            )
+            found.append(
+                Caution("unknown-item", text, {"item": item, "known": known, "suggestion": close[0] if close else None})
+            )
+        return found
 
     @staticmethod
     def _check_samples(samples: int, *, low: int, high: int) -> None:
@@ -361,7 +521,8 @@ class Overland:
         destination: str,
         depart: datetime,
         *,
-        via: str | None = None,
+        via: str | Sequence[str] | None = None,
+        avoid: str | Sequence[str] = (),
         mode: str | Mode = "own-car",
         documents: Sequence[str] | None = None,
         carrying: Sequence[str] = (),
@@ -371,6 +532,8 @@ class Overland:
         quiet_hours: str | None = None,
         max_drive_hours: float | str | None = None,
         dark_roads: bool | None = None,
+        nationality: str | None = None,
+        avoid_visa: bool = False,
     ) -> Plan:
         """Plan a trip door to door: when each stage opens, where you sleep, what stops you.
 
@@ -383,14 +546,16 @@ class Overland:
         concern; ``Plan.observations`` says which stages used them and how many.
         """
         self._check_samples(samples, low=0, high=limits.MAX_PLAN_SAMPLES)
-        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
-                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        origin, destination, via = self.trip_ends(origin, destination, via)
         check_aware(depart, "departure")
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads, nationality=nationality, day=depart.date())  # fmt: skip
+        origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
+        avoided |= self._visa_countries(traveller, origin, destination) if avoid_visa else frozenset()
         planner, calibration, problem = self._planner_for(traveller.mode, observations)
-        result = planner.plan(origin, destination, depart, traveller, via=via, samples=samples, seed=seed)
-        late = self._in_the_past(depart)
-        notes = [n for n in (late, problem) if n is not None]
+        result = planner.plan(origin, destination, depart, traveller, via=via_ids, avoid=avoided, samples=samples,
+                              seed=seed)  # fmt: skip
+        notes = [c.text for c in self.cautions(depart, carrying)]
+        notes += [n for n in (problem, *self._entry_changes(result, traveller)) if n is not None]
         if notes:
             result = replace(result, warnings=[*notes, *result.warnings])
         if calibration is not None and calibration.stages:
@@ -401,14 +566,16 @@ class Overland:
 
     def compare(self, origin: str, destination: str, depart: datetime, *, mode: str | Mode = "own-car",
                 quiet_hours: str | None = None, max_drive_hours: float | str | None = None,
-                dark_roads: bool | None = None) -> list[Plan]:  # fmt: skip
-        """One plan per crossing joining the two places (every document held), best first."""
-        traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
-                                   dark_roads=dark_roads)  # fmt: skip
-        origin, destination, _ = self.trip_ends(origin, destination)
+                dark_roads: bool | None = None, avoid: str | Sequence[str] = (), nationality: str | None = None,
+                avoid_visa: bool = False) -> list[Plan]:  # fmt: skip
+        """One plan per sequence of crossings joining the two places (every document held), best first."""
         check_aware(depart, "departure")
+        traveller = self.traveller(mode, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads, nationality=nationality, day=depart.date())  # fmt: skip
+        origin, destination, _, avoided = self.trip_ends(origin, destination, avoid=avoid)
+        avoided |= self._visa_countries(traveller, origin, destination) if avoid_visa else frozenset()
         planner, _, _ = self._planner_for(traveller.mode, None)
-        return planner.compare(origin, destination, depart, traveller)
+        return planner.compare(origin, destination, depart, traveller, avoid=avoided)
 
     def when(
         self,
@@ -422,7 +589,8 @@ class Overland:
         seed: int = 0,
         confidence: float = 0.9,
         arrive_by: datetime | None = None,
-        via: str | None = None,
+        via: str | Sequence[str] | None = None,
+        avoid: str | Sequence[str] = (),
         mode: str | Mode = "own-car",
         documents: Sequence[str] | None = None,
         carrying: Sequence[str] = (),
@@ -430,6 +598,8 @@ class Overland:
         quiet_hours: str | None = None,
         max_drive_hours: float | str | None = None,
         dark_roads: bool | None = None,
+        nationality: str | None = None,
+        avoid_visa: bool = False,
     ) -> DepartureScan:
         """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
         every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still
@@ -462,9 +632,10 @@ class Overland:
                 "use fewer samples, a shorter span or a longer step"
             )
             raise InputError(msg)
-        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours,
-                                   max_drive_hours=max_drive_hours, dark_roads=dark_roads)  # fmt: skip
-        origin, destination, via = self.trip_ends(origin, destination, via)
+        traveller = self.traveller(mode, documents, carrying, quiet_hours=quiet_hours, max_drive_hours=max_drive_hours,
+                                   dark_roads=dark_roads, nationality=nationality, day=start.date())  # fmt: skip
+        origin, destination, via_ids, avoided = self.trip_ends(origin, destination, via, avoid)
+        avoided |= self._visa_countries(traveller, origin, destination) if avoid_visa else frozenset()
         planner, _, _ = self._planner_for(traveller.mode, None)
         return scan(
             planner,
@@ -476,7 +647,8 @@ class Overland:
             seed=seed,
             confidence=confidence,
             arrive_by=arrive_by,
-            via=via,
+            via=via_ids,
+            avoid=avoided,
             every_minutes=every_minutes,
             progress=progress,
         )
@@ -505,6 +677,31 @@ class Overland:
             observed = tuple(o for o in observed if o.crossing == crossing)
         return backtest(self.planner, observed, lambda o: self.traveller(o.mode), samples=samples, seed=seed,
                         fit=fit, progress=progress)  # fmt: skip
+
+    def audit(
+        self,
+        *,
+        today: date | None = None,
+        sensitivity: bool = True,
+        days: int = 365,
+        every_hours: float = 25,
+        shift_minutes: float = 30,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> DataAudit:
+        """A maintainer's audit of the data: claims by status, sourced claims without a quote, seed quotes
+        not found in their seed, claims whose validity has ended or ends within 90 days, and (with
+        ``sensitivity``) the assumed numbers plans depend on most.
+
+        ``today`` defaults to the service's clock. The sensitivity moves each assumed number the
+        planner reads by ±25 % and counts the departures of the main trips through it, every
+        ``every_hours`` for ``days`` days from today, whose arrival moves by ``shift_minutes`` or
+        more; ``progress(done, total)`` is called as it goes. ``DataAudit.ok`` is False on a
+        misquote, a sourced claim without a quote or an expired default.
+        """
+        from overland.service import audit
+
+        return audit.run(self, today=today, sensitivity=sensitivity, days=days, every_hours=every_hours,
+                         shift_minutes=shift_minutes, progress=progress)  # fmt: skip
 
     def batch(
         self,

@@ -1,4 +1,5 @@
-"""Crossing reports as use cases: add, import, list, moderate, tokens, and what reports saw at a stage.
+"""Crossing reports as use cases: add, import, submit (with a token, or without one into the
+moderation queue), list, moderate, tokens, and what reports saw at a stage.
 
 Every function opens its own session on the service's store and owns its
 transaction; the adapters (``overland report``, ``overland admin``, ``/api/reports``)
@@ -14,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from overland.errors import RateLimited, Unauthorized
+from overland.errors import Forbidden, RateLimited, Unauthorized
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
 from overland.model.report import Observation, ReportIn, check_report
@@ -42,6 +43,12 @@ class Host(Protocol):
     def observations(self) -> tuple[Observation, ...]: ...
 
     def reports_changed(self) -> None: ...
+
+
+def sender(row: Any) -> str:
+    """Who sent a report without a token: "(no token)" when it came through the moderation queue
+    (pending, or reviewed), "(local)" when it was added or imported on the command line."""
+    return "(no token)" if row.pending or row.reviewed_at is not None else "(local)"
 
 
 class Reports:
@@ -132,6 +139,54 @@ class Reports:
                 raise RateLimited(msg, wait)
             return report_view(add_report(session, report, token_id=token.id, now=now))
 
+    def submit_anonymous(self, report: ReportIn, *, address: str, per_hour: int) -> dict[str, Any]:
+        """Queue a report sent without a token: it waits, unseen and unused by the plans, until a
+        moderator approves it. At most ``per_hour`` such reports an hour per sender ``address``,
+        which is kept only as a keyed digest, and only for a day."""
+        from overland.store.reports import (
+            add_report,
+            address_digest,
+            address_key,
+            address_retry_after,
+            forget_addresses,
+        )
+        from overland.store.schema import StoreKey
+
+        now = self.service.now()
+        with self._writing() as session:
+            session.get(StoreKey, "address", with_for_update=True)  # one queued report at a time (PostgreSQL)
+            sender = address_digest(address_key(session), address)
+            forget_addresses(session, now=now)
+            wait = address_retry_after(session, sender, limit=per_hour, now=now)
+            if wait:
+                msg = f"{per_hour} reports an hour may be sent without a token from one address: try again in {wait} seconds"
+                raise RateLimited(msg, wait)
+            row = add_report(session, report, token_id=None, now=now, pending=True, address_digest=sender)
+            return {"id": row.id, "state": "pending", "submitted": row.created_at.isoformat()}
+
+    def moderator_id(self, secret: str) -> int:
+        """The id of the live moderator token whose secret is ``secret``: :class:`Unauthorized` without
+        a known token, :class:`Forbidden` with a token that may only report."""
+        from overland.store.schema import Token
+
+        token_id = self.token_id(secret)
+        with self._reading() as session:
+            token = session.get(Token, token_id)
+            if token is None or not token.moderator:
+                msg = (
+                    "this token may send reports but not moderate them "
+                    "(an administrator makes a moderator's token with `overland admin token create NAME --moderator`)"
+                )
+                raise Forbidden(msg)
+        return token_id
+
+    def review(self, report_id: int, *, approve: bool) -> dict[str, Any]:
+        """Approve a report (shown and used by the plans from now on) or reject it (kept, hidden)."""
+        from overland.store.reports import report_view, review
+
+        with self._writing() as session:
+            return report_view(review(session, report_id, approve=approve, now=self.service.now()), with_hidden=True)
+
     def set_hidden(self, report_id: int, *, hidden: bool) -> None:
         """Hide a report (it leaves the lists, statistics and calibration) or show it again."""
         from overland.store.reports import set_hidden
@@ -161,19 +216,22 @@ class Reports:
             )
             return [report_view(r, with_hidden=include_hidden) for r in rows]
 
-    def moderation_list(self, *, limit: int) -> list[dict[str, Any]]:
-        """The newest reports, hidden ones included, each with the name of the token that sent it."""
+    def moderation_list(
+        self, *, limit: int, only_pending: bool = False, before: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest reports, hidden and pending ones included (or only the pending ones), each with
+        its ``state`` and the name of the token that sent it ("(no token)" for the queue's)."""
         from sqlalchemy import select
 
         from overland.store.reports import list_reports, report_view
         from overland.store.schema import Token
 
         with self._reading() as session:
-            rows = list_reports(session, limit=limit, include_hidden=True)
+            rows = list_reports(session, limit=limit, include_hidden=True, only_pending=only_pending, before=before)
             names = dict(session.execute(select(Token.id, Token.name)).all())
             return [
                 report_view(r, with_hidden=True)
-                | {"token": names.get(r.token_id, "(local)") if r.token_id else "(local)"}
+                | {"token": names.get(r.token_id, "(local)") if r.token_id else sender(r)}
                 for r in rows
             ]
 
@@ -232,12 +290,13 @@ class Reports:
 
     # -- tokens --------------------------------------------------------------------------
 
-    def create_token(self, name: str) -> tuple[int, str]:
-        """A new token called ``name``: its id and its secret (shown once, kept only as a digest)."""
+    def create_token(self, name: str, *, moderator: bool = False) -> tuple[int, str]:
+        """A new token called ``name``: its id and its secret (shown once, kept only as a digest); a
+        ``moderator``'s token may also approve and reject the reports sent without a token."""
         from overland.store.reports import create_token
 
         with self._writing() as session:
-            token, secret = create_token(session, name, now=self.service.now())
+            token, secret = create_token(session, name, now=self.service.now(), moderator=moderator)
             return token.id, secret
 
     def tokens(self) -> list[dict[str, Any]]:
@@ -246,7 +305,14 @@ class Reports:
 
         with self._reading() as session:
             return [
-                {"id": t.id, "name": t.name, "created_at": t.created_at, "revoked_at": t.revoked_at, "reports": count}
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "created_at": t.created_at,
+                    "revoked_at": t.revoked_at,
+                    "reports": count,
+                    "moderator": t.moderator,
+                }
                 for t, count in tokens(session)
             ]
 

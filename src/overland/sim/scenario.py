@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, PositiveFloat, PositiveInt
+from pydantic import AfterValidator, Field, PositiveFloat, PositiveInt, model_validator
 
 from overland.model.distributions import Count, Distribution, Duration
 from overland.model.provenance import Fact, Status, Strict
@@ -26,6 +26,11 @@ from overland.model.provenance import Fact, Status, Strict
 HOURS_PER_YEAR = 365 * 24.0
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SPAN_RE = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+MAX_CRANES = 40  # cranes of one terminal
+MAX_TRACKS = 60  # tracks of one gauge
+MAX_TRAINS_A_DAY = 200  # arrivals a day of one flow (Khorgos handled about 20 in 2022)
 
 
 class Gauge(StrEnum):
@@ -152,6 +157,28 @@ class Scenario(Strict):
     terminal: Terminal
     cargo: Cargo
     flows: dict[Annotated[str, Field(pattern=_ID)], Flow] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _simulates_in_reasonable_time(self) -> Scenario:
+        """Bounds that keep a year's simulation to seconds: a terminal no port has, or trains without boxes, are
+        refused with what is allowed."""
+        t = self.terminal
+        for name, fact, most in (("terminal.cranes", t.cranes, MAX_CRANES),
+                                 ("terminal.tracks.standard", t.tracks.standard, MAX_TRACKS),
+                                 ("terminal.tracks.broad", t.tracks.broad, MAX_TRACKS)):  # fmt: skip
+            if any(c.value > most for c in fact.root):
+                raise ValueError(f"{name}: at most {most} (the largest break-of-gauge terminals have far fewer)")
+        for flow_id, flow in self.flows.items():
+            for claim in flow.boxes.root:
+                if claim.value.cdf(0.5) > 0.001:
+                    raise ValueError(f"flows.{flow_id}.boxes: a train carries at least one box")
+            for claim in flow.interarrival.root:
+                per_day = 24 / (claim.value.mean() * claim.value.factor) if claim.value.mean() > 0 else float("inf")
+                if per_day > MAX_TRAINS_A_DAY:
+                    raise ValueError(f"flows.{flow_id}.interarrival: {per_day:,.0f} trains a day; at most "
+                                     f"{MAX_TRAINS_A_DAY} (a mean interarrival of at least "
+                                     f"{24 * 60 / MAX_TRAINS_A_DAY:.1f} min)")  # fmt: skip
+        return self
 
     def params(self) -> TerminalParams:
         """The default value of every claim, as the plain parameters the simulation takes."""

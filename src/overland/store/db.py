@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from overland.errors import StoreError
-from overland.store.location import database_url, is_sqlite, shown, sqlite_path
+from overland.store.location import database_url, is_sqlite, scrub, shown, sqlite_path
 from overland.store.schema import REVISION
 
 if TYPE_CHECKING:
@@ -175,10 +175,23 @@ class Store:
 
 def open_store(url: str | None = None) -> Store:
     """The reports database, migrated; a :class:`StoreError` saying what is wrong when it cannot be opened."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    resolved = database_url(url)
+    try:
+        make_url(resolved)
+    except (ArgumentError, ValueError):  # its message may quote part of the password: not shown
+        msg = (
+            f"cannot read the reports database URL {shown(resolved)}: percent-encode the special "
+            "characters of the user and password (@ as %40, : as %3A, / as %2F)"
+        )
+        raise StoreError(msg) from None
     try:
         return Store(url)
     except StoreError:
         raise
     except SQLAlchemyError as error:
-        msg = f"cannot open the reports database {shown(database_url(url))}: {error}"
+        resolved = database_url(url)
+        msg = f"cannot open the reports database {shown(resolved)}: {scrub(str(error), resolved)}"
         raise StoreError(msg) from None

@@ -15,7 +15,6 @@ from overland.errors import InputError
 ENV = "OVERLAND_DATABASE_URL"
 DEFAULT_FILE = "reports.sqlite3"
 _SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://")
-_PASSWORD = re.compile(r"^([^:/]+://[^:/@]*):[^@]*@")
 
 
 def default_path() -> Path:
@@ -75,6 +74,37 @@ def database_exists(url: str | None = None) -> bool:
     return path is not None and path.is_file()
 
 
+_SECRET_KEYS = re.compile(r"pass|pwd|secret|token|key", re.IGNORECASE)
+
+
+def secrets(url: str) -> list[str]:
+    """The secrets written in ``url``: the password of its user part (up to the last ``@`` before the host,
+    so an unencoded ``@`` or ``:`` in it is still all of it) and the values of query parameters named like
+    a password, secret, token or key."""
+    _, sep, rest = url.partition("://")
+    if not sep:
+        return []
+    found = []
+    before_query = rest.partition("?")[0]
+    if "@" in before_query:  # a host has no "@": the user part runs to the last one
+        _, colon, password = before_query.rpartition("@")[0].partition(":")
+        if colon and password:
+            found.append(password)
+    query = url.partition("?")[2]
+    for pair in query.split("&"):
+        key, equals, value = pair.partition("=")
+        if equals and value and _SECRET_KEYS.search(key):
+            found.append(value)
+    return found
+
+
+def scrub(text: str, url: str) -> str:
+    """``text`` with every secret of ``url`` replaced by ``***`` (for errors and logs that quote the URL)."""
+    for secret in sorted(secrets(url), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def shown(url: str) -> str:
-    """The URL with its password hidden, for messages."""
-    return _PASSWORD.sub(r"\1:***@", url)
+    """The URL with its password and secret query values hidden, for messages."""
+    return scrub(url, url)

@@ -1,8 +1,11 @@
-"""The tables: tokens, reports and the times of each report's stages (SQLAlchemy 2, typed ORM).
+"""The tables: tokens, reports and the times of each report's stages, and the store's keys (SQLAlchemy 2).
 
 Times are kept in UTC (a plain timestamp column, the same on SQLite and PostgreSQL)
 next to the UTC offset, in minutes, they were given in, so a report reads back as it was
 written: ``2026-11-27T14:05:00+08:00``. A token is kept only as its SHA-256 digest.
+A report sent without a token waits (``pending``) until a moderator approves it; the
+address it came from is kept only as a keyed digest (HMAC-SHA256 with the store's
+``address`` key, made by the migration), for the rate limit, and forgotten after a day.
 The migrations in ``migrations/versions`` create exactly these tables (a test compares).
 """
 
@@ -28,7 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 OUTCOMES = ("crossed", "turned-back", "closed")
-REVISION = "0001"  # the newest migration in migrations/versions (a test checks): a store at it needs no Alembic
+REVISION = "0002"  # the newest migration in migrations/versions (a test checks): a store at it needs no Alembic
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -71,15 +74,21 @@ class Token(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    moderator: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Report(Base):
-    """One crossing as a traveller reported it."""
+    """One crossing as a traveller reported it.
+
+    Shown, and used by the plans, when neither ``pending`` (sent without a token, not yet
+    approved) nor ``hidden`` (moderated away, or rejected).
+    """
 
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint("outcome IN ('crossed', 'turned-back', 'closed')", name="outcome"),
         Index("ix_reports_crossing_day", "crossing", "day"),
+        Index("ix_reports_address_created", "address_digest", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -94,10 +103,23 @@ class Report(Base):
     )
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    address_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     stages: Mapped[list[ReportStage]] = relationship(
         back_populates="report", order_by="ReportStage.position", cascade="all, delete-orphan", lazy="selectin"
     )
+
+
+class StoreKey(Base):
+    """A secret of this database, made by the migration that needs it (``address``: the key of the
+    address digests). Kept in the database so every worker and every restart digests alike."""
+
+    __tablename__ = "store_keys"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
 
 
 class ReportStage(Base):

@@ -41,6 +41,13 @@ def country_class(code: str) -> type[holidays.HolidayBase] | None:
     return None
 
 
+def known_calendar(code: str) -> bool:
+    """True when the `holidays` package has a calendar for country ``code``."""
+    from holidays.registry import COUNTRIES
+
+    return any(code in codes for _, *codes in COUNTRIES.values())
+
+
 @cache
 def _calendar(code: str, year: int) -> holidays.HolidayBase:
     cls = country_class(code)

@@ -17,6 +17,8 @@ from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-
 from overland.timing.clocks import zone
 
 _HOLIDAY_TOKEN = re.compile(r"\b(PH|SH)\b")
+MAX_HOURS_TEXT = 400  # characters of an opening_hours expression
+MAX_SPANS_A_WEEK = 60  # open and closed spans in a week: four openings a day are 57
 
 
 def check_hours_text(text: str) -> str:
@@ -27,13 +29,21 @@ def check_hours_text(text: str) -> str:
             "'holidays_of' countries, not from opening_hours calendars"
         )
         raise ValueError(msg)
+    if len(text) > MAX_HOURS_TEXT:
+        msg = f"opening_hours of {len(text)} characters: at most {MAX_HOURS_TEXT} (a week's hours fit in far fewer)"
+        raise ValueError(msg)
     try:
-        OpeningHours(text)
+        parsed = OpeningHours(text)
     except (ParserError, SyntaxError) as error:
         first = str(error).strip().splitlines()
         detail = first[-1].strip(" =") if first else "syntax error"
         msg = f"opening_hours {text!r} is not valid OSM syntax ({detail}); e.g. 'Mo-Fr 09:00-12:00,14:00-18:00'"
         raise ValueError(msg) from None
+    week = datetime(2026, 1, 5)  # a Monday: any week shows the weekly pattern
+    spans = sum(1 for _ in parsed.intervals(week, week + timedelta(days=7)))
+    if spans > MAX_SPANS_A_WEEK:
+        msg = f"opening_hours {text[:40]!r}... gives {spans} spans a week: at most {MAX_SPANS_A_WEEK}"
+        raise ValueError(msg)
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from overland.io.views import compare_view
 from overland.model.catalog import Catalog
 from overland.planner.trip import Plan
 from overland.service import Overland
+from overland.service.overland import Caution
 from overland.timing.clocks import clock_name, clock_of, parse_time, zone
 
 router = APIRouter(prefix="/api", tags=["plans"])
@@ -52,9 +54,11 @@ def make_plan(request: PlanRequest, service: Overland) -> Plan:
     )  # fmt: skip
 
 
-def plan_view(plan: Plan, catalog: Catalog) -> dict[str, Any]:
-    """The plan as ``overland plan --format json`` shows it, with names, both clocks and the route."""
+def plan_view(plan: Plan, catalog: Catalog, cautions: Sequence[Caution] = ()) -> dict[str, Any]:
+    """The plan as ``overland plan --format json`` shows it, with names, both clocks, the route and
+    the ``cautions`` about the request (each also among the warnings, in English)."""
     view = plan.as_json()
+    view["cautions"] = [c.as_json() for c in cautions]
     home = plan.home_clock
     home_zone = zone(home)
 
@@ -86,7 +90,8 @@ def plan(body: PlanRequest, service: ServiceDep) -> Response:
     the stage that would turn you back and why (`complete` false, `arrive` null); advice with sources.
 
     A plan a stage blocks is still a plan: it is answered 200 with its `blockers`."""
-    return JSONBytes(plan_view(make_plan(body, service), service.catalog))
+    made = make_plan(body, service)
+    return JSONBytes(plan_view(made, service.catalog, service.cautions(made.depart, body.carrying)))
 
 
 def _filename(plan: Plan, extension: str) -> str:

@@ -1,4 +1,6 @@
-"""Crossing reports: ``POST /api/reports`` (bearer token), ``GET /api/reports``, ``GET /api/observed/...``.
+"""Crossing reports: ``POST /api/reports`` (bearer token), ``POST /api/reports/queue`` (no token: a
+moderator approves it first), ``GET /api/reports``, ``GET /api/observed/...``, and the moderation
+routes ``/api/moderation/...`` (a moderator's token).
 
 A report says, stage by stage, when the traveller arrived, was taken and left; the
 store keeps it (SQLite by default, PostgreSQL by ``OVERLAND_DATABASE_URL``) and the
@@ -11,9 +13,9 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.responses import Response
@@ -82,6 +84,24 @@ class ReportRequest(BaseModel):
         return text
 
 
+class QueuedReportRequest(ReportRequest):
+    """A report sent without a token: the body of ``POST /api/reports/queue``."""
+
+    website: str | None = Field(
+        default=None, max_length=200,
+        description="Leave this out or empty. The page hides it from people; a robot filling it in is "
+        "answered as if queued, and nothing is stored.",
+    )  # fmt: skip
+
+
+class QueuedOut(BaseModel):
+    """A report waiting for a moderator."""
+
+    id: int | None = Field(description="The report's id (null when nothing was stored).")
+    state: Literal["pending"]
+    detail: str
+
+
 class StageTimesOut(BaseModel):
     stage: str
     arrived: datetime | None
@@ -108,6 +128,21 @@ class ReportOut(BaseModel):
 class ReportsOut(BaseModel):
     reports: list[ReportOut]
     next_before: int | None = Field(description="Pass as `before` for the next (older) page; null at the end.")
+
+
+class ModeratedReportOut(ReportOut):
+    """A report as a moderator sees it: its state, and the name of the token that sent it."""
+
+    hidden: bool
+    state: Literal["published", "pending", "hidden"]
+    token: str = Field(
+        description='The token\'s name, "(no token)" for the queue\'s, "(local)" for the command line\'s.'
+    )
+
+
+class ModerationOut(BaseModel):
+    reports: list[ModeratedReportOut]
+    next_before: int | None
 
 
 class Quantiles(BaseModel):
@@ -162,6 +197,26 @@ BEARER = HTTPBearer(
 def reporter(service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> int:
     """The id of the token the request carries; 401 without a token or with one the store does not know."""
     return service.reports.token_id(credentials.credentials.strip() if credentials is not None else "")
+
+
+MODERATOR = HTTPBearer(
+    auto_error=False, scheme_name="moderatorToken",
+    description="A moderator's token, made with `overland admin token create NAME --moderator`.",
+)  # fmt: skip
+
+
+def moderator(
+    service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(MODERATOR)]
+) -> int:
+    """The id of the moderator's token the request carries; 401 without a known token, 403 with a reporter's."""
+    return service.reports.moderator_id(credentials.credentials.strip() if credentials is not None else "")
+
+
+async def small_body(request: Request, settings: SettingsDep) -> None:
+    """A report sent without a token may be at most ``OVERLAND_QUEUED_REPORT_BYTES`` long (413 otherwise)."""
+    if len(await request.body()) > settings.queued_report_bytes:
+        msg = f"a report sent without a token may hold at most {settings.queued_report_bytes} bytes"
+        raise problems.ProblemError(413, "Body too large", msg, kind="body-too-large")
 
 
 def _times(entry: StageTimesIn, index: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -252,6 +307,36 @@ def submit(
     return JSONBytes(view, status_code=201, headers={"Location": f"/api/reports/{view['id']}"})
 
 
+@router.post(
+    "/reports/queue", status_code=202, response_model=QueuedOut, summary="Report a crossing without a token",
+    responses=problems.responses(400, 413, 422, 429),
+)  # fmt: skip
+def queue(
+    body: QueuedReportRequest,
+    request: Request,
+    service: ServiceDep,
+    settings: SettingsDep,
+    _: Annotated[None, Depends(small_body)],
+) -> Response:
+    """Anyone may report: the report is checked as `POST /api/reports` checks it, then waits for a
+    moderator (`overland admin reports approve ID`, or the page at `/moderate`); until approved it
+    is not listed and the plans do not use it. At most `OVERLAND_QUEUED_REPORTS_PER_HOUR` reports
+    an hour from one address (5 by default; 429 with `Retry-After` past that), each body at most
+    `OVERLAND_QUEUED_REPORT_BYTES` (6 KiB). The address is kept only as a keyed digest, for a day."""
+    checked = report_in(body, service)
+    if isinstance(checked, Response):
+        return checked
+    thanks = "the report waits for a moderator; it is shown, and used by the plans, once approved"
+    if body.website:  # the field people never see: a robot filled it in
+        log.info(
+            "report from %s dropped: the hidden field was filled in", request.client.host if request.client else "?"
+        )
+        return JSONBytes({"id": None, "state": "pending", "detail": thanks}, status_code=202)
+    address = request.client.host if request.client else "unknown"
+    queued = service.reports.submit_anonymous(checked, address=address, per_hour=settings.queued_reports_per_hour)
+    return JSONBytes({"id": queued["id"], "state": "pending", "detail": thanks}, status_code=202)
+
+
 @router.get("/reports", response_model=ReportsOut, summary="Recent reports", responses=problems.responses(422))
 def reports(
     service: ServiceDep,
@@ -313,3 +398,67 @@ def observed(
     newer ones weighing more) next to the data's own."""
     _stage_or_404(service.catalog, crossing, stage)
     return JSONBytes(service.reports.observed(crossing, stage, mode=mode))
+
+
+# --- moderation -----------------------------------------------------------------------------
+
+MODERATION = {**problems.responses(401, 403, 422)}
+
+
+@router.get(
+    "/moderation/reports", response_model=ModerationOut, summary="Reports for a moderator", responses=MODERATION,
+    tags=["moderation"],
+)  # fmt: skip
+def moderation_reports(
+    service: ServiceDep,
+    _: Annotated[int, Depends(moderator)],
+    state: Annotated[
+        Literal["pending", "all"], Query(description="pending: the queue only (default); all: every report.")
+    ] = "pending",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIST, description=f"At most this many, 1 to {MAX_LIST}.")] = 50,
+    before: Annotated[int | None, Query(ge=1, le=MAX_REPORT_ID, description="Only reports with a smaller id.")] = None,
+) -> Response:
+    """The newest reports waiting for a moderator (or all of them), with their state and the name
+    of the token that sent each. Needs a moderator's token."""
+    views = service.reports.moderation_list(limit=limit + 1, only_pending=state == "pending", before=before)
+    return JSONBytes({"reports": views[:limit], "next_before": views[limit - 1]["id"] if len(views) > limit else None})
+
+
+def _review(service: Overland, report_id: int, *, approve: bool) -> Response:
+    try:
+        view = service.reports.review(report_id, approve=approve)
+    except UnknownIdError as error:
+        raise problems.ProblemError(404, "Not Found", str(error), kind="unknown-id") from None
+    except InputError as error:
+        raise problems.ProblemError(409, "Conflict", str(error), kind="not-pending") from None
+    token = "(no token)"
+    return JSONBytes(view | {"token": token})
+
+
+REVIEWED = {
+    **problems.responses(401, 403, 404, 422),
+    409: {"description": "The report is not waiting for a moderator.",
+          "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}  # fmt: skip
+
+
+@router.post(
+    "/moderation/reports/{report_id}/approve", response_model=ModeratedReportOut, summary="Approve a queued report",
+    responses=REVIEWED, tags=["moderation"],
+)  # fmt: skip
+def approve(
+    service: ServiceDep, _: Annotated[int, Depends(moderator)], report_id: Annotated[int, Path(ge=1, le=MAX_REPORT_ID)]
+) -> Response:
+    """The report is shown and used by the plans from now on. Needs a moderator's token."""
+    return _review(service, report_id, approve=True)
+
+
+@router.post(
+    "/moderation/reports/{report_id}/reject", response_model=ModeratedReportOut, summary="Reject a queued report",
+    responses=REVIEWED, tags=["moderation"],
+)  # fmt: skip
+def reject(
+    service: ServiceDep, _: Annotated[int, Depends(moderator)], report_id: Annotated[int, Path(ge=1, le=MAX_REPORT_ID)]
+) -> Response:
+    """The report stays in the database, hidden: never listed, never used. Needs a moderator's token."""
+    return _review(service, report_id, approve=False)

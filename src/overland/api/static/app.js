@@ -1,17 +1,18 @@
-// overland's page: plain JavaScript, no build step. Every text that comes from the data or the
-// API goes into the page with textContent (never innerHTML), and into map popups as DOM nodes.
-(function () {
+// overland's page: the trip form and the plan, answer first (the summary, what you need and each
+// post, then the map, then the details). Plain JavaScript, no build step. Every text that comes
+// from the data or the API goes into the page with textContent (never innerHTML), and into map
+// popups as DOM nodes. The page's own words come from the catalogues (i18n.js).
+window.overlandApp = (function () {
   "use strict";
 
-  var state = { places: {}, crossings: {}, sheets: {}, request: null, plan: null, map: null, layers: {} };
-  var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  var dom = window.overlandDom;
+  var dom = window.overlandDom, i18n = window.overlandI18n, store = window.overlandData, maps = window.overlandMap;
   var $ = dom.$, el = dom.el, clear = dom.clear, chosen = dom.chosen, valueOf = dom.valueOf, getJson = dom.getJson;
-  var KIND_WORDS = {
-    depart: "leave", drive: "drive", wait: "wait", process: "at the post", night: "night",
-    "vehicle-held": "vehicle held", transfer: "transfer", arrive: "arrive", blocked: "turned back"
-  };
+  var t = i18n.t;
+  var state = { request: null, plan: null };
+  var KINDS = ["depart", "drive", "ride", "wait", "process", "night", "vehicle-held", "transfer", "arrive", "blocked"];
+  function moves(e) { return e.kind === "drive" || e.kind === "ride" || e.kind === "transfer"; }
+
+  // --- words and times ------------------------------------------------------------------------
 
   // A source or a citation ("sourced: https://..."): its text, with the web addresses in it as links.
   function sourceNode(source) {
@@ -32,13 +33,13 @@
   function citation(claim) {
     var span = el("span", { className: "cite status-" + claim.status });
     if (claim.status === "sourced") {
-      span.appendChild(document.createTextNode("sourced: "));
+      span.appendChild(document.createTextNode(t("cite.sourced") + " "));
       span.appendChild(sourceNode(claim.source));
       if (claim.as_of) span.appendChild(document.createTextNode(" (" + claim.as_of + ")"));
     } else if (claim.status === "derived") {
-      span.textContent = "derived from " + (claim.derived_from || "");
+      span.textContent = t("cite.derived") + " " + (claim.derived_from || "");
     } else {
-      span.textContent = "assumed: " + (claim.reason || "");
+      span.textContent = t("cite.assumed") + " " + (claim.reason || "");
     }
     return span;
   }
@@ -48,9 +49,7 @@
   function wall(iso) {
     var m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)/.exec(iso || "");
     if (!m) return null;
-    var day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay();
-    return { date: m[1] + "-" + m[2] + "-" + m[3], day: WEEKDAYS[day] + " " + m[3] + " " + MONTHS[+m[2] - 1],
-             time: m[4] + ":" + m[5] };
+    return { date: m[1] + "-" + m[2] + "-" + m[3], day: i18n.day(+m[1], +m[2], +m[3]), time: m[4] + ":" + m[5] };
   }
 
   function when(iso) { var w = wall(iso); return w ? w.day + " " + w.time : ""; }
@@ -63,13 +62,16 @@
     return a.day + " " + a.time + " – " + b.day + " " + b.time;
   }
 
+  function duration(minutes) {
+    minutes = Math.round(minutes);
+    if (minutes < 60) return t("time.minutes", { m: minutes });
+    var h = Math.floor(minutes / 60), rest = minutes % 60;
+    return rest ? t("time.hours_minutes", { h: h, m: rest }) : t("time.hours", { h: h });
+  }
+
   function hoursText(startIso, endIso) {
     var ms = Date.parse(endIso) - Date.parse(startIso);
-    if (!(ms > 0)) return "";
-    var minutes = Math.round(ms / 60000);
-    if (minutes < 60) return minutes + " min";
-    var h = Math.floor(minutes / 60), rest = minutes % 60;
-    return h + " h" + (rest ? " " + rest + " min" : "");
+    return ms > 0 ? duration(ms / 60000) : "";
   }
 
   function showError(text) {
@@ -78,67 +80,162 @@
     node.hidden = !text;
   }
 
-  // --- the form -------------------------------------------------------------------------
-
-  function placeLabel(id) {
-    var place = state.places[id];
-    if (!place) return id;
-    var names = place.names || {};
-    var english = valueOf(names.en) || id;
-    var local = Object.keys(names).filter(function (lang) { return lang !== "en"; })
-      .map(function (lang) { return valueOf(names[lang]); }).filter(Boolean);
-    return local.length ? english + " (" + local[0] + ")" : english;
+  function problemText(error) {
+    var p = error.problem;
+    return p && p.title ? p.title + ": " + p.detail : String(error.message || error);
   }
 
-  function fillForm() {
-    var ids = Object.keys(state.places).sort(function (a, b) { return placeLabel(a).localeCompare(placeLabel(b)); });
+  // --- names ----------------------------------------------------------------------------------
+
+  function placeName(id) {
+    var place = store.data.places[id];
+    return place ? i18n.localName(place.names, valueOf) || id : id;
+  }
+
+  // A place in a list: its name in the page's language, and one in a local script when the data has one.
+  function placeLabel(id) {
+    var place = store.data.places[id];
+    if (!place) return id;
+    var names = place.names || {};
+    var shown = placeName(id);
+    var local = Object.keys(names).map(function (lang) { return valueOf(names[lang]); })
+      .filter(function (name) { return name && name !== shown && name !== valueOf(names.en); });
+    return local.length ? shown + " (" + local[0] + ")" : shown;
+  }
+
+  function crossingName(id) {
+    var sheet = store.data.sheets[id], row = store.data.crossings[id];
+    var own = sheet && sheet.names && sheet.names[i18n.lang] && valueOf(sheet.names[i18n.lang]);
+    return own || (row && row.name) || id;
+  }
+
+  function nodeName(node) {
+    if (!node) return "";
+    var stage = store.stageOf(node);
+    return stage ? stage.name : placeName(node);
+  }
+
+  function countryName(code) { return t("countries." + code, { defaultValue: code }); }
+
+  // "UTC+06:00" of a clock now (Intl knows the zones; the offset is only a hint in the lists).
+  function offsetLabel(zone) {
+    try {
+      var parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(new Date());
+      var name = parts.filter(function (p) { return p.type === "timeZoneName"; })[0];
+      return name ? name.value.replace("GMT", "UTC") : "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function clockLabel(zone) {
+    var offset = offsetLabel(zone);
+    var name = i18n.clockName(zone);
+    return name === zone ? zone + (offset ? " (" + offset + ")" : "") : name + " — " + zone + (offset ? ", " + offset : "");
+  }
+
+  // --- the form -------------------------------------------------------------------------------
+
+  function fillPlaces() {
+    var places = store.data.places;
+    var byCountry = {};
+    Object.keys(places).forEach(function (id) { (byCountry[places[id].country] = byCountry[places[id].country] || []).push(id); });
+    var countries = Object.keys(byCountry).sort(function (a, b) { return countryName(a).localeCompare(countryName(b), i18n.lang); });
     ["from", "to"].forEach(function (field) {
       var select = $(field);
+      var kept = select.value;
       clear(select);
-      ids.forEach(function (id) { select.appendChild(el("option", { value: id, textContent: placeLabel(id) })); });
+      countries.forEach(function (code) {
+        var group = el("optgroup", { label: countryName(code) });
+        byCountry[code].sort(function (a, b) { return placeLabel(a).localeCompare(placeLabel(b), i18n.lang); })
+          .forEach(function (id) { group.appendChild(el("option", { value: id, textContent: placeLabel(id) })); });
+        select.appendChild(group);
+      });
+      if (kept) select.value = kept;
     });
-    if (state.places.naryn) $("from").value = "naryn";
-    if (state.places.kashgar) $("to").value = "kashgar";
+  }
 
+  function fillCrossings() {
     var via = $("via");
-    Object.keys(state.crossings).forEach(function (id) {
-      via.appendChild(el("option", { value: id, textContent: state.crossings[id].name }));
-    });
+    var kept = via.value;
+    while (via.options.length > 1) via.remove(1);
+    Object.keys(store.data.crossings).sort(function (a, b) { return crossingName(a).localeCompare(crossingName(b), i18n.lang); })
+      .forEach(function (id) { via.appendChild(el("option", { value: id, textContent: crossingName(id) })); });
+    via.value = kept;
+  }
 
-    var clocks = {};
-    ids.forEach(function (id) { clocks[state.places[id].clock_zone] = true; });
-    clocks.UTC = true;
-    var clock = $("clock");
+  function fillClocks() {
+    var clocks = { UTC: true };
+    Object.keys(store.data.places).forEach(function (id) { clocks[store.data.places[id].clock_zone] = true; });
+    Object.keys(store.data.sheets).forEach(function (cid) {
+      var stages = store.data.sheets[cid].stages;
+      Object.keys(stages).forEach(function (sid) { var c = valueOf(stages[sid].clock); if (c) clocks[c] = true; });
+    });
+    var select = $("clock");
+    var kept = select.value;
+    clear(select);
     Object.keys(clocks).sort().forEach(function (zone) {
-      clock.appendChild(el("option", { value: zone, textContent: zone }));
+      select.appendChild(el("option", { value: zone, textContent: clockLabel(zone) }));
     });
+    if (kept) select.value = kept;
+  }
 
+  // The documents a traveller of the chosen mode may be asked for, each with the crossings that ask.
+  function fillDocuments() {
+    var mode = $("mode").value;
     var documents = {};
-    Object.keys(state.sheets).forEach(function (cid) {
-      var docs = state.sheets[cid].documents || {};
+    Object.keys(store.data.sheets).forEach(function (cid) {
+      var docs = store.data.sheets[cid].documents || {};
       Object.keys(docs).forEach(function (doc) {
-        (documents[doc] = documents[doc] || { name: docs[doc].name, crossings: [] }).crossings.push(state.crossings[cid].name);
+        if (docs[doc].modes && docs[doc].modes.indexOf(mode) < 0) return;
+        (documents[doc] = documents[doc] || { name: docs[doc].name, crossings: [] }).crossings.push(crossingName(cid));
       });
     });
     var box = $("documents");
+    var held = {};
+    Array.prototype.forEach.call(box.querySelectorAll("input"), function (input) { held[input.value] = input.checked; });
     clear(box);
+    var all = $("all-documents").checked;
     Object.keys(documents).sort().forEach(function (doc) {
-      var input = el("input", { type: "checkbox", value: doc, checked: true, disabled: true });
+      var input = el("input", { type: "checkbox", value: doc, checked: held[doc] !== false, disabled: all });
       box.appendChild(el("label", { className: "check" }, input,
         " " + documents[doc].name + " ", el("small", {}, "(" + documents[doc].crossings.join(", ") + ")")));
     });
+    box.dataset.mode = mode;
+  }
 
+  function carryingHint() {
+    var known = store.knownItems();
+    $("carrying-hint").textContent = known.length ? t("form.carrying_hint", { items: known.join(", ") }) : "";
+  }
+
+  function originChanged() {
+    var place = store.data.places[$("from").value];
+    if (!place) return;
+    $("clock").value = place.clock_zone;
+    clockHint();
+  }
+
+  function clockHint() {
+    var place = store.data.places[$("from").value];
+    if (!place) return;
+    $("clock-hint").textContent = t("form.clock_hint", {
+      place: placeName($("from").value), clock: i18n.clockName(place.clock_zone), zone: place.clock_zone
+    });
+  }
+
+  function fillForm() {
+    fillPlaces();
+    if (store.data.places.naryn) $("from").value = "naryn";
+    if (store.data.places.kashgar) $("to").value = "kashgar";
+    fillCrossings();
+    fillClocks();
+    fillDocuments();
+    carryingHint();
     var now = new Date(Date.now() + 86400000);
     var pad = function (n) { return String(n).padStart(2, "0"); };
     $("depart").value = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + "T07:00";
     originChanged();
-  }
-
-  function originChanged() {
-    var place = state.places[$("from").value];
-    if (!place) return;
-    $("clock").value = place.clock_zone;
-    $("clock-hint").textContent = placeLabel($("from").value) + " keeps " + place.clock_zone + ".";
   }
 
   function requestFromForm() {
@@ -161,7 +258,8 @@
   async function submit(event) {
     event.preventDefault();
     showError("");
-    if (!$("depart").value) { showError("Give the departure date and time."); return; }
+    if (!$("depart").value) { showError(t("form.need_departure")); return; }
+    if ($("from").value === $("to").value) { showError(t("form.same_place", { place: placeName($("from").value) })); return; }
     var body = requestFromForm();
     var button = $("plan-button");
     button.disabled = true;
@@ -172,80 +270,184 @@
       state.request = body;
       state.plan = plan;
       render(plan);
+      var top = $("result").getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight * 0.5) $("result").scrollIntoView({ block: "start" });
     } catch (error) {
-      var p = error.problem;
-      showError(p && p.title ? p.title + ": " + p.detail : String(error.message || error));
+      showError(problemText(error));
     } finally {
       button.disabled = false;
     }
   }
 
-  // --- the plan -------------------------------------------------------------------------
+  // --- the plan -------------------------------------------------------------------------------
+
+  // On a phone the details (the timeline, the checklist) start folded: the answer comes first.
+  function fold() {
+    if (state.folded) return;
+    state.folded = true;
+    var narrow = window.matchMedia("(max-width: 700px)").matches;
+    $("timeline-details").open = !narrow;
+    $("checklist-details").open = !narrow;
+  }
 
   function render(plan) {
-    var from = placeLabel(plan.from), to = placeLabel(plan.to);
-    var title = from + " → " + to;
-    if (plan.via) title += " via " + (state.crossings[plan.via] ? state.crossings[plan.via].name : plan.via);
+    fold();
+    document.body.classList.add("has-plan");
+    $("result").hidden = false;
+    $("needs-section").hidden = false;
+    $("timeline-section").hidden = false;
+    $("checklist-section").hidden = false;
+    renderSummary(plan);
+    renderNeeds(plan);
+    renderPosts(plan);
+    renderTimeline(plan);
+    renderChecklist(plan);
+    maps.drawRoute(plan);
+    document.body.dataset.planned = String(Number(document.body.dataset.planned || 0) + 1);
+  }
+
+  function renderSummary(plan) {
+    var title = placeName(plan.from) + " → " + placeName(plan.to);
+    if (plan.via) title += " " + t("summary.via", { crossing: crossingName(plan.via) });
     $("summary-title").textContent = title;
 
     var summary = $("summary");
     clear(summary);
+    var home = i18n.clockName(plan.home_clock, plan.home_clock_name);
+    var moving = plan.events.filter(moves)[0] || plan.events[0];
     var last = plan.events[plan.events.length - 1];
-    summary.appendChild(document.createTextNode(
-      "Leave " + when(plan.events[0].start_home) + " " + plan.home_clock_name + " · "));
+    var parts = [t("summary.leave", { time: when(moving.start_home), clock: home })];
     if (plan.arrive) {
-      summary.appendChild(document.createTextNode(
-        "arrive " + when(plan.arrive) + " " + last.clock_name + " (" + when(last.end_home) + " " +
-        plan.home_clock_name + ") · " + plan.nights + " night(s) · " + plan.waiting_hours.toFixed(1) + " h waiting"));
+      parts.push(t("summary.arrive", {
+        time: when(plan.arrive), clock: i18n.clockName(last.clock, last.clock_name), home_time: when(last.end_home), home_clock: home
+      }));
+      parts.push(t("summary.nights", { count: plan.nights }));
+      parts.push(t("summary.waiting", { hours: i18n.number(plan.waiting_hours, 1) }));
+      summary.appendChild(document.createTextNode(parts.join(" · ")));
     } else {
-      summary.appendChild(el("strong", { className: "blocked-text" }, "turned back: the trip does not get through"));
+      summary.appendChild(document.createTextNode(parts[0] + " · "));
+      summary.appendChild(el("strong", { className: "blocked-text" }, t("summary.turned_back")));
     }
+
+    var cautions = $("cautions");
+    clear(cautions);
+    (plan.cautions || []).forEach(function (c) { cautions.appendChild(el("li", { className: "caution caution-" + c.kind }, cautionText(c))); });
 
     var blockers = $("blockers");
     clear(blockers);
     plan.blockers.forEach(function (b) {
       blockers.appendChild(el("div", { className: "blocker" },
-        el("strong", {}, "Turned back at " + b.name + " (" + b.stage + "): "), b.reason, " ",
+        el("strong", {}, t("summary.blocked_at", { name: b.name }) + " "), b.reason, " ",
         el("small", { className: "cite" }, "[", sourceNode(b.source), "]")));
     });
+  }
 
-    renderTimeline(plan);
-    renderChecklist(plan);
-    drawRoute(plan);
-    $("result").hidden = false;
-    $("timeline-section").hidden = false;
-    $("checklist-section").hidden = false;
+  function cautionText(c) {
+    if (c.kind === "departure-in-the-past") {
+      return t("cautions.past", { depart: when(c.depart), now: when(c.now) });
+    }
+    if (c.kind === "unknown-item") {
+      var text = t("cautions.unknown_item", { item: c.item, known: (c.known || []).join(", ") });
+      return c.suggestion ? text + " " + t("cautions.did_you_mean", { item: c.suggestion }) : text;
+    }
+    return c.text;
+  }
+
+  function renderNeeds(plan) {
+    var list = $("needs");
+    clear(list);
+    (plan.needs || []).forEach(function (need) {
+      var posts = need.stages.map(function (s) { return nodeName(s); });
+      var item = el("li", { className: "need" + (need.held ? "" : " missing"), dataset: { document: need.document } },
+        el("strong", {}, need.name));
+      if (!need.held) item.appendChild(el("span", { className: "badge" }, " " + t("needs.missing")));
+      if (need.lead_days) item.appendChild(el("span", { className: "lead" }, " · " + t("needs.lead", { count: Math.ceil(need.lead_days) })));
+      if (need.text) item.appendChild(el("div", { className: "note" }, need.text));
+      var at = el("div", { className: "checked-at", title: posts.join("; ") }, t("needs.checked_at", { count: posts.length }));
+      if (posts.length <= 2) at.appendChild(document.createTextNode(": " + posts.join("; ")));
+      item.appendChild(at);
+      list.appendChild(item);
+    });
+    if (!(plan.needs || []).length) list.appendChild(el("li", {}, t("needs.none")));
+  }
+
+  // One band per post the plan passes: when you reach it, the wait and why, the time there, the papers it checks.
+  function renderPosts(plan) {
+    var list = $("posts");
+    clear(list);
+    var bands = [], byStage = {};
+    plan.events.forEach(function (e) {
+      if (!e.stage || moves(e)) return;
+      var band = byStage[e.stage];
+      if (!band) { band = byStage[e.stage] = { stage: e.stage, events: [] }; bands.push(band); }
+      band.events.push(e);
+    });
+    bands.forEach(function (band) {
+      var first = band.events[0];
+      var clock = i18n.clockName(first.clock, first.clock_name);
+      var place = store.placeOfNode(band.stage);
+      var where = store.data.places[place];
+      var item = el("li", { className: "post-band", dataset: { stage: band.stage } },
+        el("div", { className: "post-name" }, el("strong", {}, nodeName(band.stage)),
+          where && where.kind !== "border-post" ? el("span", { className: "post-place" }, " · " + placeName(place)) : null),
+        el("div", { className: "post-when" }, t("posts.reached", { time: when(first.start), clock: clock })));
+      band.events.forEach(function (e) {
+        var length = hoursText(e.start, e.end);
+        if (e.kind === "wait" && length) {
+          item.appendChild(el("div", { className: "post-wait" }, t("posts.wait", { duration: length }) + " ", el("span", { className: "note" }, e.note)));
+        } else if (e.kind === "process") {
+          item.appendChild(el("div", { className: "post-process" }, t("posts.at_post", { duration: length || duration(0), until: wall(e.end).time, clock: clock })));
+        } else if (e.kind === "vehicle-held") {
+          item.appendChild(el("div", { className: "post-held" }, t("posts.vehicle_held", { until: when(e.end), clock: clock })));
+        } else if (e.kind === "blocked") {
+          item.appendChild(el("div", { className: "post-blocked" }, t("posts.blocked") + " " + e.note));
+          item.classList.add("blocked");
+        }
+      });
+      var papers = (plan.needs || []).filter(function (n) { return n.stages.indexOf(band.stage) >= 0; })
+        .map(function (n) { return n.name; });
+      if (papers.length) item.appendChild(el("div", { className: "post-papers" }, t("posts.papers", { papers: papers.join("; ") })));
+      list.appendChild(item);
+    });
   }
 
   function renderTimeline(plan) {
-    $("home-clock-head").textContent = plan.home_clock_name + " (home clock)";
+    var home = i18n.clockName(plan.home_clock, plan.home_clock_name);
+    $("home-clock-head").textContent = t("timeline.home", { clock: home });
     var body = $("timeline").querySelector("tbody");
     clear(body);
     var strip = $("strip");
     clear(strip);
     var day = null;
+    $("timeline-count").textContent = t("timeline.count", { count: plan.events.length });
     plan.events.forEach(function (e) {
       var local = wall(e.start);
       if (local && local.date !== day) {
         day = local.date;
         body.appendChild(el("tr", { className: "day" }, el("td", { colSpan: 5, textContent: local.day })));
       }
-      var what = KIND_WORDS[e.kind] || e.kind;
-      if (e.kind === "drive" && e.km !== undefined && e.km !== null) what += " " + e.km + " km";
+      var what = t("kinds." + e.kind, { defaultValue: e.kind });
+      if ((e.kind === "drive" || e.kind === "ride") && e.km !== undefined && e.km !== null) {
+        what += " " + t("time.km", { km: i18n.number(e.km) });
+      }
       var length = hoursText(e.start, e.end);
-      var where = el("td", {}, e.name || "");
-      if (e.stage) where.appendChild(el("small", { className: "node" }, e.stage));
+      var clock = i18n.clockName(e.clock, e.clock_name);
+      var moving = moves(e) && e.to;
+      var where = el("td", { className: "where", dataset: { label: t("timeline.where") } },
+        moving ? nodeName(e.stage || e.place) + " → " + nodeName(e.to) : (e.name || ""));
+      if (e.stage && !moving) where.appendChild(el("small", { className: "node" }, e.stage));
+      var note = moving && /^\S+ → \S+$/.test(e.note) ? "" : e.note || "";
       body.appendChild(el("tr", { className: "ev ev-" + e.kind, dataset: { kind: e.kind, stage: e.stage || "", place: e.place || "" } },
-        el("td", {}, span(e.start, e.end) + " " + e.clock_name),
-        el("td", {}, span(e.start_home, e.end_home)),
+        el("td", { className: "local", dataset: { label: t("timeline.local") } }, span(e.start, e.end) + " " + clock),
+        el("td", { className: "home", dataset: { label: home } }, span(e.start_home, e.end_home)),
         el("td", { className: "what" }, what + (length ? " · " + length : "")),
         where,
-        el("td", { className: "note" }, e.note || "")));
+        el("td", { className: "note" }, note)));
       var ms = Date.parse(e.end) - Date.parse(e.start);
       if (ms > 0) {
         strip.appendChild(el("div", {
           className: "seg ev-" + e.kind,
-          title: what + ": " + (e.name || "") + " — " + span(e.start, e.end) + " " + e.clock_name + " (" + length + ")"
+          title: what + ": " + (e.name || "") + " — " + span(e.start, e.end) + " " + clock + " (" + length + ")"
         })).style.flexGrow = String(ms / 60000);
       }
     });
@@ -254,7 +456,8 @@
   function renderChecklist(plan) {
     var warnings = $("warnings");
     clear(warnings);
-    plan.warnings.forEach(function (w) { warnings.appendChild(el("li", {}, w)); });
+    var said = (plan.cautions || []).map(function (c) { return c.text; });
+    plan.warnings.forEach(function (w) { if (said.indexOf(w) < 0) warnings.appendChild(el("li", {}, w)); });
     var list = $("checklist");
     clear(list);
     plan.advice.forEach(function (a) {
@@ -263,7 +466,8 @@
       if (a.note) item.appendChild(el("div", { className: "note" }, a.note));
       list.appendChild(item);
     });
-    if (!plan.advice.length) list.appendChild(el("li", {}, "Nothing to prepare beyond the documents."));
+    if (!plan.advice.length) list.appendChild(el("li", {}, t("checklist.nothing")));
+    $("checklist-count").textContent = t("checklist.count", { count: plan.advice.length + warnings.children.length });
   }
 
   async function exportPlan(format) {
@@ -277,7 +481,7 @@
       var response = await fetch("/api/plan/" + format, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(state.request)
       });
-      if (!response.ok) { showError("Export failed: " + response.status); return; }
+      if (!response.ok) { showError(t("exports.failed", { status: response.status })); return; }
       blob = await response.blob();
       var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
       name = match ? match[1] : "overland." + format;
@@ -289,184 +493,57 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
   }
 
-  // --- the map --------------------------------------------------------------------------
+  // --- languages ------------------------------------------------------------------------------
 
-  // Leaflet puts a string into tooltips and popups as HTML: give it a text node's element instead.
-  function tip(text) { return el("span", { textContent: text }); }
-
-  // The place of a route node: the place itself, or the stage's place (else its crossing's border place).
-  function placeOfNode(node) {
-    var parts = node.split("/");
-    if (parts.length < 2) return node;
-    var sheet = state.sheets[parts[0]];
-    var stage = sheet && sheet.stages[parts[1]];
-    return stage ? (stage.place || sheet.border_place) : node;
+  function fillLanguages() {
+    var select = $("language");
+    clear(select);
+    i18n.languages.forEach(function (l) { select.appendChild(el("option", { value: l.code, textContent: l.name, lang: l.code })); });
+    select.value = i18n.lang;
+    select.addEventListener("change", function () { i18n.setLanguage(select.value); });
   }
 
-  function placeName(id) {
-    var place = state.places[id];
-    return (place && valueOf(place.names.en)) || id;
-  }
-
-  function coords(placeId) {
-    var place = state.places[placeId];
-    var c = place && valueOf(place.coordinates);
-    return c ? [c.lat, c.lon] : null;
-  }
-
-  function placePopup(id) {
-    var place = state.places[id];
-    var box = el("div", { className: "popup" }, el("h3", {}, valueOf(place.names.en) || id));
-    var names = el("ul", { className: "names" });
-    Object.keys(place.names).forEach(function (lang) {
-      if (lang !== "en") names.appendChild(el("li", { lang: lang }, lang + ": " + valueOf(place.names[lang])));
-    });
-    box.appendChild(names);
-    box.appendChild(el("p", {}, "Clock: " + place.clock_zone + " · country " + place.country + " · " + place.kind));
-    if (place.elevation_m) box.appendChild(el("p", {}, "Elevation: " + valueOf(place.elevation_m) + " m ", citation(chosen(place.elevation_m))));
-    if (place.lodging) box.appendChild(el("p", {}, "Beds: " + valueOf(place.lodging) + " ", citation(chosen(place.lodging))));
-    if (place.coordinates) box.appendChild(el("p", { className: "small" }, "Position ", citation(chosen(place.coordinates))));
-    return box;
-  }
-
-  function checkpointPopup(entries) {
-    var box = el("div", { className: "popup" });
-    entries.forEach(function (entry) {
-      var sheet = entry.sheet, stage = sheet.stages[entry.stage];
-      box.appendChild(el("h3", {}, stage.name));
-      box.appendChild(el("p", { className: "small" }, sheet.id + "/" + entry.stage + " · staffed by " + stage.staffed_by.join(", ")));
-      (sheet.hours_by_direction || []).forEach(function (d) {
-        d.stages.forEach(function (s) {
-          if (s.stage !== entry.stage) return;
-          box.appendChild(el("p", {}, "Hours (" + d.direction + ", " + wall(d.day + "T00:00").day + "): ",
-            el("strong", {}, s.on_day + " " + s.clock), " = ", el("strong", {}, s.in_from_clock + " " + d.from_clock)));
-        });
-      });
-      var hours = chosen(stage.hours);
-      if (hours) box.appendChild(el("p", { className: "small" }, "Weekly hours " + hours.value + " ", citation(hours)));
-      (stage.hours || []).forEach(function (claim) {
-        if (claim !== hours) box.appendChild(el("p", { className: "small" }, "also: " + claim.value + " ", citation(claim)));
-      });
-      var closes = "Shut on weekends of " + (valueOf(stage.weekends_of) || []).join("+") +
-        ", holidays of " + (valueOf(stage.holidays_of) || []).join("+");
-      box.appendChild(el("p", { className: "small" }, closes));
-      if (stage.rules && stage.rules.length) {
-        var rules = el("ul", { className: "rules" });
-        stage.rules.forEach(function (rule) {
-          rules.appendChild(el("li", {}, el("strong", {}, rule.kind + ": "), rule.text + " ", citation(rule)));
-        });
-        box.appendChild(rules);
-      }
-    });
-    return box;
-  }
-
-  function initMap() {
-    if (typeof window.L === "undefined") {
-      $("map").appendChild(el("p", { className: "error" },
-        "The map library (Leaflet) is not installed on the server: run `npm ci` where overland is installed."));
-      return;
+  function languageChanged() {
+    $("language").value = i18n.lang;
+    fillPlaces();
+    fillCrossings();
+    fillClocks();
+    fillDocuments();
+    carryingHint();
+    clockHint();
+    maps.relabel();
+    if (state.plan) {
+      renderSummary(state.plan);
+      renderNeeds(state.plan);
+      renderPosts(state.plan);
+      renderTimeline(state.plan);
+      renderChecklist(state.plan);
     }
-    var map = L.map("map", { zoomSnap: 0.25 });
-    state.map = map;
-    var tiles = document.querySelector('meta[name="overland-tiles"]').content;
-    if (tiles) {
-      L.tileLayer(tiles, {
-        maxZoom: 18, attribution: document.querySelector('meta[name="overland-tiles-attribution"]').content
-      }).addTo(map);
-    }
-    L.control.scale({ imperial: false }).addTo(map);
-
-    var all = [];
-    var places = L.layerGroup().addTo(map);
-    Object.keys(state.places).forEach(function (id) {
-      var at = coords(id);
-      if (!at) return;
-      all.push(at);
-      L.circleMarker(at, { radius: 4, className: "place-marker", color: "#555", weight: 1, fillOpacity: 0.7 })
-        .bindTooltip(tip(valueOf(state.places[id].names.en) || id), { direction: "right", permanent: true, className: "place-label", offset: [4, 0] })
-        .bindPopup(function () { return placePopup(id); }, { maxWidth: 320 })
-        .addTo(places);
-    });
-
-    var byPlace = {};
-    Object.keys(state.sheets).forEach(function (cid) {
-      var sheet = state.sheets[cid];
-      Object.keys(sheet.stages).forEach(function (sid) {
-        var at = sheet.stages[sid].place || sheet.border_place;
-        (byPlace[at] = byPlace[at] || []).push({ sheet: sheet, stage: sid });
-      });
-    });
-    var checkpoints = L.layerGroup().addTo(map);
-    Object.keys(byPlace).forEach(function (placeId) {
-      var at = coords(placeId);
-      if (!at) return;
-      var entries = byPlace[placeId];
-      L.circleMarker(at, { radius: 8, className: "checkpoint-marker", color: "#7a1f1f", weight: 2, fillColor: "#e8a33d", fillOpacity: 0.9 })
-        .bindTooltip(tip(entries.length + " post(s): " + entries.map(function (e) { return e.sheet.stages[e.stage].name; }).join("; ")))
-        .bindPopup(function () { return checkpointPopup(entries); }, { maxWidth: 420, maxHeight: 360 })
-        .addTo(checkpoints);
-    });
-    L.control.layers(null, { "Places": places, "Checkpoints": checkpoints }).addTo(map);
-    if (all.length) map.fitBounds(L.latLngBounds(all), { padding: [20, 20] });
-    else map.setView([41, 76], 6);
   }
 
-  function drawRoute(plan) {
-    if (!state.map) return;
-    if (state.layers.route) state.map.removeLayer(state.layers.route);
-    var group = L.featureGroup();
-    var line = plan.route.map(function (p) { return [p.lat, p.lon]; });
-    if (line.length > 1) L.polyline(line, { className: "route-line", color: "#c0392b", weight: 5, opacity: 0.85, interactive: false }).addTo(group);
-    // Stops at one point (the posts on a pass) share a marker: its label names the first and counts the rest.
-    var stops = [], byPoint = {};
-    plan.route.forEach(function (p) {
-      var key = p.lat + "," + p.lon;
-      if (!byPoint[key]) { byPoint[key] = { at: [p.lat, p.lon], items: [] }; stops.push(byPoint[key]); }
-      byPoint[key].items.push(p);
-    });
-    stops.forEach(function (stop) {
-      var posts = stop.items.filter(function (p) { return p.node.indexOf("/") >= 0; }).length;
-      var label = placeName(placeOfNode(stop.items[0].node)) + (posts ? " (" + posts + (posts > 1 ? " posts)" : " post)") : "");
-      // Not clickable: the place or checkpoint marker beneath keeps its popup (hours, rules, sources).
-      L.circleMarker(stop.at, { radius: 5, className: "route-stop", color: "#c0392b", fillColor: "#fff", fillOpacity: 1, weight: 3, interactive: false })
-        .bindTooltip(tip(label), { className: "stop-label", permanent: true, direction: "right", offset: [10, 0] })
-        .addTo(group);
-    });
-    plan.blockers.forEach(function (b) {
-      var stop = plan.route.filter(function (p) { return p.node === b.stage; })[0];
-      if (stop) {
-        L.circleMarker([stop.lat, stop.lon], { radius: 12, className: "blocked-marker", color: "#000", weight: 3, fill: false, interactive: false })
-          .bindTooltip(tip("Turned back: " + b.name), { permanent: true, direction: "left", offset: [-12, 0] }).addTo(group);
-      }
-    });
-    group.addTo(state.map);
-    state.layers.route = group;
-    if (line.length) state.map.fitBounds(L.latLngBounds(line), { padding: [40, 40], maxZoom: 9, animate: false });
-  }
-
-  // --- start ----------------------------------------------------------------------------
+  // --- start ----------------------------------------------------------------------------------
 
   async function start() {
     try {
-      var results = await Promise.all([getJson("/api/places"), getJson("/api/crossings")]);
-      state.places = results[0];
-      results[1].forEach(function (c) { state.crossings[c.id] = c; });
-      var sheets = await Promise.all(results[1].map(function (c) {
-        return getJson("/api/crossings/" + encodeURIComponent(c.id));
-      }));
-      sheets.forEach(function (s) { state.sheets[s.id] = s; });
+      await i18n.ready;
+      await store.ready;
     } catch (error) {
-      showError("Could not load the data: " + (error.message || error));
+      showError(t("page.no_data", { error: error.message || error }));
       return;
     }
+    fillLanguages();
     fillForm();
-    initMap();
+    maps.init();
+    i18n.onChange(languageChanged);
     $("from").addEventListener("change", originChanged);
+    $("clock").addEventListener("change", clockHint);
+    $("mode").addEventListener("change", fillDocuments);
     $("all-documents").addEventListener("change", function () {
       var all = $("all-documents").checked;
       Array.prototype.forEach.call($("documents").querySelectorAll("input"), function (input) { input.disabled = all; });
+      $("documents").hidden = all;
     });
+    $("documents").hidden = $("all-documents").checked;
     $("plan-form").addEventListener("submit", submit);
     Array.prototype.forEach.call(document.querySelectorAll("[data-export]"), function (button) {
       button.addEventListener("click", function () { exportPlan(button.dataset.export); });
@@ -475,4 +552,10 @@
   }
 
   start();
+
+  return {
+    citation: citation, sourceNode: sourceNode, wall: wall, when: when, duration: duration, placeName: placeName,
+    crossingName: crossingName, countryName: countryName, nodeName: nodeName, clockLabel: clockLabel,
+    offsetLabel: offsetLabel, KINDS: KINDS
+  };
 })();

@@ -1,85 +1,181 @@
-// overland's page: crossing reports. A form to report a crossing (POST /api/reports, with the
-// reporting token), and a panel of what recent reports saw at each checkpoint (GET /api/reports,
-// /api/observed). Plain JavaScript, no build step. Everything that comes from the API, notes above
-// all, goes into the page with textContent or text nodes, never as HTML: a note holding
-// <script> is shown as those characters and runs nothing.
+// overland's page: crossing reports. Anyone may report a crossing (POST /api/reports/queue, no
+// token: a moderator approves it before it shows); a token holder's report is published at once
+// (POST /api/reports with the token). The form asks the day once, then for each post the times
+// only, in that post's own clock; a time more than six hours before the one before it is read as
+// the next day, and the form says so beside it. A panel shows what recent reports saw at each
+// checkpoint (GET /api/observed) and the latest reports. Everything from the API, notes above all,
+// goes into the page with textContent or text nodes, never as HTML: a note holding <script> is
+// shown as those characters and runs nothing.
 (function () {
   "use strict";
 
   var TIMES = ["arrived", "started", "finished"];
-  var MODES = [["own-car", "own car"], ["motorbike", "own motorbike"], ["truck", "truck"],
-               ["passenger", "passenger"], ["foot", "on foot"]];
-  var OUTCOMES = [["crossed", "crossed"], ["turned-back", "turned back at a stage"], ["closed", "found it closed"]];
-  var state = { crossings: {}, sheets: {} };
-  var dom = window.overlandDom;
-  var $ = dom.$, el = dom.el, clear = dom.clear, chosen = dom.valueOf, getJson = dom.getJson;
+  var MODES = ["own-car", "motorbike", "truck", "passenger", "foot"];
+  var OUTCOMES = ["crossed", "turned-back", "closed"];
+  var NEXT_DAY_HOURS = 6;  // a time this much earlier than the one before it is the next day's
+  var dom = window.overlandDom, i18n = window.overlandI18n, store = window.overlandData;
+  var $ = dom.$, el = dom.el, clear = dom.clear, valueOf = dom.valueOf, getJson = dom.getJson, t = i18n.t;
+  var state = { recent: null, observed: null };
 
-  function option(value, text) { return el("option", { value: value, textContent: text }); }
+  function app() { return window.overlandApp; }
+
+  function option(value, key) { return el("option", { value: value, textContent: t(key), dataset: { i18n: key } }); }
 
   function minutes(value) {
     if (value === null || value === undefined) return "–";
-    if (value < 90) return Math.round(value) + " min";
-    var h = Math.floor(value / 60), m = Math.round(value % 60);
-    return h + " h" + (m ? " " + m + " min" : "");
+    return app().duration(value);
   }
 
   function stageName(crossing, stage) {
-    var sheet = state.sheets[crossing];
+    var sheet = store.data.sheets[crossing];
     return sheet && sheet.stages[stage] ? sheet.stages[stage].name : crossing + "/" + stage;
   }
 
-  // --- the form ---------------------------------------------------------------------------
+  function directionText(sheet, direction) {
+    return app().countryName(direction.from_country) + " → " + app().countryName(direction.to_country);
+  }
+
+  // --- clocks: a wall time in a zone as a moment (Intl knows the zones) -----------------------
+
+  function offsetMs(zone, utcMs) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit"
+    }).formatToParts(new Date(utcMs)).forEach(function (p) { parts[p.type] = p.value; });
+    var shown = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute);
+    return shown - Math.floor(utcMs / 60000) * 60000;
+  }
+
+  function momentOf(date, time, zone) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date), h = /^(\d\d):(\d\d)/.exec(time);
+    var guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +h[1], +h[2]);
+    var at = guess - offsetMs(zone, guess);
+    return guess - offsetMs(zone, at);
+  }
+
+  function nextDay(date) {
+    var d = new Date(date + "T00:00:00Z");
+    d.setUTCDate(d.getUTCDate() + 1);
+    return d.toISOString().slice(0, 10);
+  }
+
+  // Every time of the form with its date: the report's day, or the next when it comes more than
+  // six hours before the time before it; the problems in words (the post and the field named).
+  function timesOfForm() {
+    var day = $("report-date").value;
+    var entries = [], problems = [];
+    var previous = null;
+    Array.prototype.forEach.call(document.querySelectorAll("#report-stages .report-stage"), function (row) {
+      var stage = row.dataset.stage, zone = row.dataset.clock;
+      var entry = { stage: stage, clock: zone, index: entries.length };
+      var any = false;
+      TIMES.forEach(function (name) {
+        var input = row.querySelector('input[data-time="' + name + '"]');
+        var note = row.querySelector('[data-day-of="' + name + '"]');
+        note.textContent = "";
+        if (!input.value || !day) return;
+        var date = day;
+        var at = momentOf(date, input.value, zone);
+        while (previous && at < previous.at - NEXT_DAY_HOURS * 3600000) {
+          date = nextDay(date);
+          at = momentOf(date, input.value, zone);
+        }
+        if (date !== day) {
+          var m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(date);
+          note.textContent = t("report.on_day", { day: i18n.day(+m[1], +m[2], +m[3]) });
+        }
+        if (previous && at < previous.at) {
+          problems.push(t("report.before", {
+            post: stageName($("report-crossing").value, stage), field: t("report.times." + name), time: input.value,
+            other: t("report.times." + previous.name), other_time: previous.time,
+            other_post: previous.stage === stage ? "" : " (" + stageName($("report-crossing").value, previous.stage) + ")"
+          }));
+        }
+        entry[name] = date + "T" + input.value;
+        previous = { at: at, name: name, time: input.value, stage: stage };
+        any = true;
+      });
+      if (any) entries.push(entry);
+    });
+    return { entries: entries, problems: problems };
+  }
+
+  // --- the form -------------------------------------------------------------------------------
 
   function buildForm() {
     var form = el("form", { id: "report-form", noValidate: true },
-      el("p", { className: "hint" }, "Just crossed? Say when you reached each post, when they took you and when " +
-        "you left: the plans learn each post's real times from reports. Times are in the post's own clock."),
-      el("label", {}, "Reporting token ",
-        el("input", { type: "password", id: "report-token", autocomplete: "off", maxLength: 200,
-                      placeholder: "ovl_… (ask the site's administrator)" })),
-      el("label", {}, "Crossing ", el("select", { id: "report-crossing" })),
-      el("label", {}, "Direction ", el("select", { id: "report-direction" })),
-      el("label", {}, "Travelling ", el("select", { id: "report-mode" }, MODES.map(function (m) { return option(m[0], m[1]); }))),
-      el("label", {}, "Day of the crossing ", el("input", { type: "date", id: "report-date" })),
-      el("label", {}, "Outcome ", el("select", { id: "report-outcome" }, OUTCOMES.map(function (o) { return option(o[0], o[1]); }))),
+      el("p", { className: "hint", dataset: { i18n: "report.intro" } }),
+      el("label", {}, el("span", { dataset: { i18n: "report.crossing" } }), " ", el("select", { id: "report-crossing" })),
+      el("label", {}, el("span", { dataset: { i18n: "report.direction" } }), " ", el("select", { id: "report-direction" })),
+      el("label", {}, el("span", { dataset: { i18n: "report.mode" } }), " ",
+        el("select", { id: "report-mode" }, MODES.map(function (m) { return option(m, "report.modes." + m); }))),
+      el("label", {}, el("span", { dataset: { i18n: "report.date" } }), " ", el("input", { type: "date", id: "report-date" })),
+      el("label", {}, el("span", { dataset: { i18n: "report.outcome" } }), " ",
+        el("select", { id: "report-outcome" }, OUTCOMES.map(function (o) { return option(o, "report.outcomes." + o); }))),
+      el("p", { className: "hint", dataset: { i18n: "report.times_hint" } }),
       el("div", { id: "report-stages", className: "report-stages" }),
-      el("label", {}, "Note ", el("textarea", { id: "report-note", maxLength: 2000, rows: 3,
-        placeholder: "what others should know (plain text)" })),
-      el("button", { type: "submit", id: "report-button" }, "Send the report"),
+      el("label", {}, el("span", { dataset: { i18n: "report.note" } }), " ",
+        el("textarea", { id: "report-note", maxLength: 2000, rows: 3, dataset: { i18nPlaceholder: "report.note_placeholder" } })),
+      // A field people do not see (nor reach with the keyboard): robots fill it in, and are not heard.
+      el("div", { className: "hp", ariaHidden: "true" },
+        el("label", {}, el("span", { dataset: { i18n: "report.website" } }), " ",
+          el("input", { type: "text", id: "report-website", name: "website", tabIndex: -1, autocomplete: "off" }))),
+      el("details", { id: "report-token-box" },
+        el("summary", { dataset: { i18n: "report.token_summary" } }),
+        el("label", {}, el("span", { dataset: { i18n: "report.token" } }), " ",
+          el("input", { type: "password", id: "report-token", autocomplete: "off", maxLength: 200, placeholder: "ovl_…" }))),
+      el("button", { type: "submit", id: "report-button", dataset: { i18n: "report.send" } }),
       el("p", { id: "report-message", role: "status", hidden: true }),
       el("ul", { id: "report-errors", className: "error", hidden: true }));
+    form.querySelector(".hp").setAttribute("aria-hidden", "true");
     var section = el("details", { id: "report-section", className: "report-section" },
-      el("summary", {}, "Report your crossing"), form);
+      el("summary", { dataset: { i18n: "report.title" } }), form);
     var side = document.querySelector(".side") || document.body;
     side.appendChild(section);
+    i18n.apply(section);
 
-    var crossing = $("report-crossing");
-    Object.keys(state.crossings).sort().forEach(function (id) { crossing.appendChild(option(id, state.crossings[id].name)); });
+    fillCrossings();
     var today = new Date();
     var pad = function (n) { return String(n).padStart(2, "0"); };
     $("report-date").value = today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate());
-    crossing.addEventListener("change", function () { fillDirections(); fillStages(); });
+    $("report-crossing").addEventListener("change", function () { fillDirections(); fillStages(); });
     $("report-direction").addEventListener("change", fillStages);
     $("report-mode").addEventListener("change", fillStages);
+    $("report-date").addEventListener("change", timesOfForm);
+    $("report-stages").addEventListener("input", timesOfForm);
     form.addEventListener("submit", submit);
     fillDirections();
     fillStages();
   }
 
+  function fillCrossings() {
+    var crossing = $("report-crossing");
+    var kept = crossing.value;
+    clear(crossing);
+    Object.keys(store.data.crossings).sort().forEach(function (id) {
+      crossing.appendChild(el("option", { value: id, textContent: app().crossingName(id) }));
+    });
+    if (kept) crossing.value = kept;
+  }
+
   function fillDirections() {
     var select = $("report-direction");
+    var kept = select.value;
     clear(select);
-    var sheet = state.sheets[$("report-crossing").value];
+    var sheet = store.data.sheets[$("report-crossing").value];
     if (!sheet) return;
-    sheet.directions.forEach(function (d) {
-      select.appendChild(option(d.id, d.id + ": " + d.from_country + " → " + d.to_country));
-    });
+    sheet.directions.forEach(function (d) { select.appendChild(el("option", { value: d.id, textContent: directionText(sheet, d) })); });
+    if (kept && sheet.directions.some(function (d) { return d.id === kept; })) select.value = kept;
   }
 
   function fillStages() {
     var box = $("report-stages");
+    var typed = {};
+    Array.prototype.forEach.call(box.querySelectorAll("input[data-time]"), function (input) {
+      typed[input.closest(".report-stage").dataset.stage + " " + input.dataset.time] = input.value;
+    });
     clear(box);
-    var sheet = state.sheets[$("report-crossing").value];
+    var sheet = store.data.sheets[$("report-crossing").value];
     if (!sheet) return;
     var direction = sheet.directions.filter(function (d) { return d.id === $("report-direction").value; })[0];
     if (!direction) return;
@@ -87,14 +183,19 @@
     direction.route.forEach(function (sid) {
       var stage = sheet.stages[sid];
       if (stage.modes && stage.modes.indexOf(mode) < 0) return;
-      var clock = chosen(stage.clock) || "";
+      var clock = valueOf(stage.clock) || "";
+      var offset = app().offsetLabel(clock);
       var times = el("div", { className: "times" }, TIMES.map(function (name) {
-        return el("label", { className: "time" }, el("span", { className: "time-name" }, name),
-          el("input", { type: "datetime-local", name: name, dataset: { time: name } }));
+        var input = el("input", { type: "time", name: sid + "-" + name, dataset: { time: name } });
+        input.value = typed[sid + " " + name] || "";
+        return el("label", { className: "time" }, el("span", { className: "time-name" }, t("report.times." + name)),
+          input, el("small", { className: "day-note", dataset: { dayOf: name } }));
       }));
       box.appendChild(el("fieldset", { className: "report-stage", dataset: { stage: sid, clock: clock } },
-        el("legend", {}, stage.name), el("small", { className: "hint" }, "times in " + clock), times));
+        el("legend", {}, stage.name),
+        el("small", { className: "hint" }, t("report.in_clock", { clock: i18n.clockName(clock), offset: offset })), times));
     });
+    timesOfForm();
   }
 
   function showMessage(text, ok) {
@@ -104,96 +205,116 @@
     node.hidden = !text;
   }
 
-  function showErrors(problem) {
+  function showErrors(lines) {
     var list = $("report-errors");
     clear(list);
-    var errors = (problem && problem.errors) || [];
-    errors.forEach(function (e) {
-      list.appendChild(el("li", {}, (e.loc || []).slice(1).join(".") + ": " + e.msg));
-    });
-    list.hidden = errors.length === 0;
+    lines.forEach(function (line) { list.appendChild(el("li", {}, line)); });
+    list.hidden = lines.length === 0;
   }
 
-  function bodyFromForm() {
-    var stages = [];
-    Array.prototype.forEach.call(document.querySelectorAll("#report-stages .report-stage"), function (row) {
-      var entry = { stage: row.dataset.stage, clock: row.dataset.clock };
-      var any = false;
-      TIMES.forEach(function (name) {
-        var value = row.querySelector('input[data-time="' + name + '"]').value;
-        if (value) { entry[name] = value; any = true; }
-      });
-      if (any) stages.push(entry);
+  // A problem of the API, in words: the post and the field it concerns, then what the server says.
+  function errorLines(problem, body) {
+    return ((problem && problem.errors) || []).map(function (e) {
+      var loc = (e.loc || []).slice(1);
+      var where;
+      if (loc[0] === "stages" && typeof loc[1] === "number" && body.stages[loc[1]]) {
+        var post = stageName(body.crossing, body.stages[loc[1]].stage);
+        var field = loc[2] && loc[2] !== "stage" ? t("report.times." + loc[2], { defaultValue: loc[2] }) : "";
+        where = field ? t("report.error_post_field", { post: post, field: field }) : post;
+      } else if (loc[0] === "date" || loc[0] === "day") {
+        where = t("report.date");
+      } else {
+        where = loc.length ? t("report." + loc[0], { defaultValue: String(loc[0]) }) : t("report.title");
+      }
+      return where + ": " + e.msg;
     });
+  }
+
+  function bodyFromForm(entries) {
     var body = {
       crossing: $("report-crossing").value,
       direction: $("report-direction").value,
       mode: $("report-mode").value,
       date: $("report-date").value,
       outcome: $("report-outcome").value,
-      stages: stages
+      stages: entries.map(function (e) {
+        var stage = { stage: e.stage, clock: e.clock };
+        TIMES.forEach(function (name) { if (e[name]) stage[name] = e[name]; });
+        return stage;
+      })
     };
     var note = $("report-note").value.trim();
     if (note) body.note = note;
+    var trap = $("report-website").value;
+    if (trap) body.website = trap;
     return body;
   }
 
   async function submit(event) {
     event.preventDefault();
     showMessage("", true);
-    showErrors(null);
+    showErrors([]);
+    if (!$("report-date").value) { showMessage(t("report.need_date"), false); return; }
+    var checked = timesOfForm();
+    if (!checked.entries.length) { showMessage(t("report.need_times"), false); return; }
+    if (checked.problems.length) { showMessage(t("report.fix"), false); showErrors(checked.problems); return; }
+    var body = bodyFromForm(checked.entries);
     var token = $("report-token").value.trim();
-    if (!token) { showMessage("Give your reporting token.", false); return; }
-    var body = bodyFromForm();
-    if (!body.stages.length) { showMessage("Give the times of at least one post.", false); return; }
     var button = $("report-button");
     button.disabled = true;
     try {
-      var saved = await getJson("/api/reports", {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
-        body: JSON.stringify(body)
+      var headers = { "Content-Type": "application/json" };
+      if (token) {
+        headers.Authorization = "Bearer " + token;
+        delete body.website;
+      }
+      var saved = await getJson(token ? "/api/reports" : "/api/reports/queue", {
+        method: "POST", headers: headers, body: JSON.stringify(body)
       });
-      showMessage("Thank you: report " + saved.id + " saved (" + saved.stages.length + " post(s)).", true);
-      await loadPanel();
+      showMessage(token ? t("report.published", { id: saved.id, count: saved.stages.length }) : t("report.queued"), true);
+      if (token) await loadPanel();
     } catch (error) {
       var p = error.problem;
-      showMessage(p && p.title ? p.title + ": " + p.detail : String(error.message || error), false);
-      showErrors(p);
+      var lines = errorLines(p, body);
+      showMessage(lines.length ? t("report.fix") : p && p.title ? p.title + ": " + p.detail : String(error.message || error), false);
+      showErrors(lines);
     } finally {
       button.disabled = false;
     }
   }
 
-  // --- the panel --------------------------------------------------------------------------
+  // --- the panel ------------------------------------------------------------------------------
 
   function buildPanel() {
     var section = el("section", { id: "observed-section", className: "observed-section" },
-      el("h2", {}, "What recent reports saw"),
-      el("p", { className: "hint", id: "observed-empty" }, "No reports yet."),
+      el("h2", { dataset: { i18n: "observed.title" } }),
+      el("p", { className: "hint", id: "observed-empty", dataset: { i18n: "observed.empty" } }),
       el("table", { id: "observed", className: "observed", hidden: true },
         el("thead", {}, el("tr", {},
-          el("th", {}, "Checkpoint"), el("th", {}, "Reports"), el("th", {}, "Wait P50 / P90"),
-          el("th", {}, "At the post P50 / P90"), el("th", {}, "Plans use (data)"), el("th", {}, "Latest"))),
+          el("th", { dataset: { i18n: "observed.checkpoint" } }), el("th", { dataset: { i18n: "observed.reports" } }),
+          el("th", { dataset: { i18n: "observed.wait" } }), el("th", { dataset: { i18n: "observed.at_post" } }),
+          el("th", { dataset: { i18n: "observed.plans_use" } }), el("th", { dataset: { i18n: "observed.latest" } }))),
         el("tbody", {})),
-      el("h3", { id: "recent-title", hidden: true }, "Latest reports"),
+      el("h3", { id: "recent-title", hidden: true, dataset: { i18n: "observed.recent" } }),
       el("ul", { id: "recent-reports", className: "recent-reports" }));
     var main = document.querySelector(".main") || document.body;
     main.appendChild(section);
+    i18n.apply(section);
   }
 
   function estimateText(estimates) {
     return estimates.map(function (e) {
-      return e.mode + ": " + minutes(e.p50_minutes) + " (" + minutes(e.data_p50_minutes) + ")";
+      return t("report.modes." + e.mode) + ": " + minutes(e.p50_minutes) + " (" + minutes(e.data_p50_minutes) + ")";
     }).join("; ");
   }
 
-  async function loadPanel() {
-    var stages = await getJson("/api/observed");
-    var details = await Promise.all(stages.map(function (row) {
-      var parts = row.stage.split("/");
-      return getJson("/api/observed/" + encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]));
-    }));
+  function dayText(isoDay) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)/.exec(isoDay || "");
+    return m ? i18n.day(+m[1], +m[2], +m[3]) : isoDay || "";
+  }
+
+  function renderPanel() {
+    var details = state.observed || [];
     var body = $("observed").querySelector("tbody");
     clear(body);
     details.forEach(function (d) {
@@ -203,24 +324,27 @@
         el("td", {}, minutes(d.wait_minutes.p50) + " / " + minutes(d.wait_minutes.p90)),
         el("td", {}, minutes(d.processing_minutes.p50) + " / " + minutes(d.processing_minutes.p90)),
         el("td", {}, estimateText(d.estimates)),
-        el("td", {}, d.last || "")));
+        el("td", {}, dayText(d.last))));
     });
     $("observed").hidden = details.length === 0;
     $("observed-empty").hidden = details.length > 0;
 
-    var recent = await getJson("/api/reports?limit=10");
+    var recent = state.recent || { reports: [] };
     var list = $("recent-reports");
     clear(list);
     recent.reports.forEach(function (r) {
+      var sheet = store.data.sheets[r.crossing];
+      var direction = sheet && sheet.directions.filter(function (d) { return d.id === r.direction; })[0];
       var item = el("li", { className: "recent-report", dataset: { report: String(r.id) } },
-        el("strong", {}, r.day + " · " + (state.crossings[r.crossing] ? state.crossings[r.crossing].name : r.crossing) +
-          " " + r.direction + " · " + r.mode + " · " + r.outcome));
+        el("strong", {}, dayText(r.day) + " · " + app().crossingName(r.crossing) + " " +
+          (direction ? directionText(sheet, direction) : r.direction) + " · " + t("report.modes." + r.mode) + " · " +
+          t("report.outcomes." + r.outcome)));
       var stagesList = el("ul", { className: "report-stage-times" });
       r.stages.forEach(function (s) {
         var parts = [];
-        if (s.wait_minutes !== null) parts.push("waited " + minutes(s.wait_minutes));
-        if (s.processing_minutes !== null) parts.push("at the post " + minutes(s.processing_minutes));
-        stagesList.appendChild(el("li", {}, stageName(r.crossing, s.stage) + ": " + (parts.join(", ") || "times incomplete")));
+        if (s.wait_minutes !== null) parts.push(t("observed.waited", { duration: minutes(s.wait_minutes) }));
+        if (s.processing_minutes !== null) parts.push(t("observed.at_the_post", { duration: minutes(s.processing_minutes) }));
+        stagesList.appendChild(el("li", {}, stageName(r.crossing, s.stage) + ": " + (parts.join(", ") || t("observed.incomplete"))));
       });
       item.appendChild(stagesList);
       if (r.note) item.appendChild(el("p", { className: "report-note" }, r.note));
@@ -229,28 +353,42 @@
     $("recent-title").hidden = recent.reports.length === 0;
   }
 
-  // --- start ------------------------------------------------------------------------------
+  async function loadPanel() {
+    var stages = await getJson("/api/observed");
+    state.observed = await Promise.all(stages.map(function (row) {
+      var parts = row.stage.split("/");
+      return getJson("/api/observed/" + encodeURIComponent(parts[0]) + "/" + encodeURIComponent(parts[1]));
+    }));
+    state.recent = await getJson("/api/reports?limit=10");
+    renderPanel();
+  }
+
+  function languageChanged() {
+    i18n.apply($("report-section"));
+    i18n.apply($("observed-section"));
+    fillCrossings();
+    fillDirections();
+    fillStages();
+    if (state.recent) renderPanel();
+  }
+
+  // --- start ----------------------------------------------------------------------------------
 
   async function start() {
-    var css = el("link", { rel: "stylesheet", href: "/static/reports.css" });
-    document.head.appendChild(css);
     try {
-      var crossings = await getJson("/api/crossings");
-      crossings.forEach(function (c) { state.crossings[c.id] = c; });
-      var sheets = await Promise.all(crossings.map(function (c) {
-        return getJson("/api/crossings/" + encodeURIComponent(c.id));
-      }));
-      sheets.forEach(function (s) { state.sheets[s.id] = s; });
+      await i18n.ready;
+      await store.ready;
     } catch (error) {
       return;  // the plan form says the data could not be loaded
     }
     buildForm();
     buildPanel();
+    i18n.onChange(languageChanged);
     try {
       await loadPanel();
     } catch (error) {
       $("observed-empty").textContent = error.status === 503
-        ? "Reports are not available right now." : "Could not load the reports: " + (error.message || error);
+        ? t("observed.unavailable") : t("observed.failed", { error: error.message || error });
     }
     document.body.dataset.reportsReady = "true";
   }
