@@ -20,8 +20,14 @@ def test_a_second_load_reads_the_parsed_files_and_gives_the_same_catalog(data_co
     entries = sorted(cache.glob("yaml-*.marshal"))
     catalog_files = [
         data_copy / name
-        for name in ("places.yaml", "legs.yaml", "travellers.yaml", "entry-regimes.yaml", "transport.yaml",
-                     "uncertainty.yaml")
+        for name in (
+            "places.yaml",
+            "legs.yaml",
+            "travellers.yaml",
+            "entry-regimes.yaml",
+            "transport.yaml",
+            "uncertainty.yaml",
+        )
     ]
     assert len(entries) == len(catalog_files) + len(list((data_copy / "crossings").glob("*.yaml")))
     again = load_catalog(data_copy)

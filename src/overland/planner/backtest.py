@@ -235,7 +235,7 @@ def setup(planner: Planner, obs: ObservedCrossing, traveller: Traveller) -> Setu
         for what in facts:
             skip(what, f"no road in the data past {stages[-1]}")
         return Setup(obs, traveller, None, 0.0, "", (), (), tuple(skipped))
-    route = Route(crossing, direction, (*head, *middle, *outbound))
+    route = Route(((crossing, direction),), (*head, *middle, *outbound))
     program = compile_route(route, mode, catalog, network, planner.timetable, planner.node, planner.darkness)
     if anchor_fact is not None and anchor_fact.event is Event.left:
         program = _without_first_check(program)

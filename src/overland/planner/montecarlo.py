@@ -25,7 +25,6 @@ from overland.model.distributions import Z90
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import DAY, NIGHT, REST, Rhythm, offset
 from overland.planner.rides import FITS, WEEK, Schedule
-from overland.timing.clocks import zone as zone_of
 
 HORIZON = HORIZON_DAYS * 86400.0  # seconds: the deterministic planner's horizon
 
