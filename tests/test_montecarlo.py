@@ -318,7 +318,7 @@ def test_when_writes_the_heatmap_into_a_new_folder_or_says_why_it_cannot(cli, tm
 def test_zero_spread_bands_are_the_plan_s_own_times():
     """Each post's reach and leave bands collapse on the plan's times when nothing is drawn."""
     plan = ZERO_SERVICE.plan("naryn", "kashgar", NARYN_WEDNESDAY, via="torugart", samples=200, seed=1)
-    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, "torugart")[0]
+    route = ZERO_SERVICE.planner.routes("naryn", "kashgar", plan.traveller.mode, ("torugart",))[0]
     program = ZERO_SERVICE.planner.program(route, plan.traveller.mode)
     walked = walk(program, 0, NARYN_WEDNESDAY.timestamp(), NARYN_WEDNESDAY.timestamp(), {}, plan.traveller.rhythm)
     for op, stage in zip(program.checks, plan.distribution.stages, strict=True):
