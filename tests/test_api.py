@@ -277,7 +277,7 @@ def test_a_body_over_the_limit_is_a_413_problem(client):
 def test_wrong_method_and_unknown_path_are_problems(client):
     response = client.delete("/api/places")
     assert_problem(response, 405, says="use GET")
-    assert response.headers["allow"] == "GET"
+    assert response.headers["allow"] == "GET, OPTIONS"
     assert_problem(client.get("/api/plan"), 405, says="POST")
     assert_problem(client.get("/api/nowhere"), 404, says="/openapi.json")
     assert_problem(client.get("/static/nothing.js"), 404)

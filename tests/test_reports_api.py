@@ -248,9 +248,14 @@ def test_observed_statistics_of_a_stage(client, store, auth):
     assert client.get("/api/observed/torugart/gate", params={"mode": "truck"}).json()["reports"] == 0
     rows = client.get("/api/observed").json()
     assert [(r["stage"], r["reports"]) for r in rows] == [("torugart/cn-port", 5), ("torugart/gate", 5)]
+    # The answer is worked out once and kept, until the reports change (here, in the database).
+    assert client.get("/api/observed/torugart/gate").json() == seen
+    with store.writing() as session, session.begin():
+        set_hidden(session, 5)
+    assert client.get("/api/observed/torugart/gate").json()["reports"] == 4
 
     with store.writing() as session, session.begin():
-        for report_id in (1, 2, 3, 4, 5):
+        for report_id in (1, 2, 3, 4):
             set_hidden(session, report_id)
     assert client.get("/api/observed/torugart/gate").json()["reports"] == 0
     assert client.get("/api/reports").json()["reports"] == []

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from overland.api import Settings
 from overland.model.report import ReportIn
@@ -104,7 +105,8 @@ def test_a_token_holders_report_is_published_at_once(page, served):
     page.click("#report-button")
     page.wait_for_selector("#report-message.ok", timeout=10_000)
     assert page.inner_text("#report-message").startswith("Thank you: report")
-    page.wait_for_function("document.querySelectorAll('#recent-reports .recent-report').length >= 2")
+    expect(page.locator("#recent-reports .recent-report")).not_to_have_count(0)
+    expect(page.locator("#recent-reports .recent-report").nth(1)).to_be_attached()
     assert page.locator("#recent-reports .report-note").first.inner_text() == "<i>sent from the page</i>"
     row = page.locator('#observed tr[data-stage="torugart/gate"] td').nth(1)
     assert row.inner_text() == "2"
@@ -231,7 +233,7 @@ def test_the_form_speaks_russian_too(browser, served):
     opened = _open(browser, served[0], viewport=PHONE)
     page = opened.page
     page.select_option("#language", "ru")
-    page.wait_for_function("document.documentElement.lang === 'ru'")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
     assert page.locator("#report-section > summary").inner_text() == "Расскажите о своём переходе"
     page.click("#report-section > summary")
     page.select_option("#report-crossing", "torugart")

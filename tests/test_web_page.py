@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from PIL import Image
+from playwright.sync_api import expect
 
 from overland.api import Settings, create_app
 from overland.service import Overland
@@ -174,7 +175,7 @@ def plan_trip(page, **trip) -> dict:
     with page.expect_response("**/api/plan") as answer:
         page.click("#plan-button")
     page.wait_for_selector("body[data-planned]")
-    page.wait_for_function("document.querySelectorAll('.map-label.stop-label').length > 0")
+    page.locator(".map-label.stop-label").first.wait_for()
     return answer.value.json()
 
 
@@ -224,7 +225,7 @@ def test_naryn_to_kashgar_shows_the_gate_on_the_timeline_and_the_route_on_the_ma
     route.wait_for(state="attached")
     assert route.count() == 1
     assert len(route.get_attribute("d")) > 10  # a drawn line, not an empty path
-    page.wait_for_function("document.querySelectorAll('.map-label.stop-label').length > 0")
+    page.locator(".map-label.stop-label").first.wait_for()
     labels = [b["text"] for b in boxes(page, ".map-label.stop-label")]
     assert "Naryn" in labels and any(label.startswith("Torugart Pass") for label in labels)
     shoot(page, "page-naryn-kashgar.png")
@@ -434,7 +435,7 @@ def test_switching_to_russian_changes_the_interface(sized):
     page, size = sized
     assert page.locator("#plan-button").inner_text() == "Plan the trip"
     page.select_option("#language", "ru")
-    page.wait_for_function("document.documentElement.lang === 'ru'")
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
     assert page.locator("#plan-button").inner_text() == "Рассчитать поездку"
     assert page.locator("label:has(#from) span").inner_text() == "Откуда"
     assert "пекинское время — Asia/Shanghai, UTC+08:00" in page.locator("#clock option").all_inner_texts()
@@ -530,7 +531,7 @@ def test_text_from_the_data_is_shown_as_text_never_as_markup(browser, data_copy)
         page.wait_for_selector('#timeline tr[data-stage="torugart/gate"]')
         assert hostile in page.locator("#from option[value=naryn]").inner_text()
         assert hostile in page.locator("#summary-title").inner_text()
-        page.wait_for_function("document.querySelectorAll('.map-label.stop-label').length > 0")
+        page.locator(".map-label.stop-label").first.wait_for()
         assert hostile in [label["title"] for label in boxes(page, ".map-label.stop-label")]
         assert page.locator("img[src=x]").count() == 0
         assert page.evaluate("window.hacked") is None

@@ -15,6 +15,8 @@ from starlette.staticfiles import StaticFiles
 
 import overland
 from overland.api import problems
+from overland.api.admission import Admission
+from overland.api.headers import SecurityHeaders
 from overland.api.routes import catalog, departures, hours, page, plans, reports
 from overland.api.settings import Settings
 from overland.limits import HORIZON_DAYS, MAX_HOURS_DAYS, MAX_ID, MAX_ITEMS, TIME_RANGE
@@ -27,7 +29,11 @@ Plan land border crossings from sourced data: when each stage is open, in whose 
 
 Limits: a request body holds at most {body} bytes; ids at most {ids} characters; `documents` and
 `carrying` at most {items} entries; times {times}; `days` of stage hours 1 to {days}; a plan looks
-at most {horizon} days past its departure for openings.
+at most {horizon} days past its departure for openings; a departure scan (`/api/when`) draws at
+most {scan:,} samples in all (departures × samples per departure).
+
+Plans, their exports, comparisons and scans are made {workers} at a time, with at most {waiting}
+more waiting; past that the answer is 503 with `Retry-After`.
 
 Errors are `application/problem+json` (RFC 9457): `type` names the kind (`/problems/invalid-request`,
 `/problems/invalid-input`, `/problems/unknown-id`, `/problems/body-too-large`, or `about:blank` for
@@ -49,6 +55,9 @@ def create_app(settings: Settings | None = None, *, service: Overland | None = N
         times=TIME_RANGE,
         days=MAX_HOURS_DAYS,
         horizon=HORIZON_DAYS,
+        scan=settings.scan_samples,
+        workers=settings.plan_workers,
+        waiting=settings.plans_waiting,
     )
     app = FastAPI(
         title="overland", version=overland.__version__, description=description,
@@ -60,9 +69,11 @@ def create_app(settings: Settings | None = None, *, service: Overland | None = N
     service.catalog  # noqa: B018  (data that do not validate fail here, before the server starts)
     app.state.service = service
     app.state.json_cache = {}
+    app.state.admission = Admission(settings.plan_workers, settings.plans_waiting)
     problems.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # the borders: 740 kB, 230 kB sent
+    app.add_middleware(SecurityHeaders, tiles=settings.tiles)
     for module in (catalog, hours, plans, departures, reports, page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC), name="static")

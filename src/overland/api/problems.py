@@ -233,6 +233,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         404: "Unknown id in the path, or no such path.",
         413: "The request body is larger than the limit.",
         422: "Invalid input: the detail says which field and why.",
+        503: "Busy: as many plans as the server makes at once, and as many waiting; see Retry-After.",
     }
     ref = {"$ref": "#/components/schemas/Problem"}
     return {s: {"description": said[s], "content": {PROBLEM_JSON: {"schema": ref}}} for s in statuses}

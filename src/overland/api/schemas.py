@@ -105,11 +105,11 @@ class PlanRequest(TripRequest):
     )  # fmt: skip
     carrying: list[IdText] = Field(default=[], max_length=MAX_ITEMS, description="Items you carry, e.g. drone.")
     samples: int = Field(
-        default=0, ge=0, le=MAX_PLAN_SAMPLES,
+        default=0, ge=0, le=MAX_PLAN_SAMPLES, strict=True,
         description=f"Monte Carlo samples of the times (0: none; at most {MAX_PLAN_SAMPLES:,}); adds `distribution`.",
     )  # fmt: skip
     seed: int = Field(
-        default=0, ge=0, le=2**32 - 1, description="Seed of the samples: the same seed, the same figures."
+        default=0, ge=0, le=2**32 - 1, strict=True, description="Seed of the samples: the same seed, the same figures."
     )
 
 
@@ -134,11 +134,20 @@ class WhenRequest(BaseModel):
         description="IANA zone of times given without offset, e.g. Asia/Bishkek.",
     )  # fmt: skip
     every_minutes: int = Field(
-        default=30, ge=MIN_SCAN_STEP_MINUTES, le=MAX_SCAN_STEP_MINUTES, description="Minutes between departures."
+        default=30,
+        ge=MIN_SCAN_STEP_MINUTES,
+        le=MAX_SCAN_STEP_MINUTES,
+        strict=True,
+        description="Minutes between departures.",
     )
-    samples: int = Field(default=1000, ge=1, le=MAX_SCAN_SAMPLES, description="Samples per departure.")
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)
-    confidence: float = Field(default=0.9, gt=0, lt=1, description="The quantile shown and the chance a target needs.")
+    samples: int = Field(
+        default=1000, ge=1, le=MAX_SCAN_SAMPLES, strict=True,
+        description="Samples per departure (departures × samples: at most the server's scan budget, see the API's description).",
+    )  # fmt: skip
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, strict=True)
+    confidence: float = Field(
+        default=0.9, gt=0, lt=1, strict=True, description="The quantile shown and the chance a target needs."
+    )
     arrive_by: str | None = Field(
         default=None, pattern=TIME_PATTERN, description="Target arrival (offset, or `clock`)."
     )

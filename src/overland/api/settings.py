@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from overland.limits import MAX_SCAN_WORK
 
 NODE_MODULES = Path(__file__).resolve().parents[3] / "node_modules"
 REPO_LEAFLET = NODE_MODULES / "leaflet" / "dist"
@@ -35,6 +38,12 @@ class Settings(BaseSettings):
     tiles: str = ""
     tiles_attribution: str = ""
     max_body_bytes: int = Field(default=16 * 1024, ge=256, le=1024 * 1024)
+    # Heavy requests (plans, exports, comparisons, departure scans): how many run at once (default:
+    # one per processor), how many more may wait (past that: 503 with Retry-After), and how many
+    # samples one departure scan may draw in all (departures x samples per departure).
+    plan_workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=256)
+    plans_waiting: int = Field(default=16, ge=0, le=10_000)
+    scan_samples: int = Field(default=2_000_000, ge=1_000, le=MAX_SCAN_WORK)
     # Crossing reports: the database (empty: a SQLite file in the user's data directory; see
     # overland.store.location) and how many reports one token may submit in an hour. Reports sent
     # without a token wait for a moderator: at most `queued_reports_per_hour` an hour from one

@@ -600,10 +600,12 @@ class Overland:
         dark_roads: bool | None = None,
         nationality: str | None = None,
         avoid_visa: bool = False,
+        max_work: int = limits.MAX_SCAN_WORK,
     ) -> DepartureScan:
         """The best departure between ``start`` and ``end``: Monte Carlo arrivals for a departure
         every ``every_minutes``, the best ones and, with ``arrive_by``, the latest that still
-        arrives by it with probability ``confidence``.
+        arrives by it with probability ``confidence``. At most ``max_work`` samples in all
+        (departures × ``samples``).
         """
         from overland.planner.departures import candidates, scan
 
@@ -626,9 +628,10 @@ class Overland:
             raise InputError(msg)
         self._check_samples(samples, low=1, high=limits.MAX_SCAN_SAMPLES)
         departures = candidates(start, end, timedelta(minutes=every_minutes))
-        if len(departures) * samples > limits.MAX_SCAN_WORK:
+        if len(departures) * samples > min(max_work, limits.MAX_SCAN_WORK):
             msg = (
-                f"{len(departures)} departures × {samples:,} samples is more than {limits.MAX_SCAN_WORK:,}: "
+                f"{len(departures)} departures × {samples:,} samples is more than "
+                f"{min(max_work, limits.MAX_SCAN_WORK):,}: "
                 "use fewer samples, a shorter span or a longer step"
             )
             raise InputError(msg)

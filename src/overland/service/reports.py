@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from overland.store.db import Store
 
 
+OBSERVED_KEPT = 1024  # stage answers kept at most (stages x modes x days)
+
+
 class Host(Protocol):
     """What the reports need of the service that owns them (:class:`overland.service.Overland`)."""
 
@@ -56,6 +59,8 @@ class Reports:
 
     def __init__(self, service: Host) -> None:
         self.service = service
+        # What the reports saw at each stage, kept while the reports read are the same tuple.
+        self._observed: tuple[tuple[Observation, ...], dict[tuple[Any, ...], dict[str, Any]]] = ((), {})
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -257,17 +262,32 @@ class Reports:
         return sorted(rows.values(), key=lambda r: r["stage"])
 
     def observed(self, crossing: str, stage: str, *, mode: Mode | None = None) -> dict[str, Any]:
-        """What the reports saw at a stage (waits, processing, outcomes) and, per mode, the time plans use."""
+        """What the reports saw at a stage (waits, processing, outcomes) and, per mode, the time plans use.
+
+        Worked out once per stage while the reports stay the same (a write reads them again)."""
+        every = self.service.observations()
+        kept, answers = self._observed
+        if kept is not every:
+            answers = {}
+            self._observed = (every, answers)
+        key = (crossing, stage, mode, self.service.today())
+        answer = answers.get(key)
+        if answer is None:
+            answer = self._work_out_observed(every, crossing, stage, mode)
+            if len(answers) >= OBSERVED_KEPT:
+                answers.clear()
+            answers[key] = answer
+        return answer
+
+    def _work_out_observed(
+        self, every: tuple[Observation, ...], crossing: str, stage: str, mode: Mode | None
+    ) -> dict[str, Any]:
         from overland.planner.calibration import as_distribution, calibrate, observed_summary, quantile
         from overland.store.reports import outcomes
 
         catalog = self.service.catalog
         _, _, found = catalog.stage(f"{crossing}/{stage}")
-        seen = [
-            o
-            for o in self.service.observations()
-            if o.crossing == crossing and o.stage == stage and (mode is None or o.mode is mode)
-        ]
+        seen = [o for o in every if o.crossing == crossing and o.stage == stage and (mode is None or o.mode is mode)]
         with self._reading() as session:
             ends = outcomes(session, crossing=crossing, stage=stage)
         summary = observed_summary(seen)

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from overland.api import problems
+from overland.api.admission import heavy
 from overland.api.deps import JSONBytes, ServiceDep
 from overland.api.schemas import CompareOut, PlanOut, PlanRequest, TripRequest
 from overland.errors import InputError, UnknownIdError
@@ -22,7 +23,7 @@ from overland.service.overland import Caution
 from overland.timing.clocks import clock_name, clock_of, parse_time, zone
 
 router = APIRouter(prefix="/api", tags=["plans"])
-BAD_INPUT = problems.responses(400, 413, 422)
+BAD_INPUT = problems.responses(400, 413, 422, 503)
 
 
 def aware(
@@ -85,23 +86,33 @@ def plan_view(plan: Plan, catalog: Catalog, cautions: Sequence[Caution] = ()) ->
 
 
 @router.post("/plan", response_model=PlanOut, summary="Plan a trip door to door", responses=BAD_INPUT)
-def plan(body: PlanRequest, service: ServiceDep) -> Response:
+async def plan(body: PlanRequest, request: Request, service: ServiceDep) -> Response:
     """When each stage opens, where you wait and sleep, in the local clock and in your home clock;
     the stage that would turn you back and why (`complete` false, `arrive` null); advice with sources.
 
     A plan a stage blocks is still a plan: it is answered 200 with its `blockers`."""
-    made = make_plan(body, service)
-    return JSONBytes(plan_view(made, service.catalog, service.cautions(made.depart, body.carrying)))
+
+    def work() -> bytes:
+        made = make_plan(body, service)
+        return JSONBytes().render(plan_view(made, service.catalog, service.cautions(made.depart, body.carrying)))
+
+    return JSONBytes(await heavy(request, work))
 
 
 def _filename(plan: Plan, extension: str) -> str:
     return f"overland-{plan.origin}-{plan.destination}-{plan.depart:%Y%m%dT%H%M}.{extension}"
 
 
-def _export(body: PlanRequest, service: Overland, write: Any, media_type: str, extension: str) -> Response:
-    result = make_plan(body, service)
-    headers = {"Content-Disposition": f'attachment; filename="{_filename(result, extension)}"'}
-    return Response(write(result, service.catalog), media_type=media_type, headers=headers)
+async def _export(
+    body: PlanRequest, request: Request, service: Overland, write: Any, media_type: str, extension: str
+) -> Response:
+    def work() -> tuple[Any, str]:
+        result = make_plan(body, service)
+        return write(result, service.catalog), _filename(result, extension)
+
+    content, filename = await heavy(request, work)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 def _text_response(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
@@ -115,9 +126,9 @@ def _text_response(media_type: str, what: str) -> dict[int | str, dict[str, Any]
     response_class=Response,
     responses=_text_response("text/calendar", "iCalendar, one event per step in its own time zone."),
 )
-def plan_ics(body: PlanRequest, service: ServiceDep) -> Response:
+async def plan_ics(body: PlanRequest, request: Request, service: ServiceDep) -> Response:
     """The plan as an iCalendar file: one event per step that takes time, each in its own clock."""
-    return _export(body, service, to_ics, "text/calendar", "ics")
+    return await _export(body, request, service, to_ics, "text/calendar", "ics")
 
 
 @router.post(
@@ -126,9 +137,9 @@ def plan_ics(body: PlanRequest, service: ServiceDep) -> Response:
     response_class=Response,
     responses=_text_response("application/gpx+xml", "GPX 1.1: the route and a waypoint at each stop."),
 )
-def plan_gpx(body: PlanRequest, service: ServiceDep) -> Response:
+async def plan_gpx(body: PlanRequest, request: Request, service: ServiceDep) -> Response:
     """The plan as a GPX 1.1 route through the places and checkpoints, with a waypoint at each."""
-    return _export(body, service, to_gpx, "application/gpx+xml", "gpx")
+    return await _export(body, request, service, to_gpx, "application/gpx+xml", "gpx")
 
 
 @router.post(
@@ -137,15 +148,19 @@ def plan_gpx(body: PlanRequest, service: ServiceDep) -> Response:
     response_class=Response,
     responses=_text_response("application/geo+json", "RFC 7946 FeatureCollection: the route and its stops."),
 )
-def plan_geojson(body: PlanRequest, service: ServiceDep) -> Response:
+async def plan_geojson(body: PlanRequest, request: Request, service: ServiceDep) -> Response:
     """The plan as a GeoJSON FeatureCollection (RFC 7946): the route line and a point per stop."""
-    return _export(body, service, to_geojson, "application/geo+json", "geojson")
+    return await _export(body, request, service, to_geojson, "application/geo+json", "geojson")
 
 
 @router.post("/compare", response_model=CompareOut, summary="The crossings side by side", responses=BAD_INPUT)
-def compare(body: TripRequest, service: ServiceDep) -> Response:
+async def compare(body: TripRequest, request: Request, service: ServiceDep) -> Response:
     """One plan per crossing joining the two places (every document held), best first:
     arrival, hours door to door, nights, waiting, blockers."""
-    depart = depart_of(body, service.catalog)
-    plans = service.compare(body.origin, body.destination, depart, mode=body.travel_mode())
-    return JSONBytes(compare_view(body.origin, body.destination, depart, plans))
+
+    def work() -> bytes:
+        depart = depart_of(body, service.catalog)
+        plans = service.compare(body.origin, body.destination, depart, mode=body.travel_mode())
+        return JSONBytes().render(compare_view(body.origin, body.destination, depart, plans))
+
+    return JSONBytes(await heavy(request, work))
