@@ -281,3 +281,16 @@ def test_the_schema_documents_the_report_routes(client):
     )
     post = paths["/api/reports"]["post"]
     assert {"201", "401", "413", "422", "429"} <= set(post["responses"])
+
+
+def test_a_server_reads_the_reports_again_only_after_its_refresh_time(store, auth):
+    now = [0.0]
+    service = Overland(store=store, reports_refresh_seconds=10, timer=lambda: now[0])
+    with TestClient(create_app(Settings(reports_per_hour=50), service=service)) as client:
+        assert client.get("/api/observed/torugart/gate").json()["reports"] == 0
+        for minutes in (20, 40, 60):
+            assert client.post("/api/reports", json=gate_report(gate_minutes=minutes), headers=auth).status_code == 201
+        assert len(client.get("/api/reports").json()["reports"]) == 3  # the list reads the database
+        assert client.get("/api/observed/torugart/gate").json()["reports"] == 0  # the plans' reports: not yet
+        now[0] = 10.5
+        assert client.get("/api/observed/torugart/gate").json()["reports"] == 3

@@ -2,7 +2,8 @@
 threads, never on the event loop; past what the pool and its queue hold, the answer is 503 with
 ``Retry-After`` at once, so the places, hours and reports stay quick while plans are being made.
 
-When the last heavy request ends, the memory its samples took is given back to the system.
+When the last of them ends after one that drew many samples, the memory the samples took is given
+back to the system (a full garbage collection costs tens of milliseconds: not after every plan).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from overland.api import problems
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 5
+RELEASE_AFTER_SAMPLES = 100_000  # memory is handed back after requests that drew at least this many
 
 
 class Admission:
@@ -31,9 +33,11 @@ class Admission:
         self.waiting = waiting
         self.limiter = anyio.CapacityLimiter(running)
         self.inside = 0  # running and waiting: read and written on the event loop only
+        self.sampled = False  # a request that drew many samples ran since memory was last released
 
-    async def run(self, work: Callable[[], T]) -> T:
-        """``work()`` in a worker thread once one is free; 503 (busy) when the line is full."""
+    async def run(self, work: Callable[[], T], *, samples: int = 0) -> T:
+        """``work()`` in a worker thread once one is free; 503 (busy) when the line is full.
+        ``samples``: how many Monte Carlo samples it draws in all."""
         if self.inside >= self.running + self.waiting:
             detail = (
                 f"the server is making {self.running} plans and has {self.waiting} more waiting; "
@@ -43,18 +47,20 @@ class Admission:
                 503, "Busy", detail, kind="busy", headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
             )
         self.inside += 1
+        self.sampled = self.sampled or samples >= RELEASE_AFTER_SAMPLES
         try:
             return await anyio.to_thread.run_sync(work, limiter=self.limiter)
         finally:
             self.inside -= 1
-            if self.inside == 0:
+            if self.inside == 0 and self.sampled:
+                self.sampled = False
                 await anyio.to_thread.run_sync(release_memory)
 
 
-async def heavy(request: Request, work: Callable[[], T]) -> T:
-    """Run ``work`` under the app's admission limit."""
+async def heavy(request: Request, work: Callable[[], T], *, samples: int = 0) -> T:
+    """Run ``work`` (drawing ``samples`` Monte Carlo samples in all) under the app's admission limit."""
     admission: Admission = request.app.state.admission
-    return await admission.run(work)
+    return await admission.run(work, samples=samples)
 
 
 def _trim() -> Callable[[int], int] | None:

@@ -65,7 +65,11 @@ def create_app(settings: Settings | None = None, *, service: Overland | None = N
     )  # fmt: skip
     app.state.settings = settings
     if service is None:
-        service = Overland(data=settings.data, database_url=settings.database_url or None)
+        service = Overland(
+            data=settings.data,
+            database_url=settings.database_url or None,
+            reports_refresh_seconds=settings.reports_refresh_seconds,
+        )
     service.catalog  # noqa: B018  (data that do not validate fail here, before the server starts)
     app.state.service = service
     app.state.json_cache = {}

@@ -52,3 +52,6 @@ class Settings(BaseSettings):
     reports_per_hour: int = Field(default=20, ge=1, le=100_000)
     queued_reports_per_hour: int = Field(default=5, ge=1, le=100_000)
     queued_report_bytes: int = Field(default=6 * 1024, ge=256, le=1024 * 1024)
+    # How long the reports read stay in use before the plans and /api/observed read them again: a
+    # burst of reports then costs one new calibration, not one per plan.
+    reports_refresh_seconds: float = Field(default=10.0, ge=0, le=3600)

@@ -23,7 +23,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from overland.model.catalog import Catalog
@@ -92,39 +92,49 @@ class Calibration:
     stages: tuple[StageCalibration, ...]
 
 
-def open_minutes(catalog: Catalog, obs: Observation) -> tuple[float | None, float | None]:
+Windows = dict[tuple[str, date, date], tuple[tuple[datetime, datetime], ...]]
+
+
+def open_minutes(catalog: Catalog, obs: Observation, known: Windows | None = None) -> tuple[float | None, float | None]:
     """The minutes the stage was open (by the data's hours) between ``started`` and ``finished``, and the
     longest opening of the stage in the week after; (None, None) without both times.
 
     The planner counts a stage's processing in its open hours, each check within one
     opening; a report whose check ran across the midday break says wall-clock minutes
-    that include the break. Pure: the schedule comes from the catalog.
+    that include the break. Pure: the schedule comes from the catalog. The stage's windows are
+    read over whole UTC days (from the day before ``started`` to a week after ``finished``) and
+    kept in ``known`` when given, so reports of the same days share them.
     """
     if obs.started is None or obs.finished is None or obs.finished < obs.started:
         return None, None
     from overland.planner.schedule import stage_schedule
 
-    crossing, stage_id, _ = catalog.stage(obs.ref)
-    schedule = stage_schedule(
-        crossing, stage_id, catalog.countries, obs.started - timedelta(days=1), obs.finished + timedelta(days=7)
-    )
-    inside = (
-        sum(
-            max((min(end, obs.finished) - max(start, obs.started)).total_seconds(), 0)
-            for start, end in schedule.windows
+    first = obs.started.astimezone(UTC).date() - timedelta(days=1)
+    last = obs.finished.astimezone(UTC).date() + timedelta(days=8)
+    key = (obs.ref, first, last)
+    windows = known.get(key) if known is not None else None
+    if windows is None:
+        crossing, stage_id, _ = catalog.stage(obs.ref)
+        start = datetime.combine(first, time(0), tzinfo=UTC)
+        schedule = stage_schedule(
+            crossing, stage_id, catalog.countries, start, datetime.combine(last, time(0), tzinfo=UTC)
         )
-        / 60
+        windows = tuple(schedule.windows)
+        if known is not None:
+            known[key] = windows
+    inside = (
+        sum(max((min(end, obs.finished) - max(start, obs.started)).total_seconds(), 0) for start, end in windows) / 60
     )
-    longest = max(((end - start).total_seconds() / 60 for start, end in schedule.windows), default=None)
+    longest = max(((end - start).total_seconds() / 60 for start, end in windows), default=None)
     return inside, longest
 
 
-def learned_minutes(catalog: Catalog, obs: Observation) -> tuple[float, bool]:
+def learned_minutes(catalog: Catalog, obs: Observation, known: Windows | None = None) -> tuple[float, bool]:
     """The processing minutes a report teaches: its open minutes (its wall-clock minutes when it gives no
     times, or when the data says the stage was shut all along), at most the stage's longest opening.
     The flag says whether the value was cut to that opening.
     """
-    inside, longest = open_minutes(catalog, obs)
+    inside, longest = open_minutes(catalog, obs, known)
     value = obs.processing_minutes if not inside else inside
     assert value is not None  # only observations with a processing time are learned from
     if longest is not None and value > longest:
@@ -271,6 +281,7 @@ def calibrate(
     crossings = dict(catalog.crossings)
     stage_updates: dict[str, dict[str, Any]] = defaultdict(dict)
     used: list[StageCalibration] = []
+    known: Windows = {}
     for (crossing_id, stage_id, mode), group in sorted(
         groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2].value)
     ):
@@ -280,7 +291,7 @@ def calibrate(
                                  [[o.reporter for o in group], [o.day for o in group]], prior_weight)  # fmt: skip
         fact = stage.processing_for(mode)
         prior = as_distribution(fact.value) if fact is not None else Constant(kind="constant", value=0.0)
-        learned = [learned_minutes(catalog, o) for o in group]
+        learned = [learned_minutes(catalog, o, known) for o in group]
         low, high = _span(prior)
         mixed = blend(prior, [min(max(value, low), high) for value, _ in learned], weights, prior_weight=prior_weight)
         capped = sum(cut for _, cut in learned)

@@ -11,7 +11,9 @@ same answer to the same question. The core it calls (``model``, ``timing``,
 from __future__ import annotations
 
 import difflib
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -111,6 +113,12 @@ class Overland:
         database holds some); False plans with the data's times only.
     clock
         The present moment (aware); reports' ages, "today" and report checks use it.
+    reports_refresh_seconds
+        How long the reports read stay in use before the database is looked at again (0, the
+        default: at every plan). A server taking many reports sets some seconds, so that a burst
+        of reports does not make every plan read them all and calibrate again.
+    timer
+        Seconds from any fixed point (``time.monotonic``): measures ``reports_refresh_seconds``.
     """
 
     def __init__(
@@ -122,8 +130,13 @@ class Overland:
         store: Store | None = None,
         use_reports: bool = True,
         clock: Clock = utc_now,
+        reports_refresh_seconds: float = 0.0,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self.data_dir = Path(data) if data is not None and catalog is None else None
+        self.reports_refresh_seconds = reports_refresh_seconds
+        self.timer = timer
+        self._observations_read_at = -math.inf
         self.database_url = database_url
         self.use_reports = use_reports
         self.clock = clock
@@ -445,16 +458,21 @@ class Overland:
         from overland.store.reports import fingerprint
         from overland.store.reports import observations as stored
 
+        kept = self._observations
+        read_at = self.timer()
+        if kept is not None and read_at - self._observations_read_at < self.reports_refresh_seconds:
+            return kept[1], kept[2]
         store = self.store()
         with store.session() as session:
             mark = fingerprint(session)
-            kept = self._observations
             if kept is not None and kept[0] == mark:
+                self._observations_read_at = read_at
                 return kept[1], kept[2]
             found = tuple(stored(session))
         with self._lock:
             version = (self._observations[1] + 1) if self._observations is not None else 1
             self._observations = (mark, version, found)
+            self._observations_read_at = read_at
         return version, found
 
     def reports_changed(self) -> None:

@@ -39,4 +39,5 @@ async def when(body: WhenRequest, request: Request, service: ServiceDep, setting
         )  # fmt: skip
         return JSONBytes().render(result.as_json())
 
-    return JSONBytes(await heavy(request, work))
+    departures = int((end - start).total_seconds() // (body.every_minutes * 60)) + 1
+    return JSONBytes(await heavy(request, work, samples=departures * body.samples))

@@ -96,7 +96,7 @@ async def plan(body: PlanRequest, request: Request, service: ServiceDep) -> Resp
         made = make_plan(body, service)
         return JSONBytes().render(plan_view(made, service.catalog, service.cautions(made.depart, body.carrying)))
 
-    return JSONBytes(await heavy(request, work))
+    return JSONBytes(await heavy(request, work, samples=body.samples))
 
 
 def _filename(plan: Plan, extension: str) -> str:
@@ -110,7 +110,7 @@ async def _export(
         result = make_plan(body, service)
         return write(result, service.catalog), _filename(result, extension)
 
-    content, filename = await heavy(request, work)
+    content, filename = await heavy(request, work, samples=body.samples)
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     return Response(content, media_type=media_type, headers=headers)
 
