@@ -79,6 +79,27 @@ def test_the_token_is_checked_before_the_fields_of_the_body(client):
     assert_problem(response, 401, kind="unauthorized")
 
 
+@pytest.mark.parametrize("body", [b"{not json", b'{"crossing": "torugart",', b"\xff\xfe", b""])
+def test_the_token_is_checked_before_the_body_is_parsed(client, store, auth, body):
+    json_type = {"Content-Type": "application/json"}
+    for header in ({}, {"Authorization": "Bearer ovl_not-a-real-token"}):
+        response = client.post("/api/reports", content=body, headers=json_type | header)
+        assert_problem(response, 401, kind="unauthorized")
+    problem = assert_problem(
+        client.post("/api/reports", content=body, headers=json_type | auth), 422, kind="invalid-request"
+    )
+    assert problem["errors"][0]["loc"][0] == "body"
+    with store.session() as session:
+        assert session.query(Report).count() == 0
+
+
+def test_invalid_json_with_a_good_token_is_named(client, auth):
+    response = client.post(
+        "/api/reports", content=b'{"crossing": "torugart",', headers=auth | {"Content-Type": "application/json"}
+    )
+    assert_problem(response, 422, kind="invalid-request", says="the body is not valid JSON")
+
+
 def test_a_revoked_token_is_401(client, store, auth):
     from datetime import datetime
 

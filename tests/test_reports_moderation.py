@@ -123,6 +123,19 @@ def test_moderating_needs_a_moderators_token(client, store):
     )  # fmt: skip
 
 
+def test_the_moderators_token_is_checked_before_the_body(client, store):
+    _, reporter = make_token(store)
+    json_type = {"Content-Type": "application/json"}
+    for header in ({}, {"Authorization": "Bearer ovl_nope"}):
+        response = client.post("/api/moderation/reports/1/approve", content=b"{not json", headers=json_type | header)
+        assert_problem(response, 401, kind="unauthorized")
+    with_reporters = {"Authorization": f"Bearer {reporter}"}
+    response = client.post(
+        "/api/moderation/reports/1/approve", content=b"{not json", headers=json_type | with_reporters
+    )
+    assert_problem(response, 403, kind="forbidden")
+
+
 def test_one_address_may_send_so_many_reports_an_hour(app, client, store):
     for _ in range(3):
         assert client.post("/api/reports/queue", json=gate_report()).status_code == 202

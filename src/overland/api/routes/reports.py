@@ -16,13 +16,13 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.responses import Response
 
 from overland.api import problems
 from overland.api.deps import JSONBytes, ServiceDep, SettingsDep
 from overland.api.schemas import DAY_PATTERN, MAX_ID, TIME_PATTERN, IdText
+from overland.api.tokens import TokenFirst, moderator, reporter
 from overland.errors import InputError, UnknownIdError
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
@@ -31,7 +31,7 @@ from overland.service import Overland
 from overland.timing.clocks import parse_time
 
 log = logging.getLogger("overland.api")
-router = APIRouter(prefix="/api", tags=["reports"])
+router = APIRouter(prefix="/api", tags=["reports"], route_class=TokenFirst)  # tokens before bodies
 MAX_LIST = 200
 MAX_REPORT_ID = 2**31 - 1  # ids are 32-bit integers (PostgreSQL's integer)
 
@@ -187,29 +187,6 @@ def _invalid(detail: str, errors: list[dict[str, Any]] | None = None) -> Respons
     return problems.problem_response(
         422, "Invalid input", detail, kind="invalid-input", errors=errors, instance="/api/reports"
     )
-
-
-BEARER = HTTPBearer(
-    auto_error=False, scheme_name="reportingToken", description="A token made with `overland admin token create NAME`."
-)
-
-
-def reporter(service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> int:
-    """The id of the token the request carries; 401 without a token or with one the store does not know."""
-    return service.reports.token_id(credentials.credentials.strip() if credentials is not None else "")
-
-
-MODERATOR = HTTPBearer(
-    auto_error=False, scheme_name="moderatorToken",
-    description="A moderator's token, made with `overland admin token create NAME --moderator`.",
-)  # fmt: skip
-
-
-def moderator(
-    service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(MODERATOR)]
-) -> int:
-    """The id of the moderator's token the request carries; 401 without a known token, 403 with a reporter's."""
-    return service.reports.moderator_id(credentials.credentials.strip() if credentials is not None else "")
 
 
 async def small_body(request: Request, settings: SettingsDep) -> None:
