@@ -297,3 +297,83 @@ def test_the_schema_documents_the_report_routes(client):
     )
     post = paths["/api/reports"]["post"]
     assert {"201", "401", "413", "422", "429"} <= set(post["responses"])
+
+
+# --- wrong tokens -------------------------------------------------------------------------
+
+
+class FakeClock:
+    """Seconds that pass only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_tokens_from_one_address_are_throttled_before_any_token_is_checked(store, auth):
+    clock = FakeClock()
+    app = create_app(Settings(failed_tokens_per_minute=10), service=Overland(store=store), clock=clock)
+    wrong = {"Authorization": "Bearer ovl_guess"}
+    with TestClient(app, client=("203.0.113.7", 50000)) as client, TestClient(app, client=("198.51.100.9", 1)) as other:
+        for second in range(10):
+            clock.now = 1000.0 + second
+            assert_problem(client.post("/api/reports", json=gate_report(), headers=wrong), 401, kind="unauthorized")
+        clock.now = 1015.0
+        refused = client.post("/api/reports", json=gate_report(), headers=wrong)
+        body = assert_problem(refused, 429, kind="too-many-wrong-tokens", says="10 wrong tokens a minute")
+        assert refused.headers["retry-after"] == "45"  # the first failure, at 1000, leaves the minute at 1060
+        assert body["title"] == "Too many wrong tokens"
+        # the right token from that address is refused too, before the body is read
+        assert_problem(client.post("/api/reports", json=gate_report(), headers=auth), 429, kind="too-many-wrong-tokens")
+        assert_problem(
+            client.post("/api/reports", content=b"{not json", headers=auth), 429, kind="too-many-wrong-tokens"
+        )
+        assert_problem(client.get("/api/moderation/reports", headers=wrong), 429, kind="too-many-wrong-tokens")
+        assert client.get("/api/reports").status_code == 200  # routes without a token are not throttled
+        # another address is not
+        assert other.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+        assert_problem(other.post("/api/reports", json=gate_report(), headers=wrong), 401, kind="unauthorized")
+        clock.now = 1060.0  # the first failure has left the window: nine remain, one more may be tried
+        assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+        assert_problem(client.post("/api/reports", json=gate_report(), headers=wrong), 401, kind="unauthorized")
+        refused = client.post("/api/reports", json=gate_report(), headers=auth)
+        assert_problem(refused, 429, kind="too-many-wrong-tokens")
+        assert refused.headers["retry-after"] == "1"  # the second failure, at 1001, leaves at 1061
+        clock.now = 1200.0
+        assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+    with store.session() as session:
+        assert session.query(Report).count() == 3
+
+
+def test_right_tokens_and_requests_without_one_do_not_count(store, auth):
+    clock = FakeClock()
+    app = create_app(Settings(failed_tokens_per_minute=2), service=Overland(store=store), clock=clock)
+    with TestClient(app) as client:
+        for _ in range(3):
+            assert_problem(client.post("/api/reports", json=gate_report()), 401, kind="unauthorized")
+            assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+        for _ in range(2):
+            assert_problem(
+                client.post("/api/reports", json=gate_report(), headers={"Authorization": "Bearer x"}),
+                401,
+                kind="unauthorized",
+            )
+        assert_problem(client.post("/api/reports", json=gate_report(), headers=auth), 429, kind="too-many-wrong-tokens")
+
+
+def test_the_count_of_wrong_tokens_is_bounded():
+    from overland.api.tokens import FailedTokens
+
+    clock = FakeClock()
+    throttle = FailedTokens(3, clock=clock, addresses=100)
+    for i in range(1000):
+        throttle.failed(f"10.0.{i // 256}.{i % 256}")
+    assert len(throttle) == 100
+    for _ in range(50):
+        throttle.failed("203.0.113.7")
+    assert len(throttle._failures["203.0.113.7"]) == 3 and throttle.retry_after("203.0.113.7") == 60
+    clock.now += 61
+    throttle.failed("192.0.2.1")  # the others' failures left the window: they are forgotten
+    assert len(throttle) == 1 and throttle.retry_after("203.0.113.7") == 0

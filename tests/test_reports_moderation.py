@@ -172,7 +172,7 @@ def test_the_schema_documents_the_queue_and_the_moderation(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"202", "413", "422", "429"} <= set(paths["/api/reports/queue"]["post"]["responses"])
     approve = paths["/api/moderation/reports/{report_id}/approve"]["post"]
-    assert {"200", "401", "403", "404", "409"} <= set(approve["responses"])
+    assert {"200", "401", "403", "404", "409", "429"} <= set(approve["responses"])
 
 
 # --- the command line ---------------------------------------------------------------------

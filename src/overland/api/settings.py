@@ -43,3 +43,6 @@ class Settings(BaseSettings):
     reports_per_hour: int = Field(default=20, ge=1, le=100_000)
     queued_reports_per_hour: int = Field(default=5, ge=1, le=100_000)
     queued_report_bytes: int = Field(default=6 * 1024, ge=256, le=1024 * 1024)
+    # Wrong reporting or moderator tokens one client address may send in a sliding minute; past
+    # that it is answered 429, whatever token it sends, until the oldest failure is a minute old.
+    failed_tokens_per_minute: int = Field(default=10, ge=1, le=100_000)

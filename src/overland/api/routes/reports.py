@@ -260,7 +260,8 @@ def _stage_or_404(catalog: Catalog, crossing: str, stage: str) -> Any:
         **problems.responses(400, 413, 422),
         401: {"description": "No token, or one the server does not know.",
               "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-        429: {"description": "This token sent too many reports in the last hour; see Retry-After.",
+        429: {"description": "This token sent too many reports in the last hour, or this address too many "
+                             "wrong tokens in the last minute; see Retry-After.",
               "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
     },
 )  # fmt: skip
@@ -275,7 +276,9 @@ def submit(
     Needs `Authorization: Bearer TOKEN`. The times must follow each other, no stage may take
     more than three days, the stages must be stages of the direction in its order, and the
     crossing may not lie in the future. A token may send `OVERLAND_REPORTS_PER_HOUR` reports an
-    hour (20 by default); past that the answer is 429 with `Retry-After`."""
+    hour (20 by default); past that the answer is 429 with `Retry-After`. An address that sent
+    `OVERLAND_FAILED_TOKENS_PER_MINUTE` wrong tokens (10 by default) in the last minute is answered
+    429 with `Retry-After`, whatever token it sends, until the oldest of them is a minute old."""
     checked = report_in(body, service)
     if isinstance(checked, Response):
         return checked
@@ -379,7 +382,11 @@ def observed(
 
 # --- moderation -----------------------------------------------------------------------------
 
-MODERATION = {**problems.responses(401, 403, 422)}
+WRONG_TOKENS: dict[int | str, dict[str, Any]] = {
+    429: {"description": "This address sent too many wrong tokens in the last minute; see Retry-After.",
+          "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}  # fmt: skip
+MODERATION = {**problems.responses(401, 403, 422), **WRONG_TOKENS}
 
 
 @router.get(
@@ -414,6 +421,7 @@ def _review(service: Overland, report_id: int, *, approve: bool) -> Response:
 
 REVIEWED = {
     **problems.responses(401, 403, 404, 422),
+    **WRONG_TOKENS,
     409: {"description": "The report is not waiting for a moderator.",
           "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
 }  # fmt: skip
