@@ -5,8 +5,9 @@ The app's service is given the test database (a SQLite file, or the PostgreSQL t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -101,8 +102,6 @@ def test_invalid_json_with_a_good_token_is_named(client, auth):
 
 
 def test_a_revoked_token_is_401(client, store, auth):
-    from datetime import datetime
-
     from overland.store.reports import revoke_token
 
     with store.writing() as session, session.begin():
@@ -233,6 +232,111 @@ def test_a_token_may_send_so_many_reports_an_hour(client, store, auth):
     assert (
         client.post("/api/reports", json=gate_report(), headers={"Authorization": f"Bearer {other}"}).status_code == 201
     )
+
+
+# --- idempotency keys ---------------------------------------------------------------------
+
+
+def _count(store) -> int:
+    with store.session() as session:
+        return session.query(Report).count()
+
+
+def test_a_retry_with_the_same_idempotency_key_is_answered_with_the_first_report(client, store, auth):
+    keyed = auth | {"Idempotency-Key": "trip-2026-11-02-a"}
+    first = client.post("/api/reports", json=gate_report(), headers=keyed)
+    assert first.status_code == 201, first.text
+    again = client.post("/api/reports", json=gate_report(), headers=keyed)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    assert _count(store) == 1
+    # the same JSON written otherwise (key order, spacing) is the same body
+    reordered = json.dumps(dict(reversed(list(gate_report().items()))), indent=2).encode()
+    same = client.post("/api/reports", content=reordered, headers=keyed | {"Content-Type": "application/json"})
+    assert same.status_code == 201 and same.json()["id"] == first.json()["id"]
+    other = client.post("/api/reports", json=gate_report(note="another crossing"), headers=keyed)
+    body = assert_problem(
+        other, 422, kind="idempotency-key-reused", says="this Idempotency-Key was used for another report"
+    )
+    assert body["title"] == "Idempotency-Key reused"
+    assert _count(store) == 1
+    # without a key, every request is a new report, as before
+    ids = {client.post("/api/reports", json=gate_report(), headers=auth).json()["id"] for _ in range(2)}
+    assert len(ids) == 2 and first.json()["id"] not in ids
+    # a new key is a new report, and the key is the sender's own: another token's is another report
+    assert client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "b"}).status_code == 201
+    _, bob = make_token(store, "bob")
+    bobs = client.post("/api/reports", json=gate_report(), headers=keyed | {"Authorization": f"Bearer {bob}"})
+    assert bobs.status_code == 201 and bobs.json()["id"] != first.json()["id"]
+    assert _count(store) == 5
+
+
+def test_a_retry_is_answered_even_past_the_hourly_limit(client, store, auth):
+    for i in range(5):
+        sent = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": f"k{i}"})
+        assert sent.status_code == 201
+    again = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "k4"})
+    assert again.status_code == 201 and again.json()["id"] == sent.json()["id"]
+    assert_problem(
+        client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "k5"}),
+        429,
+        kind="rate-limited",
+    )
+    assert _count(store) == 5
+
+
+@pytest.mark.parametrize("key", ["", "x" * 101, "ключ".encode(), b"a\x01b"], ids=["empty", "long", "utf-8", "control"])
+def test_an_idempotency_key_must_be_printable_ascii(client, store, auth, key):
+    response = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": key})
+    assert_problem(response, 400, kind="invalid-idempotency-key", says="Idempotency-Key")
+    assert _count(store) == 0
+    longest = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "~ " * 50})
+    assert longest.status_code == 201, longest.text
+
+
+def test_idempotency_keys_survive_reopening_the_store_and_are_kept_a_day(database_url):
+    from overland.store.db import Store
+    from overland.store.schema import IdempotencyKey
+
+    moment = [datetime(2026, 11, 20, 12, tzinfo=UTC)]
+
+    def clock() -> datetime:
+        return moment[0]
+
+    opened = Store(database_url)
+    _, secret = make_token(opened)
+    keyed = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "2f1c7a2e-8f0b-4c55"}
+    try:
+        with TestClient(create_app(Settings(), service=Overland(store=opened, clock=clock))) as client:
+            first = client.post("/api/reports", json=gate_report(), headers=keyed)
+            assert first.status_code == 201, first.text
+    finally:
+        opened.close()
+    reopened = Store(database_url)
+    try:
+        with TestClient(create_app(Settings(), service=Overland(store=reopened, clock=clock))) as client:
+            moment[0] += timedelta(hours=23, minutes=59)
+            again = client.post("/api/reports", json=gate_report(), headers=keyed)
+            assert again.status_code == 201 and again.json() == first.json()
+            assert _count(reopened) == 1
+            moment[0] += timedelta(minutes=2)  # a day has passed: the key is forgotten, a new report is stored
+            later = client.post("/api/reports", json=gate_report(), headers=keyed)
+            assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
+        with reopened.session() as session:
+            assert [k.report_id for k in session.query(IdempotencyKey)] == [later.json()["id"]]
+    finally:
+        reopened.close()
+
+
+def test_the_schema_documents_the_idempotency_key(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/reports", "/api/reports/queue"):
+        post = paths[path]["post"]
+        (header,) = [p for p in post["parameters"] if p["name"] == "Idempotency-Key"]
+        assert header["in"] == "header" and not header["required"] and "24 hours" in header["description"]
+        assert "Idempotency-Key" in post["responses"]["400"]["description"]
+        assert "Idempotency-Key" in post["responses"]["422"]["description"]
+        assert "Idempotency-Key" in post["description"]
 
 
 # --- reading ------------------------------------------------------------------------------
