@@ -5,8 +5,9 @@ The app's service is given the test database (a SQLite file, or the PostgreSQL t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -79,9 +80,28 @@ def test_the_token_is_checked_before_the_fields_of_the_body(client):
     assert_problem(response, 401, kind="unauthorized")
 
 
-def test_a_revoked_token_is_401(client, store, auth):
-    from datetime import datetime
+@pytest.mark.parametrize("body", [b"{not json", b'{"crossing": "torugart",', b"\xff\xfe", b""])
+def test_the_token_is_checked_before_the_body_is_parsed(client, store, auth, body):
+    json_type = {"Content-Type": "application/json"}
+    for header in ({}, {"Authorization": "Bearer ovl_not-a-real-token"}):
+        response = client.post("/api/reports", content=body, headers=json_type | header)
+        assert_problem(response, 401, kind="unauthorized")
+    problem = assert_problem(
+        client.post("/api/reports", content=body, headers=json_type | auth), 422, kind="invalid-request"
+    )
+    assert problem["errors"][0]["loc"][0] == "body"
+    with store.session() as session:
+        assert session.query(Report).count() == 0
 
+
+def test_invalid_json_with_a_good_token_is_named(client, auth):
+    response = client.post(
+        "/api/reports", content=b'{"crossing": "torugart",', headers=auth | {"Content-Type": "application/json"}
+    )
+    assert_problem(response, 422, kind="invalid-request", says="the body is not valid JSON")
+
+
+def test_a_revoked_token_is_401(client, store, auth):
     from overland.store.reports import revoke_token
 
     with store.writing() as session, session.begin():
@@ -214,6 +234,111 @@ def test_a_token_may_send_so_many_reports_an_hour(client, store, auth):
     )
 
 
+# --- idempotency keys ---------------------------------------------------------------------
+
+
+def _count(store) -> int:
+    with store.session() as session:
+        return session.query(Report).count()
+
+
+def test_a_retry_with_the_same_idempotency_key_is_answered_with_the_first_report(client, store, auth):
+    keyed = auth | {"Idempotency-Key": "trip-2026-11-02-a"}
+    first = client.post("/api/reports", json=gate_report(), headers=keyed)
+    assert first.status_code == 201, first.text
+    again = client.post("/api/reports", json=gate_report(), headers=keyed)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    assert _count(store) == 1
+    # the same JSON written otherwise (key order, spacing) is the same body
+    reordered = json.dumps(dict(reversed(list(gate_report().items()))), indent=2).encode()
+    same = client.post("/api/reports", content=reordered, headers=keyed | {"Content-Type": "application/json"})
+    assert same.status_code == 201 and same.json()["id"] == first.json()["id"]
+    other = client.post("/api/reports", json=gate_report(note="another crossing"), headers=keyed)
+    body = assert_problem(
+        other, 422, kind="idempotency-key-reused", says="this Idempotency-Key was used for another report"
+    )
+    assert body["title"] == "Idempotency-Key reused"
+    assert _count(store) == 1
+    # without a key, every request is a new report, as before
+    ids = {client.post("/api/reports", json=gate_report(), headers=auth).json()["id"] for _ in range(2)}
+    assert len(ids) == 2 and first.json()["id"] not in ids
+    # a new key is a new report, and the key is the sender's own: another token's is another report
+    assert client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "b"}).status_code == 201
+    _, bob = make_token(store, "bob")
+    bobs = client.post("/api/reports", json=gate_report(), headers=keyed | {"Authorization": f"Bearer {bob}"})
+    assert bobs.status_code == 201 and bobs.json()["id"] != first.json()["id"]
+    assert _count(store) == 5
+
+
+def test_a_retry_is_answered_even_past_the_hourly_limit(client, store, auth):
+    for i in range(5):
+        sent = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": f"k{i}"})
+        assert sent.status_code == 201
+    again = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "k4"})
+    assert again.status_code == 201 and again.json()["id"] == sent.json()["id"]
+    assert_problem(
+        client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "k5"}),
+        429,
+        kind="rate-limited",
+    )
+    assert _count(store) == 5
+
+
+@pytest.mark.parametrize("key", ["", "x" * 101, "ключ".encode(), b"a\x01b"], ids=["empty", "long", "utf-8", "control"])
+def test_an_idempotency_key_must_be_printable_ascii(client, store, auth, key):
+    response = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": key})
+    assert_problem(response, 400, kind="invalid-idempotency-key", says="Idempotency-Key")
+    assert _count(store) == 0
+    longest = client.post("/api/reports", json=gate_report(), headers=auth | {"Idempotency-Key": "~ " * 50})
+    assert longest.status_code == 201, longest.text
+
+
+def test_idempotency_keys_survive_reopening_the_store_and_are_kept_a_day(database_url):
+    from overland.store.db import Store
+    from overland.store.schema import IdempotencyKey
+
+    moment = [datetime(2026, 11, 20, 12, tzinfo=UTC)]
+
+    def clock() -> datetime:
+        return moment[0]
+
+    opened = Store(database_url)
+    _, secret = make_token(opened)
+    keyed = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "2f1c7a2e-8f0b-4c55"}
+    try:
+        with TestClient(create_app(Settings(), service=Overland(store=opened, clock=clock))) as client:
+            first = client.post("/api/reports", json=gate_report(), headers=keyed)
+            assert first.status_code == 201, first.text
+    finally:
+        opened.close()
+    reopened = Store(database_url)
+    try:
+        with TestClient(create_app(Settings(), service=Overland(store=reopened, clock=clock))) as client:
+            moment[0] += timedelta(hours=23, minutes=59)
+            again = client.post("/api/reports", json=gate_report(), headers=keyed)
+            assert again.status_code == 201 and again.json() == first.json()
+            assert _count(reopened) == 1
+            moment[0] += timedelta(minutes=2)  # a day has passed: the key is forgotten, a new report is stored
+            later = client.post("/api/reports", json=gate_report(), headers=keyed)
+            assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
+        with reopened.session() as session:
+            assert [k.report_id for k in session.query(IdempotencyKey)] == [later.json()["id"]]
+    finally:
+        reopened.close()
+
+
+def test_the_schema_documents_the_idempotency_key(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/reports", "/api/reports/queue"):
+        post = paths[path]["post"]
+        (header,) = [p for p in post["parameters"] if p["name"] == "Idempotency-Key"]
+        assert header["in"] == "header" and not header["required"] and "24 hours" in header["description"]
+        assert "Idempotency-Key" in post["responses"]["400"]["description"]
+        assert "Idempotency-Key" in post["responses"]["422"]["description"]
+        assert "Idempotency-Key" in post["description"]
+
+
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -294,3 +419,83 @@ def test_a_server_reads_the_reports_again_only_after_its_refresh_time(store, aut
         assert client.get("/api/observed/torugart/gate").json()["reports"] == 0  # the plans' reports: not yet
         now[0] = 10.5
         assert client.get("/api/observed/torugart/gate").json()["reports"] == 3
+
+
+# --- wrong tokens -------------------------------------------------------------------------
+
+
+class FakeClock:
+    """Seconds that pass only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_wrong_tokens_from_one_address_are_throttled_before_any_token_is_checked(store, auth):
+    clock = FakeClock()
+    app = create_app(Settings(failed_tokens_per_minute=10), service=Overland(store=store), clock=clock)
+    wrong = {"Authorization": "Bearer ovl_guess"}
+    with TestClient(app, client=("203.0.113.7", 50000)) as client, TestClient(app, client=("198.51.100.9", 1)) as other:
+        for second in range(10):
+            clock.now = 1000.0 + second
+            assert_problem(client.post("/api/reports", json=gate_report(), headers=wrong), 401, kind="unauthorized")
+        clock.now = 1015.0
+        refused = client.post("/api/reports", json=gate_report(), headers=wrong)
+        body = assert_problem(refused, 429, kind="too-many-wrong-tokens", says="10 wrong tokens a minute")
+        assert refused.headers["retry-after"] == "45"  # the first failure, at 1000, leaves the minute at 1060
+        assert body["title"] == "Too many wrong tokens"
+        # the right token from that address is refused too, before the body is read
+        assert_problem(client.post("/api/reports", json=gate_report(), headers=auth), 429, kind="too-many-wrong-tokens")
+        assert_problem(
+            client.post("/api/reports", content=b"{not json", headers=auth), 429, kind="too-many-wrong-tokens"
+        )
+        assert_problem(client.get("/api/moderation/reports", headers=wrong), 429, kind="too-many-wrong-tokens")
+        assert client.get("/api/reports").status_code == 200  # routes without a token are not throttled
+        # another address is not
+        assert other.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+        assert_problem(other.post("/api/reports", json=gate_report(), headers=wrong), 401, kind="unauthorized")
+        clock.now = 1060.0  # the first failure has left the window: nine remain, one more may be tried
+        assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+        assert_problem(client.post("/api/reports", json=gate_report(), headers=wrong), 401, kind="unauthorized")
+        refused = client.post("/api/reports", json=gate_report(), headers=auth)
+        assert_problem(refused, 429, kind="too-many-wrong-tokens")
+        assert refused.headers["retry-after"] == "1"  # the second failure, at 1001, leaves at 1061
+        clock.now = 1200.0
+        assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+    with store.session() as session:
+        assert session.query(Report).count() == 3
+
+
+def test_right_tokens_and_requests_without_one_do_not_count(store, auth):
+    clock = FakeClock()
+    app = create_app(Settings(failed_tokens_per_minute=2), service=Overland(store=store), clock=clock)
+    with TestClient(app) as client:
+        for _ in range(3):
+            assert_problem(client.post("/api/reports", json=gate_report()), 401, kind="unauthorized")
+            assert client.post("/api/reports", json=gate_report(), headers=auth).status_code == 201
+        for _ in range(2):
+            assert_problem(
+                client.post("/api/reports", json=gate_report(), headers={"Authorization": "Bearer x"}),
+                401,
+                kind="unauthorized",
+            )
+        assert_problem(client.post("/api/reports", json=gate_report(), headers=auth), 429, kind="too-many-wrong-tokens")
+
+
+def test_the_count_of_wrong_tokens_is_bounded():
+    from overland.api.tokens import FailedTokens
+
+    clock = FakeClock()
+    throttle = FailedTokens(3, clock=clock, addresses=100)
+    for i in range(1000):
+        throttle.failed(f"10.0.{i // 256}.{i % 256}")
+    assert len(throttle) == 100
+    for _ in range(50):
+        throttle.failed("203.0.113.7")
+    assert len(throttle._failures["203.0.113.7"]) == 3 and throttle.retry_after("203.0.113.7") == 60
+    clock.now += 61
+    throttle.failed("192.0.2.1")  # the others' failures left the window: they are forgotten
+    assert len(throttle) == 1 and throttle.retry_after("203.0.113.7") == 0

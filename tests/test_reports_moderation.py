@@ -123,6 +123,19 @@ def test_moderating_needs_a_moderators_token(client, store):
     )  # fmt: skip
 
 
+def test_the_moderators_token_is_checked_before_the_body(client, store):
+    _, reporter = make_token(store)
+    json_type = {"Content-Type": "application/json"}
+    for header in ({}, {"Authorization": "Bearer ovl_nope"}):
+        response = client.post("/api/moderation/reports/1/approve", content=b"{not json", headers=json_type | header)
+        assert_problem(response, 401, kind="unauthorized")
+    with_reporters = {"Authorization": f"Bearer {reporter}"}
+    response = client.post(
+        "/api/moderation/reports/1/approve", content=b"{not json", headers=json_type | with_reporters
+    )
+    assert_problem(response, 403, kind="forbidden")
+
+
 def test_one_address_may_send_so_many_reports_an_hour(app, client, store):
     for _ in range(3):
         assert client.post("/api/reports/queue", json=gate_report()).status_code == 202
@@ -134,6 +147,29 @@ def test_one_address_may_send_so_many_reports_an_hour(app, client, store):
     with store.session() as session:
         digests = {r.address_digest for r in session.query(Report)}
     assert len(digests) == 2 and not any("203.0.113.7" in d or "198.51" in d for d in digests)
+
+
+def test_a_queued_report_retried_with_its_idempotency_key_is_queued_once(app, client, store):
+    keyed = {"Idempotency-Key": "form-7c1e"}
+    first = client.post("/api/reports/queue", json=gate_report(), headers=keyed)
+    assert first.status_code == 202, first.text
+    for _ in range(3):  # retries stored nothing, and are answered past the hourly limit of 3
+        again = client.post("/api/reports/queue", json=gate_report(), headers=keyed)
+        assert again.status_code == 202 and again.json() == first.json()
+    assert_problem(
+        client.post("/api/reports/queue", json=gate_report(note="another"), headers=keyed),
+        422, kind="idempotency-key-reused", says="this Idempotency-Key was used for another report",
+    )  # fmt: skip
+    assert_problem(
+        client.post("/api/reports/queue", json=gate_report(), headers={"Idempotency-Key": "x" * 101}),
+        400, kind="invalid-idempotency-key",
+    )  # fmt: skip
+    with _client(app, "198.51.100.9") as elsewhere:  # the key is the address's own
+        theirs = elsewhere.post("/api/reports/queue", json=gate_report(), headers=keyed)
+        assert theirs.status_code == 202 and theirs.json()["id"] != first.json()["id"]
+    assert client.post("/api/reports/queue", json=gate_report()).status_code == 202  # no key: a new report
+    with store.session() as session:
+        assert session.query(Report).count() == 3
 
 
 def test_the_hidden_field_filled_in_is_answered_but_nothing_is_stored(client, store):
@@ -159,7 +195,7 @@ def test_the_schema_documents_the_queue_and_the_moderation(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"202", "413", "422", "429"} <= set(paths["/api/reports/queue"]["post"]["responses"])
     approve = paths["/api/moderation/reports/{report_id}/approve"]["post"]
-    assert {"200", "401", "403", "404", "409"} <= set(approve["responses"])
+    assert {"200", "401", "403", "404", "409", "429"} <= set(approve["responses"])
 
 
 # --- the command line ---------------------------------------------------------------------

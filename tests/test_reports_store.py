@@ -32,7 +32,7 @@ from overland.store.schema import REVISION, Base, Report, Token
 from tests.reports_support import database_url, make_token, store
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
-TABLES = ["alembic_version", "report_stages", "reports", "store_keys", "tokens"]
+TABLES = ["alembic_version", "idempotency_keys", "report_stages", "reports", "store_keys", "tokens"]
 
 
 def _report(note: str | None = "all fine", **changes) -> ReportIn:
@@ -90,7 +90,7 @@ def test_the_migrations_ship_inside_the_package_and_need_no_ini_file():
     script = ScriptDirectory.from_config(alembic_config())
     assert script.dir.endswith("overland/store/migrations")
     assert script.get_current_head() == REVISION
-    assert [r.revision for r in script.walk_revisions()] == [REVISION, "0001"]  # newest first
+    assert [r.revision for r in script.walk_revisions()] == [REVISION, "0002", "0001"]  # newest first
 
 
 def test_opening_twice_migrates_once(database_url):

@@ -30,6 +30,10 @@ class DataError(OverlandError):
         super().__init__("\n".join(lines))
 
 
+class KeyReused(InputError):
+    """An idempotency key sent again by the same sender with another request body."""
+
+
 class StoreError(OverlandError):
     """The reports database cannot be opened, migrated or written (exit 1)."""
 

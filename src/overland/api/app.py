@@ -7,6 +7,8 @@ Run it with ``overland serve`` (uvicorn), or any ASGI server:
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -19,6 +21,7 @@ from overland.api.admission import Admission
 from overland.api.headers import SecurityHeaders
 from overland.api.routes import catalog, departures, hours, page, plans, reports
 from overland.api.settings import Settings
+from overland.api.tokens import FailedTokens
 from overland.limits import HORIZON_DAYS, MAX_HOURS_DAYS, MAX_ID, MAX_ITEMS, TIME_RANGE
 from overland.service import Overland
 
@@ -41,11 +44,14 @@ a plain HTTP status), `title` says it in words and `detail` says what to change.
 """
 
 
-def create_app(settings: Settings | None = None, *, service: Overland | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, service: Overland | None = None, clock: Callable[[], float] = time.monotonic
+) -> FastAPI:
     """The HTTP app: the API under ``/api``, its schema at ``/openapi.json``, the page at ``/``.
 
     ``service`` is the :class:`~overland.service.Overland` every route calls (default: one
-    over ``settings.data`` and ``settings.database_url``).
+    over ``settings.data`` and ``settings.database_url``). ``clock`` (seconds, monotonic) times
+    the count of wrong tokens per address.
     """
     settings = settings or Settings()
     description = DESCRIPTION.format(
@@ -74,6 +80,7 @@ def create_app(settings: Settings | None = None, *, service: Overland | None = N
     app.state.service = service
     app.state.json_cache = {}
     app.state.admission = Admission(settings.plan_workers, settings.plans_waiting)
+    app.state.failed_tokens = FailedTokens(settings.failed_tokens_per_minute, clock=clock)
     problems.install(app)
     app.add_middleware(problems.BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=1024)  # the borders: 740 kB, 230 kB sent

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from overland.errors import (
     Forbidden,
     InputError,
+    KeyReused,
     OverlandError,
     RateLimited,
     StoreError,
@@ -192,6 +193,10 @@ async def _overland_handler(request: Request, exc: OverlandError) -> Response:
         )
     if isinstance(exc, UnknownIdError):
         return problem_response(422, "Unknown id", str(exc), kind="unknown-id", instance=request.url.path)
+    if isinstance(exc, KeyReused):
+        return problem_response(
+            422, "Idempotency-Key reused", str(exc), kind="idempotency-key-reused", instance=request.url.path
+        )
     if isinstance(exc, InputError):
         return problem_response(422, "Invalid input", str(exc), kind="invalid-input", instance=request.url.path)
     log.error("data error answering %s: %s", request.url.path, exc)

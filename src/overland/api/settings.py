@@ -55,3 +55,6 @@ class Settings(BaseSettings):
     # How long the reports read stay in use before the plans and /api/observed read them again: a
     # burst of reports then costs one new calibration, not one per plan.
     reports_refresh_seconds: float = Field(default=10.0, ge=0, le=3600)
+    # Wrong reporting or moderator tokens one client address may send in a sliding minute; past
+    # that it is answered 429, whatever token it sends, until the oldest failure is a minute old.
+    failed_tokens_per_minute: int = Field(default=10, ge=1, le=100_000)

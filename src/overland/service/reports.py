@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from overland.errors import Forbidden, RateLimited, Unauthorized
+from overland.errors import Forbidden, KeyReused, RateLimited, Unauthorized
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
 from overland.model.report import Observation, ReportIn, check_report
@@ -127,9 +127,15 @@ class Reports:
             raise Unauthorized(msg)
         return token.id
 
-    def submit(self, report: ReportIn, *, token_id: int, per_hour: int) -> dict[str, Any]:
-        """Store a report sent with a token, at most ``per_hour`` reports an hour per token."""
-        from overland.store.reports import add_report, report_view, retry_after
+    def submit(
+        self, report: ReportIn, *, token_id: int, per_hour: int, key: str | None = None, body_digest: str = ""
+    ) -> dict[str, Any]:
+        """Store a report sent with a token, at most ``per_hour`` reports an hour per token.
+
+        With an idempotency ``key`` (and the SHA-256 ``body_digest`` of the request), a retry of the
+        same token, key and body within a day stores nothing and gives the first report's view
+        again; the same key with another body is a :class:`KeyReused` error."""
+        from overland.store.reports import add_report, get_report, report_view, retry_after
         from overland.store.schema import Token
 
         now = self.service.now()
@@ -138,22 +144,32 @@ class Reports:
             if token is None or token.revoked_at is not None:
                 msg = "this token has been revoked"
                 raise Unauthorized(msg)
+            sender = f"token:{token.id}"
+            first = self._first(session, sender, key, body_digest, now=now)
+            if first is not None:
+                return report_view(get_report(session, first, include_hidden=True))
             wait = retry_after(session, token, limit=per_hour, now=now)
             if wait:
                 msg = f"this token may send {per_hour} reports an hour: try again in {wait} seconds"
                 raise RateLimited(msg, wait)
-            return report_view(add_report(session, report, token_id=token.id, now=now))
+            row = add_report(session, report, token_id=token.id, now=now)
+            self._keep(session, sender, key, body_digest, row.id, now=now)
+            return report_view(row)
 
-    def submit_anonymous(self, report: ReportIn, *, address: str, per_hour: int) -> dict[str, Any]:
+    def submit_anonymous(
+        self, report: ReportIn, *, address: str, per_hour: int, key: str | None = None, body_digest: str = ""
+    ) -> dict[str, Any]:
         """Queue a report sent without a token: it waits, unseen and unused by the plans, until a
         moderator approves it. At most ``per_hour`` such reports an hour per sender ``address``,
-        which is kept only as a keyed digest, and only for a day."""
+        which is kept only as a keyed digest, and only for a day. An idempotency ``key`` works as
+        in :meth:`submit`, the sender being the address's digest."""
         from overland.store.reports import (
             add_report,
             address_digest,
             address_key,
             address_retry_after,
             forget_addresses,
+            get_report,
         )
         from overland.store.schema import StoreKey
 
@@ -162,12 +178,46 @@ class Reports:
             session.get(StoreKey, "address", with_for_update=True)  # one queued report at a time (PostgreSQL)
             sender = address_digest(address_key(session), address)
             forget_addresses(session, now=now)
+            first = self._first(session, f"address:{sender}", key, body_digest, now=now)
+            if first is not None:
+                row = get_report(session, first, include_hidden=True)
+                return {"id": row.id, "state": "pending", "submitted": row.created_at.isoformat()}
             wait = address_retry_after(session, sender, limit=per_hour, now=now)
             if wait:
                 msg = f"{per_hour} reports an hour may be sent without a token from one address: try again in {wait} seconds"
                 raise RateLimited(msg, wait)
             row = add_report(session, report, token_id=None, now=now, pending=True, address_digest=sender)
+            self._keep(session, f"address:{sender}", key, body_digest, row.id, now=now)
             return {"id": row.id, "state": "pending", "submitted": row.created_at.isoformat()}
+
+    @staticmethod
+    def _first(session: Session, sender: str, key: str | None, body_digest: str, *, now: datetime) -> int | None:
+        """The id of the report ``sender`` made with ``key`` less than a day ago (None: a new request);
+        :class:`KeyReused` when that request had another body. Expired keys are dropped first."""
+        from overland.store.reports import find_idempotency_key, forget_idempotency_keys
+
+        forget_idempotency_keys(session, now=now)
+        if key is None:
+            return None
+        kept = find_idempotency_key(session, sender, key, now=now)
+        if kept is None:
+            return None
+        if kept.body_digest != body_digest:
+            msg = (
+                f"this Idempotency-Key was used for another report (report {kept.report_id}): "
+                "send each new report with a new key, and a retry with the same body"
+            )
+            raise KeyReused(msg)
+        return kept.report_id
+
+    @staticmethod
+    def _keep(
+        session: Session, sender: str, key: str | None, body_digest: str, report_id: int, *, now: datetime
+    ) -> None:
+        from overland.store.reports import keep_idempotency_key
+
+        if key is not None:
+            keep_idempotency_key(session, sender, key, body_digest=body_digest, report_id=report_id, now=now)
 
     def moderator_id(self, secret: str) -> int:
         """The id of the live moderator token whose secret is ``secret``: :class:`Unauthorized` without

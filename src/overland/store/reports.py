@@ -4,7 +4,9 @@ The caller owns the transaction (``with store.writing() as session, session.begi
 A token's secret is shown once, when it is made, and kept only as its SHA-256 digest;
 a presented secret is looked up by its digest and compared in constant time. A report
 sent without a token is kept ``pending`` until a moderator approves it, with the
-sender's address as a keyed digest for the rate limit (forgotten after a day).
+sender's address as a keyed digest for the rate limit (forgotten after a day). A report
+sent with an idempotency key leaves the key for a day, with its sender, the digest of its
+body and the report's id: a retry finds the report instead of storing another.
 """
 
 from __future__ import annotations
@@ -17,13 +19,13 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from overland.errors import InputError, UnknownIdError
 from overland.model.crossing import Mode
 from overland.model.report import Observation, ReportIn
-from overland.store.schema import Report, ReportStage, StoreKey, Token
+from overland.store.schema import IdempotencyKey, Report, ReportStage, StoreKey, Token
 
 TOKEN_PREFIX = "ovl_"
 MAX_SECRET = 200
@@ -31,6 +33,7 @@ TOKEN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 TIMES = ("arrived", "started", "finished")
 ADDRESS_KEPT = timedelta(days=1)  # how long a sender's address digest is kept (the rate limit needs an hour)
 STATES = ("published", "pending", "hidden")
+KEY_KEPT = timedelta(hours=24)  # how long an idempotency key is kept
 
 
 def _visible() -> Any:
@@ -165,6 +168,30 @@ def forget_addresses(session: Session, *, now: datetime) -> int:
         .values(address_digest=None)
     )
     return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget_idempotency_keys(session: Session, *, now: datetime) -> int:
+    """Drop the idempotency keys older than :data:`KEY_KEPT`; how many were dropped."""
+    query = delete(IdempotencyKey).where(IdempotencyKey.created_at <= now - KEY_KEPT)
+    return int(session.execute(query).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def find_idempotency_key(session: Session, sender: str, key: str, *, now: datetime) -> IdempotencyKey | None:
+    """The idempotency key ``key`` of ``sender`` kept less than :data:`KEY_KEPT` ago, or None."""
+    query = select(IdempotencyKey).where(
+        IdempotencyKey.sender == sender, IdempotencyKey.key == key, IdempotencyKey.created_at > now - KEY_KEPT
+    )
+    return session.scalars(query).first()
+
+
+def keep_idempotency_key(
+    session: Session, sender: str, key: str, *, body_digest: str, report_id: int, now: datetime
+) -> IdempotencyKey:
+    """Remember that ``sender``'s request with ``key`` and a body of ``body_digest`` made ``report_id``."""
+    row = IdempotencyKey(sender=sender, key=key, body_digest=body_digest, report_id=report_id, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def review(session: Session, report_id: int, *, approve: bool, now: datetime) -> Report:

@@ -6,6 +6,8 @@ written: ``2026-11-27T14:05:00+08:00``. A token is kept only as its SHA-256 dige
 A report sent without a token waits (``pending``) until a moderator approves it; the
 address it came from is kept only as a keyed digest (HMAC-SHA256 with the store's
 ``address`` key, made by the migration), for the rate limit, and forgotten after a day.
+A report sent with an ``Idempotency-Key`` leaves the key, its sender and its body's digest
+for a day, so that a retry is answered with the same report instead of storing another.
 The migrations in ``migrations/versions`` create exactly these tables (a test compares).
 """
 
@@ -31,7 +33,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 OUTCOMES = ("crossed", "turned-back", "closed")
-REVISION = "0002"  # the newest migration in migrations/versions (a test checks): a store at it needs no Alembic
+REVISION = "0003"  # the newest migration in migrations/versions (a test checks): a store at it needs no Alembic
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -120,6 +122,21 @@ class StoreKey(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
+
+
+class IdempotencyKey(Base):
+    """A client's ``Idempotency-Key`` for a report it sent, kept a day: who sent it (``token:ID`` or
+    ``address:DIGEST``), the SHA-256 of the body, and the report it made."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("sender", "key", name="uq_idempotency_keys_sender_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sender: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(100))
+    body_digest: Mapped[str] = mapped_column(String(64))
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class ReportStage(Base):

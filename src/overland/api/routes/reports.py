@@ -11,18 +11,21 @@ database is opened, and migrated, on the first request that needs it, through th
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+import orjson
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from starlette.responses import Response
 
 from overland.api import problems
 from overland.api.deps import JSONBytes, ServiceDep, SettingsDep
 from overland.api.schemas import DAY_PATTERN, MAX_ID, TIME_PATTERN, IdText
+from overland.api.tokens import TokenFirst, moderator, reporter
 from overland.errors import InputError, UnknownIdError
 from overland.model.catalog import Catalog
 from overland.model.crossing import Mode
@@ -31,7 +34,7 @@ from overland.service import Overland
 from overland.timing.clocks import parse_time
 
 log = logging.getLogger("overland.api")
-router = APIRouter(prefix="/api", tags=["reports"])
+router = APIRouter(prefix="/api", tags=["reports"], route_class=TokenFirst)  # tokens before bodies
 MAX_LIST = 200
 MAX_REPORT_ID = 2**31 - 1  # ids are 32-bit integers (PostgreSQL's integer)
 
@@ -189,34 +192,45 @@ def _invalid(detail: str, errors: list[dict[str, Any]] | None = None) -> Respons
     )
 
 
-BEARER = HTTPBearer(
-    auto_error=False, scheme_name="reportingToken", description="A token made with `overland admin token create NAME`."
-)
-
-
-def reporter(service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> int:
-    """The id of the token the request carries; 401 without a token or with one the store does not know."""
-    return service.reports.token_id(credentials.credentials.strip() if credentials is not None else "")
-
-
-MODERATOR = HTTPBearer(
-    auto_error=False, scheme_name="moderatorToken",
-    description="A moderator's token, made with `overland admin token create NAME --moderator`.",
-)  # fmt: skip
-
-
-def moderator(
-    service: ServiceDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(MODERATOR)]
-) -> int:
-    """The id of the moderator's token the request carries; 401 without a known token, 403 with a reporter's."""
-    return service.reports.moderator_id(credentials.credentials.strip() if credentials is not None else "")
-
-
 async def small_body(request: Request, settings: SettingsDep) -> None:
     """A report sent without a token may be at most ``OVERLAND_QUEUED_REPORT_BYTES`` long (413 otherwise)."""
     if len(await request.body()) > settings.queued_report_bytes:
         msg = f"a report sent without a token may hold at most {settings.queued_report_bytes} bytes"
         raise problems.ProblemError(413, "Body too large", msg, kind="body-too-large")
+
+
+KEY_TEXT = re.compile(r"^[\x20-\x7e]{1,100}$")
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Optional: 1 to 100 printable ASCII characters, new for each report (a UUID will do). "
+        "A retry by the same sender with the same key and the same body within 24 hours is answered "
+        "as the first request was (the same status and report id) and stores nothing; the same key "
+        "with another body is 422.",
+        examples=["5f1c7a2e-8f0b-4c55-9d1e-2b7f3c9a6d40"],
+    ),
+]
+
+
+def idempotency(key: str | None, body: BaseModel) -> tuple[str | None, str]:
+    """The request's ``Idempotency-Key`` (400 when it is not 1 to 100 printable ASCII characters) and
+    the SHA-256 of its body as parsed (the same JSON, whatever the spacing and key order)."""
+    if key is not None and not KEY_TEXT.match(key):
+        msg = "the Idempotency-Key header must hold 1 to 100 printable ASCII characters (a UUID will do)"
+        raise problems.ProblemError(400, "Bad Idempotency-Key", msg, kind="invalid-idempotency-key")
+    canonical = orjson.dumps(body.model_dump(mode="json"), option=orjson.OPT_SORT_KEYS)
+    return key, hashlib.sha256(canonical).hexdigest()
+
+
+KEYED: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body cannot be read (not UTF-8 JSON), or the Idempotency-Key header is not "
+                         "1 to 100 printable ASCII characters.",
+          "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+    422: {"description": "Invalid input: the detail says which field and why; or an Idempotency-Key used "
+                         "before with another body (type /problems/idempotency-key-reused).",
+          "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}  # fmt: skip
 
 
 def _times(entry: StageTimesIn, index: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -280,10 +294,12 @@ def _stage_or_404(catalog: Catalog, crossing: str, stage: str) -> Any:
 @router.post(
     "/reports", status_code=201, response_model=ReportOut, summary="Report a crossing",
     responses={
-        **problems.responses(400, 413, 422),
+        **problems.responses(413),
+        **KEYED,
         401: {"description": "No token, or one the server does not know.",
               "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-        429: {"description": "This token sent too many reports in the last hour; see Retry-After.",
+        429: {"description": "This token sent too many reports in the last hour, or this address too many "
+                             "wrong tokens in the last minute; see Retry-After.",
               "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
     },
 )  # fmt: skip
@@ -292,24 +308,34 @@ def submit(
     token_id: Annotated[int, Depends(reporter)],
     service: ServiceDep,
     settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Tell others how long each stage took: for each stage passed, when you arrived, were taken and left.
 
     Needs `Authorization: Bearer TOKEN`. The times must follow each other, no stage may take
     more than three days, the stages must be stages of the direction in its order, and the
     crossing may not lie in the future. A token may send `OVERLAND_REPORTS_PER_HOUR` reports an
-    hour (20 by default); past that the answer is 429 with `Retry-After`."""
+    hour (20 by default); past that the answer is 429 with `Retry-After`. An address that sent
+    `OVERLAND_FAILED_TOKENS_PER_MINUTE` wrong tokens (10 by default) in the last minute is answered
+    429 with `Retry-After`, whatever token it sends, until the oldest of them is a minute old.
+
+    Send an `Idempotency-Key` header (new for each report) to retry safely: a retry with the same
+    token, key and body within 24 hours is answered 201 with the first report (the same id and
+    `Location`) and stores nothing; the same key with another body is 422."""
+    key, body_digest = idempotency(idempotency_key, body)
     checked = report_in(body, service)
     if isinstance(checked, Response):
         return checked
-    view = service.reports.submit(checked, token_id=token_id, per_hour=settings.reports_per_hour)
+    view = service.reports.submit(
+        checked, token_id=token_id, per_hour=settings.reports_per_hour, key=key, body_digest=body_digest
+    )
     # The transaction is committed (and on SQLite flushed to the disk) before the 201 leaves.
     return JSONBytes(view, status_code=201, headers={"Location": f"/api/reports/{view['id']}"})
 
 
 @router.post(
     "/reports/queue", status_code=202, response_model=QueuedOut, summary="Report a crossing without a token",
-    responses=problems.responses(400, 413, 422, 429),
+    responses={**problems.responses(413, 429), **KEYED},
 )  # fmt: skip
 def queue(
     body: QueuedReportRequest,
@@ -317,12 +343,18 @@ def queue(
     service: ServiceDep,
     settings: SettingsDep,
     _: Annotated[None, Depends(small_body)],
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """Anyone may report: the report is checked as `POST /api/reports` checks it, then waits for a
     moderator (`overland admin reports approve ID`, or the page at `/moderate`); until approved it
     is not listed and the plans do not use it. At most `OVERLAND_QUEUED_REPORTS_PER_HOUR` reports
     an hour from one address (5 by default; 429 with `Retry-After` past that), each body at most
-    `OVERLAND_QUEUED_REPORT_BYTES` (6 KiB). The address is kept only as a keyed digest, for a day."""
+    `OVERLAND_QUEUED_REPORT_BYTES` (6 KiB). The address is kept only as a keyed digest, for a day.
+
+    An `Idempotency-Key` header works as on `POST /api/reports`, the sender being the address: a
+    retry from the same address with the same key and body within 24 hours is answered 202 with
+    the same id and stores nothing; the same key with another body is 422."""
+    key, body_digest = idempotency(idempotency_key, body)
     checked = report_in(body, service)
     if isinstance(checked, Response):
         return checked
@@ -333,7 +365,9 @@ def queue(
         )
         return JSONBytes({"id": None, "state": "pending", "detail": thanks}, status_code=202)
     address = request.client.host if request.client else "unknown"
-    queued = service.reports.submit_anonymous(checked, address=address, per_hour=settings.queued_reports_per_hour)
+    queued = service.reports.submit_anonymous(
+        checked, address=address, per_hour=settings.queued_reports_per_hour, key=key, body_digest=body_digest
+    )
     return JSONBytes({"id": queued["id"], "state": "pending", "detail": thanks}, status_code=202)
 
 
@@ -402,7 +436,11 @@ def observed(
 
 # --- moderation -----------------------------------------------------------------------------
 
-MODERATION = {**problems.responses(401, 403, 422)}
+WRONG_TOKENS: dict[int | str, dict[str, Any]] = {
+    429: {"description": "This address sent too many wrong tokens in the last minute; see Retry-After.",
+          "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+}  # fmt: skip
+MODERATION = {**problems.responses(401, 403, 422), **WRONG_TOKENS}
 
 
 @router.get(
@@ -437,6 +475,7 @@ def _review(service: Overland, report_id: int, *, approve: bool) -> Response:
 
 REVIEWED = {
     **problems.responses(401, 403, 404, 422),
+    **WRONG_TOKENS,
     409: {"description": "The report is not waiting for a moderator.",
           "content": {problems.PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}},
 }  # fmt: skip
