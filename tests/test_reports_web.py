@@ -44,7 +44,8 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Store, str, str]]:
     })  # fmt: skip
     with store.writing() as session, session.begin():
         add_report(session, report, token_id=None, now=datetime.now(UTC))
-    settings = Settings(database_url=f"sqlite:///{path}", queued_reports_per_hour=50)
+    # The observed figures at once (a server's default reads the reports again after 10 s).
+    settings = Settings(database_url=f"sqlite:///{path}", queued_reports_per_hour=50, reports_refresh_seconds=0)
     with running(settings) as url:
         yield url, store, secret, moderator
     store.close()
