@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -37,7 +38,7 @@ async def when(body: WhenRequest, request: Request, service: ServiceDep, setting
             mode=body.mode.value, documents=body.documents, carrying=list(body.carrying),
             max_work=settings.scan_samples,
         )  # fmt: skip
-        return JSONBytes().render(result.as_json())
+        return orjson.dumps(result.as_json())
 
     departures = int((end - start).total_seconds() // (body.every_minutes * 60)) + 1
     return JSONBytes(await heavy(request, work, samples=departures * body.samples))

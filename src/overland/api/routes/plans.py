@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -94,7 +95,7 @@ async def plan(body: PlanRequest, request: Request, service: ServiceDep) -> Resp
 
     def work() -> bytes:
         made = make_plan(body, service)
-        return JSONBytes().render(plan_view(made, service.catalog, service.cautions(made.depart, body.carrying)))
+        return orjson.dumps(plan_view(made, service.catalog, service.cautions(made.depart, body.carrying)))
 
     return JSONBytes(await heavy(request, work, samples=body.samples))
 
@@ -161,6 +162,6 @@ async def compare(body: TripRequest, request: Request, service: ServiceDep) -> R
     def work() -> bytes:
         depart = depart_of(body, service.catalog)
         plans = service.compare(body.origin, body.destination, depart, mode=body.travel_mode())
-        return JSONBytes().render(compare_view(body.origin, body.destination, depart, plans))
+        return orjson.dumps(compare_view(body.origin, body.destination, depart, plans))
 
     return JSONBytes(await heavy(request, work))
