@@ -278,3 +278,24 @@ def test_weights_are_capped_by_sender_and_by_day():
     total = 5.0 + sum(weights)
     assert sum(weights[:8]) == pytest.approx(0.25 * total)
     assert weights[8] == weights[9] == 1.0  # small senders keep their weight
+
+
+def test_a_server_calibrating_again_gives_what_a_fresh_calibration_gives():
+    """Kept between calibrations: what each report teaches and the expanded timetables. A report added
+    later changes the plan exactly as a calibration from nothing would."""
+    from overland.planner.calibration import Learned
+    from overland.planner.search import Planner
+
+    learned = Learned(CATALOG)
+    base = Planner(CATALOG)
+    traveller = AS_OF_SERVICE.traveller()
+    reports = synthetic(40, seed=5)
+    base.plan("naryn", "kashgar", NARYN_WEDNESDAY, traveller)  # timetables expanded on the data's own times
+    calibrate(CATALOG, reports[:-1], as_of=AS_OF, learned=learned)
+    kept = calibrate(CATALOG, reports, as_of=AS_OF, learned=learned)
+    fresh = calibrate(CATALOG, reports, as_of=AS_OF)
+    assert kept.stages == fresh.stages
+    again = base.recalibrated(kept.catalog).plan("naryn", "kashgar", NARYN_WEDNESDAY, traveller)
+    anew = Planner(fresh.catalog).plan("naryn", "kashgar", NARYN_WEDNESDAY, traveller)
+    assert again == anew
+    assert again.arrive != base.plan("naryn", "kashgar", NARYN_WEDNESDAY, traveller).arrive  # the reports count

@@ -51,8 +51,8 @@ def served(tmp_path_factory) -> Iterator[tuple[str, Store, str, str]]:
     store.close()
 
 
-def _open(browser, url: str, viewport=None):
-    opened = open_page(browser, url, viewport=viewport or {"width": 1400, "height": 1400}, expected=EXPECTED)
+def _open(browser, url: str, viewport=None, expected=EXPECTED):
+    opened = open_page(browser, url, viewport=viewport or {"width": 1400, "height": 1400}, expected=expected)
     opened.page.wait_for_selector("body[data-reports-ready=true]", timeout=30_000)
     return opened
 
@@ -242,3 +242,36 @@ def test_the_form_speaks_russian_too(browser, served):
     gate = page.locator('#report-stages .report-stage[data-stage="gate"]')
     assert "время: пекинское время (UTC+08:00)" in gate.inner_text() and "приняли" in gate.inner_text()
     opened.close()
+
+
+def test_a_report_whose_answer_was_lost_is_stored_once_when_sent_again(browser, served):
+    """The page sends an Idempotency-Key: the server stores the report, the answer is lost on the way
+    back, the traveller presses send again, and the report is there once."""
+    url, store, secret, _ = served
+    opened = _open(browser, url, expected=(*EXPECTED, "ERR_CONNECTION_RESET"))
+    page = opened.page
+    keys: list[str | None] = []
+
+    def lose_the_first_answer(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        keys.append(route.request.headers.get("idempotency-key"))
+        if len(keys) == 1:
+            route.fetch()  # it reaches the server, which stores it
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/reports", lose_the_first_answer)
+    note = f"answer lost {datetime.now(UTC).isoformat()}"
+    _fill_gate(page, token=secret, note=note)
+    page.click("#report-button")
+    expect(page.locator("#report-message.error")).to_be_visible(timeout=10_000)
+    page.click("#report-button")
+    expect(page.locator("#report-message.ok")).to_be_visible(timeout=10_000)
+    opened.close()
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    with store.session() as session:
+        notes = [r.note for r in list_reports(session, limit=50, include_hidden=True)]
+    assert notes.count(note) == 1

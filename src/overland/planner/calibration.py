@@ -142,6 +142,32 @@ def learned_minutes(catalog: Catalog, obs: Observation, known: Windows | None = 
     return value, False
 
 
+class Learned:
+    """What each report teaches about its stage, kept between calibrations of one catalog.
+
+    A server calibrates again whenever reports arrive; all but the new ones were read
+    before. Reading what a report teaches means expanding its stage's open windows over its
+    days, most of a calibration's cost; this keeps the windows of each stage and day range
+    and the minutes of each report. Bounded: past ``limit`` entries it starts again empty.
+    """
+
+    def __init__(self, catalog: Catalog, limit: int = 100_000) -> None:
+        self.catalog = catalog
+        self.limit = limit
+        self._windows: Windows = {}
+        self._minutes: dict[Observation, tuple[float, bool]] = {}
+
+    def minutes(self, obs: Observation) -> tuple[float, bool]:
+        """:func:`learned_minutes` of ``obs`` on this memo's catalog."""
+        found = self._minutes.get(obs)
+        if found is None:
+            if len(self._minutes) + len(self._windows) > self.limit:
+                self._minutes.clear()
+                self._windows.clear()
+            found = self._minutes[obs] = learned_minutes(self.catalog, obs, self._windows)
+        return found
+
+
 def recency_weight(day: date, as_of: date, half_life_days: float) -> float:
     """``0.5 ** (age / half_life_days)``, the age in days counted back from ``as_of`` (none for a later day)."""
     age = max((as_of - day).days, 0)
@@ -256,12 +282,14 @@ def calibrate(
     half_life_days: float = HALF_LIFE_DAYS,
     prior_weight: float = PRIOR_WEIGHT,
     modes: Iterable[Mode] | None = None,
+    learned: Learned | None = None,
 ) -> Calibration:
     """``catalog`` with the processing time of every stage and mode that has observations blended with them.
 
     ``modes`` limits the calibration to some modes (all when left out). Observations of
     stages the catalog does not know, or without a processing time, are left out. The
     blended claim is the default, status ``derived``; the data's claims stay beside it.
+    ``learned`` keeps what each report teaches for the next calibration of the same catalog.
     """
     if not half_life_days > 0:
         msg = f"the half-life must be more than 0 days, not {half_life_days:g}"
@@ -281,7 +309,8 @@ def calibrate(
     crossings = dict(catalog.crossings)
     stage_updates: dict[str, dict[str, Any]] = defaultdict(dict)
     used: list[StageCalibration] = []
-    known: Windows = {}
+    if learned is None or learned.catalog is not catalog:
+        learned = Learned(catalog)
     for (crossing_id, stage_id, mode), group in sorted(
         groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2].value)
     ):
@@ -291,10 +320,10 @@ def calibrate(
                                  [[o.reporter for o in group], [o.day for o in group]], prior_weight)  # fmt: skip
         fact = stage.processing_for(mode)
         prior = as_distribution(fact.value) if fact is not None else Constant(kind="constant", value=0.0)
-        learned = [learned_minutes(catalog, o, known) for o in group]
+        minutes = [learned.minutes(o) for o in group]
         low, high = _span(prior)
-        mixed = blend(prior, [min(max(value, low), high) for value, _ in learned], weights, prior_weight=prior_weight)
-        capped = sum(cut for _, cut in learned)
+        mixed = blend(prior, [min(max(value, low), high) for value, _ in minutes], weights, prior_weight=prior_weight)
+        capped = sum(cut for _, cut in minutes)
         first, last = min(o.day for o in group), max(o.day for o in group)
         share = sum(weights) / (sum(weights) + prior_weight)  # after the caps
         said = fact.claim.status.value if fact is not None else "none in the data"

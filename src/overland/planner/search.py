@@ -53,6 +53,16 @@ class Planner:
         self._nodes: dict[str, tuple[str, str | None, Any]] = {}  # node -> (clock, place, zone)
         self._skies: dict[str, Darkness | None] = {}
 
+    def recalibrated(self, catalog: Catalog) -> Planner:
+        """A planner for ``catalog``, this one's data with other processing times (a calibration):
+        it shares the timetables already expanded, the nodes' clocks and the skies, which
+        processing times do not change."""
+        planner = Planner(catalog)
+        planner._tables = self._tables
+        planner._nodes = self._nodes
+        planner._skies = self._skies
+        return planner
+
     # -- compiled data ---------------------------------------------------------------------
 
     def timetable(self, ref: str) -> StageTimetable:

@@ -33,7 +33,7 @@ from overland.planner.trip import Entry, Plan, Traveller
 
 if TYPE_CHECKING:
     from overland.model.observed import ObservedCrossing
-    from overland.planner.calibration import Calibration
+    from overland.planner.calibration import Calibration, Learned
     from overland.planner.departures import DepartureScan
     from overland.planner.fitting import Backtest
     from overland.service.audit import DataAudit
@@ -143,6 +143,7 @@ class Overland:
         self._catalog = catalog
         self._catalog_given = catalog is not None
         self._planner: Planner | None = None
+        self._learned: Learned | None = None
         self._lock = threading.RLock()
         self._calibrated: OrderedDict[tuple[Any, ...], tuple[tuple[Observation, ...], Calibration, Planner]] = (
             OrderedDict()
@@ -200,6 +201,17 @@ class Overland:
                 if self._planner is None:
                     self._planner = Planner(self.catalog)
         return self._planner
+
+    @property
+    def learned(self) -> Learned:
+        """What each crossing report teaches, kept between calibrations (a new report costs only itself)."""
+        if self._learned is None:
+            with self._lock:
+                if self._learned is None:
+                    from overland.planner.calibration import Learned
+
+                    self._learned = Learned(self.catalog)
+        return self._learned
 
     def now(self) -> datetime:
         """The present moment by the service's clock."""
@@ -508,8 +520,8 @@ class Overland:
                 return kept[2], kept[1], None
             from overland.planner.calibration import calibrate
 
-            calibration = calibrate(self.catalog, seen, as_of=key[2], modes=[mode])
-            planner = Planner(calibration.catalog) if calibration.stages else self.planner
+            calibration = calibrate(self.catalog, seen, as_of=key[2], modes=[mode], learned=self.learned)
+            planner = self.planner.recalibrated(calibration.catalog) if calibration.stages else self.planner
             self._calibrated[key] = (seen, calibration, planner)
             while len(self._calibrated) > CALIBRATED_KEPT:
                 self._calibrated.popitem(last=False)

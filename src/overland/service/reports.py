@@ -23,6 +23,7 @@ from overland.model.report import Observation, ReportIn, check_report
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from overland.planner.calibration import Learned
     from overland.store.db import Store
 
 
@@ -42,6 +43,9 @@ class Host(Protocol):
     def now(self) -> datetime: ...
 
     def today(self) -> date: ...
+
+    @property
+    def learned(self) -> Learned: ...
 
     def observations(self) -> tuple[Observation, ...]: ...
 
@@ -341,7 +345,7 @@ class Reports:
         with self._reading() as session:
             ends = outcomes(session, crossing=crossing, stage=stage)
         summary = observed_summary(seen)
-        calibration = calibrate(catalog, seen, as_of=self.service.today())
+        calibration = calibrate(catalog, seen, as_of=self.service.today(), learned=self.service.learned)
         estimates = []
         for used in calibration.stages:
             fact = calibration.catalog.crossings[crossing].stages[stage].processing_for(used.mode)

@@ -250,6 +250,21 @@
     return body;
   }
 
+  // One Idempotency-Key per report: pressed again after an answer that never came (a dropped
+  // connection), the same report goes with the same key and the server answers with the one it
+  // already stored instead of storing it twice. A changed form is a new report and a new key.
+  var sending = { text: null, key: null };
+
+  function keyFor(text) {
+    if (sending.text !== text) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);  // crypto.randomUUID needs https; this works on any page
+      var hex = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); });
+      sending = { text: text, key: hex.join("") };
+    }
+    return sending.key;
+  }
+
   async function submit(event) {
     event.preventDefault();
     showMessage("", true);
@@ -268,9 +283,10 @@
         headers.Authorization = "Bearer " + token;
         delete body.website;
       }
-      var saved = await getJson(token ? "/api/reports" : "/api/reports/queue", {
-        method: "POST", headers: headers, body: JSON.stringify(body)
-      });
+      var url = token ? "/api/reports" : "/api/reports/queue";
+      var text = JSON.stringify(body);
+      headers["Idempotency-Key"] = keyFor(url + " " + token + " " + text);
+      var saved = await getJson(url, { method: "POST", headers: headers, body: text });
       showMessage(token ? t("report.published", { id: saved.id, count: saved.stages.length }) : t("report.queued"), true);
       if (token) await loadPanel();
     } catch (error) {
