@@ -6,9 +6,11 @@ Run it with ``overland serve`` (uvicorn), or any ASGI server:
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
@@ -44,6 +46,16 @@ a plain HTTP status), `title` says it in words and `detail` says what to change.
 """
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At the start of serving, what is loaded for good (the data, the routes, the schemas) is set
+    aside from the garbage collector: its full passes then walk only what requests make, and take
+    milliseconds instead of the 50-80 ms that stalled every request in flight."""
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(
     settings: Settings | None = None, *, service: Overland | None = None, clock: Callable[[], float] = time.monotonic
 ) -> FastAPI:
@@ -68,6 +80,7 @@ def create_app(
     app = FastAPI(
         title="overland", version=overland.__version__, description=description,
         docs_url=None, redoc_url=None,  # their pages load scripts from a CDN: useless offline
+        lifespan=_lifespan,
     )  # fmt: skip
     app.state.settings = settings
     if service is None:
