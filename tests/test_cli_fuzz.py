@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 from contextlib import contextmanager
 
@@ -53,7 +54,11 @@ def _at_most(seconds: int):
         signal.signal(signal.SIGALRM, previous)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 60 argument lists in the test command; the long run sets more (OVERLAND_FUZZ_EXAMPLES=2000, BENCHMARKS.md).
+EXAMPLES = int(os.environ.get("OVERLAND_FUZZ_EXAMPLES", "60"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(args=COMMANDS)
 def test_any_arguments_give_an_answer_or_one_clear_error(cli, args):
     with _at_most(60):

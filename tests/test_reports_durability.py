@@ -27,6 +27,9 @@ CLIENTS = 6
 ACKED_BEFORE_KILL = 60  # reports answered 201 before the kill
 MAX_PER_CLIENT = 400  # bounded: the loop stops by itself even if the kill never comes
 DEADLINE = 90  # seconds
+# Servers killed one after another on the same database: 1 in the test command; the long run sets more
+# (OVERLAND_DURABILITY_KILLS=45, figures in BENCHMARKS.md).
+KILLS = int(os.environ.get("OVERLAND_DURABILITY_KILLS", "1"))
 
 
 def _free_port() -> int:
@@ -49,16 +52,13 @@ def _wait_until_up(base: str, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the server did not answer within 60 s: {log.read_text()[-2000:]}")
 
 
-def test_every_report_answered_201_survives_sigkill(tmp_path):
-    path = tmp_path / "reports.sqlite3"
+def _round(path: Path, secret: str, tmp_path: Path, number: int) -> tuple[int | None, list[tuple[int, str]], list[str]]:
+    """One server started on the database, clients sending reports, and a SIGKILL mid-way:
+    (the server's return code, the reports answered 201 as (id, note), the failures)."""
     url = f"sqlite:///{path}"
-    store = Store(url)
-    _, secret = make_token(store)
-    store.close()
-
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    log = tmp_path / "server.log"
+    log = tmp_path / f"server-{number}.log"
     env = os.environ | {"OVERLAND_DATABASE_URL": url, "OVERLAND_REPORTS_PER_HOUR": "100000"}
     with log.open("w") as sink:
         server = subprocess.Popen(
@@ -82,7 +82,7 @@ def test_every_report_answered_201_survives_sigkill(tmp_path):
                 for i in range(MAX_PER_CLIENT):
                     if stop.is_set() or time.monotonic() - started > DEADLINE:
                         return
-                    note = f"client {n} report {i} '; DROP TABLE reports; --"
+                    note = f"round {number} client {n} report {i} '; DROP TABLE reports; --"
                     try:
                         response = http.post("/api/reports", json=gate_report(note=note))
                     except httpx.TransportError:
@@ -112,9 +112,23 @@ def test_every_report_answered_201_survives_sigkill(tmp_path):
             os.kill(server.pid, signal.SIGKILL)
             server.wait(timeout=30)
 
-    assert server.returncode == -signal.SIGKILL
-    assert not failures, failures
-    assert len(acked) >= ACKED_BEFORE_KILL, f"only {len(acked)} reports answered before the deadline"
+    return server.returncode, acked, failures
+
+
+def test_every_report_answered_201_survives_sigkill(tmp_path):
+    path = tmp_path / "reports.sqlite3"
+    url = f"sqlite:///{path}"
+    store = Store(url)
+    _, secret = make_token(store)
+    store.close()
+
+    acked: list[tuple[int, str]] = []
+    for number in range(KILLS):
+        code, answered, failures = _round(path, secret, tmp_path, number)
+        acked += answered
+        assert code == -signal.SIGKILL
+        assert not failures, failures
+        assert len(answered) >= ACKED_BEFORE_KILL, f"only {len(answered)} reports answered before the deadline"
 
     with sqlite3.connect(path) as db:  # a plain connection: what is on the disk, WAL included
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
