@@ -56,6 +56,7 @@ class Tally:
 
     seconds: list[float] = field(default_factory=list)
     codes: Counter[int] = field(default_factory=Counter)
+    failures: Counter[str] = field(default_factory=Counter)  # requests without an answer (code 0), by error
 
 
 def free_port() -> int:
@@ -140,8 +141,9 @@ async def load(
             try:
                 answer = await http.request(method, path, json=body)
                 code = answer.status_code
-            except httpx.HTTPError:
+            except httpx.HTTPError as error:
                 code = 0
+                tallies[kind].failures[type(error).__name__] += 1
             tallies[kind].seconds.append(time.perf_counter() - began)
             tallies[kind].codes[code] += 1
 
@@ -219,6 +221,9 @@ def main() -> int:
         print(f"{kind:<14}{len(t.seconds):>7}{pct(t.seconds, 0.5):>9.1f}{pct(t.seconds, 0.99):>9.1f}  {shown}")
     print(f"{'all':<14}{len(every):>7}{pct(every, 0.5):>9.1f}{pct(every, 0.99):>9.1f}  "
           + " ".join(f"{c}×{n}" for c, n in sorted(codes.items())))  # fmt: skip
+    failures = sum((t.failures for t in tallies.values()), Counter())
+    if failures:
+        print("no answer (code 0): " + ", ".join(f"{name} × {n}" for name, n in failures.most_common()))
     print(f"server memory: {before:.0f} MB at the start, {peak:.0f} MB at the peak, {after:.0f} MB after")
     summary = {"rate": args.rate, "duration": args.duration, "requests": len(every), "codes": dict(codes),
                "p50_ms": pct(every, 0.5), "p99_ms": pct(every, 0.99)}  # fmt: skip

@@ -123,6 +123,11 @@ class Program:
     offers: tuple[Offer, ...] = ()  # services through posts on the route, given as advice
 
     @cached_property
+    def clocks(self) -> tuple[tzinfo, ...]:
+        """The route's clocks, each once."""
+        return tuple(dict.fromkeys(self.zones))
+
+    @cached_property
     def checks(self) -> list[Check]:
         return [op for op in self.ops if isinstance(op, Check)]
 

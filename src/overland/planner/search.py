@@ -183,17 +183,18 @@ class Planner:
             program = self.program(routes[i], traveller.mode)
             if rhythm.max_drive is None or rhythm.quiet is None:
                 return program.on_the_move
-            offsets = [offset(z, start) for z in program.zones]
+            offsets = [offset(z, start) for z in program.clocks]
             night = max(0.0, rhythm.quiet_length - (max(offsets) - min(offsets)))
             days = -(-program.driving // rhythm.max_drive)  # ceil
             return max(program.on_the_move, program.driving + max(0.0, days - 1) * night)
 
-        order = sorted(range(len(routes)), key=bound)
+        bounds = [bound(i) for i in range(len(routes))]
+        order = sorted(range(len(routes)), key=bounds.__getitem__)
         ranks: dict[int, tuple[int, float]] = {}
         walks: dict[int, Walk] = {}
         arrival = float("inf")
         for i in order:
-            if start + bound(i) >= arrival:
+            if start + bounds[i] >= arrival:
                 continue  # cannot arrive earlier than the best walk so far
             program = self.program(routes[i], traveller.mode)
             walks[i] = walked = walk(program, 0, start, start, self.blockers_of(program, traveller), rhythm)

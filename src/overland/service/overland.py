@@ -429,7 +429,7 @@ class Overland:
             found.append(
                 Caution("departure-in-the-past", text, {"depart": depart.isoformat(), "now": shown_now.isoformat()})
             )
-        known = self.known_items()
+        known = self.known_items() if carrying else []
         for item in dict.fromkeys(normal_item(i) for i in carrying):
             if not item or item in known:
                 continue
