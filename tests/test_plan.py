@@ -269,3 +269,20 @@ def test_a_passport_the_data_does_not_know_is_said_and_avoid_visa_needs_one(cli)
     code, out, _ = cli("compare", "--from", "naryn", "--to", "kashgar", "--depart", "2026-06-03T05:00+06:00",
                        "--nationality", "GB", "--avoid-visa", "--format", "json")  # fmt: skip
     assert code == 0 and not any("kulma" in o["via"] for o in json.loads(out)["options"])
+
+
+def test_no_night_in_the_hotels_of_a_country_not_yet_entered():
+    """Out of Kazakhstan late in the day, the Chinese port at Khorgos cannot be done before it closes: the
+    hotels of Khorgos beside it are in China, which the traveller has not entered. The night is in
+    Zharkent, the last bed in Kazakhstan, not between the two posts."""
+    plan = overland.Overland(use_reports=False).plan(
+        "almaty", "yining", datetime.fromisoformat("2026-12-02T14:00+05:00"), via="khorgos"
+    )
+    nights = [e for e in plan.events if e.kind is EventKind.night]
+    assert [(e.place, e.stage) for e in nights] == [("zharkent", None)]
+    assert processed(plan, "khorgos/kz-post")[0].start > nights[0].end  # Kazakhstan is left the next morning
+    # Leaving China the same port is the first post: its hotels are where the traveller still is.
+    back = overland.Overland(use_reports=False).plan(
+        "yining", "almaty", datetime.fromisoformat("2026-12-02T18:00+08:00"), via="khorgos"
+    )
+    assert all(e.stage != "khorgos/kz-post" for e in back.events if e.kind is EventKind.night)

@@ -84,9 +84,18 @@ def _local_hour(moment: datetime) -> float:
 
 
 def _at_a_post_or_between(plan, event) -> bool:
-    """True when the traveller spends ``event`` away from any bed (a post, or a place without lodging)."""
+    """True when the traveller spends ``event`` away from any bed (a post, or a place without lodging), or
+    by a post whose beds lie in a country whose posts they have not reached yet (between two countries)."""
     place = CATALOG.bed_place(event.place) if event.place else None
-    return place is None
+    if place is None:
+        return True
+    if not event.stage:
+        return False
+    crossing = event.stage.split("/")[0]
+    earlier = [e.stage for e in plan.events if e.kind is EventKind.process and e.start < event.start
+               and e.stage and e.stage.startswith(f"{crossing}/")]  # fmt: skip
+    reached = {code for stage in earlier for code in CATALOG.stage(stage)[2].staffed_by}
+    return bool(earlier) and place.country not in reached
 
 
 def _runs_at_night(event, rhythm) -> bool:

@@ -197,7 +197,8 @@ def compile_route(
         if "/" in step.node:
             ops.append(_check(route, k, mode, catalog, network, timetable(step.node)))
     beds = tuple(k for k, step in enumerate(steps[:-1])
-                 if (k == 0 or _has_beds(catalog, node(step.node)[1])) and k not in inside)  # fmt: skip
+                 if (k == 0 or (_has_beds(catalog, node(step.node)[1]) and not _between_countries(steps, k, catalog)))
+                 and k not in inside)  # fmt: skip
     return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps),
                    offers(found, catalog) if found else ())  # fmt: skip
 
@@ -220,6 +221,24 @@ def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: C
 
 def _has_beds(catalog: Catalog, place: str | None) -> bool:
     return catalog.bed_place(place) is not None
+
+
+def _between_countries(steps: tuple[Any, ...], k: int, catalog: Catalog) -> bool:
+    """True when the post at step ``k`` is reached between two countries: after another post of the same
+    crossing and before any post of the country its beds are in. Someone out of Kazakhstan and not yet
+    at a Chinese post cannot go to the hotels of Khorgos by the Chinese port; past the Chinese border
+    post at Irkeshtam, 140 km before the port at Ulugqat, they are in China, and a traveller the port
+    turns away for the night sleeps in the town."""
+    node = steps[k].node
+    if "/" not in node:
+        return False
+    crossing, _, stage = catalog.stage(node)
+    earlier = [s.node for s in steps[:k] if s.node.startswith(f"{node.split('/')[0]}/")]
+    if not earlier:
+        return False  # the first post: the traveller is still in the country they came from
+    bed = catalog.bed_place(stage.place or crossing.border_place)
+    reached = {code for n in earlier for code in catalog.stage(n)[2].staffed_by}
+    return bed is None or bed.country not in reached
 
 
 def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table) -> Check:
