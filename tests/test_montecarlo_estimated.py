@@ -116,3 +116,38 @@ def test_a_decreed_day_off_stops_every_sample():
     gate, port = gate_days(SERVICES[0.5], NARYN_DECREED)
     assert DECREED not in gate and DECREED not in port
     assert all(d is not None and d > DECREED for d in gate)
+
+
+def test_the_schedule_knows_which_closed_days_are_only_guessed():
+    schedule = overland.hours("torugart/cn-port", datetime.fromisoformat("2027-10-01T00:00+08:00"), days=7)
+    guessed = {c.day: c.guesses for c in schedule.closures}
+    assert guessed[date(2027, 10, 1)] == ()  # National Day itself: decreed by law
+    assert guessed[GUESSED] == (("CN", GUESSED),)
+    # The port's hours that day, kept apart from its windows.
+    assert {m.start.date() for m in schedule.maybe} == {date(2027, 10, 4), GUESSED}
+    assert not any(w[0].date() == GUESSED for w in schedule.windows)
+    decreed = overland.hours("torugart/cn-port", datetime.fromisoformat("2026-10-01T00:00+08:00"), days=7)
+    assert not decreed.maybe and all(c.guesses == () for c in decreed.closures)
+
+
+def test_an_opening_an_estimated_day_off_shuts_joins_the_ones_it_touches():
+    from overland.planner.montecarlo import _fit
+
+    # A stage open around the clock, cut at a day the calendar guesses off: [0, 10) and [20, 30) for
+    # certain, [10, 20) only if that day is a working day (key 0).
+    starts, ends = np.array([0.0, 10.0, 20.0]), np.array([10.0, 20.0, 30.0])
+    slots, keys = np.full(3, -1), np.array([-1, 0, -1])
+    working = np.array([[True], [False]])
+    t, duration, until = np.array([5.0, 5.0]), np.array([10.0, 10.0]), np.array([100.0, 100.0])
+    start = _fit(starts, ends, slots, (), t, duration, until, None, keys, working)
+    # Working: processed from 5 to 15 across the cut; off: not before the day after it.
+    assert start.tolist() == [5.0, 20.0]
+
+
+def test_plan_text_says_the_day_may_open(cli):
+    code, out, _ = cli("plan", "--from", "naryn", "--to", "kashgar", "--via", "torugart",
+                       "--depart", NARYN_GUESSED.isoformat(), "--samples", "300", "--seed", "1")  # fmt: skip
+    assert code == 0
+    text = " ".join(out.split())
+    assert "(estimated: a guess by rule until China's 2027 schedule is in the calendar)" in text
+    assert "day off Tue 05 Oct 2027 in CN (only estimated by the calendar): off in 90% of samples" in text
