@@ -57,11 +57,14 @@ class Uncertainty(Strict):
 
     ``processing_spread`` is the P90 / median of a lognormal drawn around every processing time
     given as a single number (1: none); ``road_spread`` the same for the time of every road leg.
-    Plans keep their medians: only the Monte Carlo draws change.
+    ``estimated_day_off`` is the chance that a public holiday the calendar only estimates (a year
+    whose decree is not in it yet, a date computed ahead) is a day off (1: always, as plans take it).
+    Plans keep their medians and keep estimated days off shut: only the Monte Carlo draws change.
     """
 
     processing_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
     road_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
+    estimated_day_off: Fact[Annotated[float, Field(ge=0, le=1)]] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,18 @@ class Catalog:
     def road_spread(self) -> float:
         """P90 / median around a road leg's time (1: none)."""
         return self.uncertainty.road_spread.value if self.uncertainty is not None else 1.0
+
+    @property
+    def estimated_day_off(self) -> float:
+        """The chance that a day off the calendar only estimates is one, in the Monte Carlo (1: always)."""
+        fact = self.uncertainty.estimated_day_off if self.uncertainty is not None else None
+        return fact.value if fact is not None else 1.0
+
+    @property
+    def estimated_day_off_status(self) -> str:
+        """How that chance is known (``sourced``, ``derived`` or ``assumed``)."""
+        fact = self.uncertainty.estimated_day_off if self.uncertainty is not None else None
+        return fact.claim.status.value if fact is not None else "assumed"
 
     def profile(self, mode: Mode) -> Profile | None:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""

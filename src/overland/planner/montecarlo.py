@@ -50,6 +50,9 @@ class Samples:
     stages: list[StageSamples]
     closed_day: np.ndarray  # bool: some wait covered a day a stage was shut (weekend, holiday, notice)
     set_out: np.ndarray | None = None  # when each sample first set out from the last bed before the gate
+    # The closed days only estimated days off shut, where each sample drew whether they are off:
+    # (stage, UTC start, UTC end, the estimated days off: (country, day)). Empty when none were drawn.
+    guessed: tuple[tuple[str, float, float, tuple[tuple[str, Any], ...]], ...] = ()
 
 
 def local_days(zone, start: float, end: float) -> tuple[np.ndarray, list]:
@@ -60,9 +63,13 @@ def local_days(zone, start: float, end: float) -> tuple[np.ndarray, list]:
     return np.array([datetime.combine(d, time(0), tzinfo=zone).timestamp() for d in days]), days
 
 
-def _fit(starts, ends, slots, delay_dists, t, duration, until, rng) -> np.ndarray:
+def _fit(starts, ends, slots, delay_dists, t, duration, until, rng, keys=None, working=None) -> np.ndarray:
     """Vectorised ``StageTimetable.earliest_fit``: the first start at or after ``t`` of ``duration``
-    inside one window starting by ``until``; each delayed opening draws its own delay. NaN when none."""
+    inside one window starting by ``until``; each delayed opening draws its own delay. NaN when none.
+
+    ``keys`` (one per window) and ``working`` (samples x combinations of estimated days off): a window
+    with a key of 0 or more is open only to the samples whose ``working[sample, key]`` is True, and it
+    joins the windows it touches (see :func:`_reach`)."""
     count = len(starts)
     if not count:  # shut all the time the samples span (a seasonal crossing out of season)
         return np.full(t.shape, np.nan)
@@ -75,7 +82,9 @@ def _fit(starts, ends, slots, delay_dists, t, duration, until, rng) -> np.ndarra
     if delay_dists:
         _delay(opens, slots[index], delay_dists, rng)
     begin = np.maximum(opens, t)
-    fits = usable & (begin + duration <= ends[index])
+    rows = np.arange(t.size)
+    fits = usable & _usable(keys, working, rows, index)
+    fits &= begin + duration <= _reach(starts, ends, keys, working, rows, index)
     result = np.where(fits, begin, np.nan)
     # The rest try the following windows, a few at a time.
     pending = np.flatnonzero(usable & ~fits)
@@ -89,10 +98,40 @@ def _fit(starts, ends, slots, delay_dists, t, duration, until, rng) -> np.ndarra
         if delay_dists:
             _delay(opens, slots[index], delay_dists, rng)
         begin = np.maximum(opens, t[pending])
-        fits = begin + duration[pending] <= ends[index]
+        fits = _usable(keys, working, pending, index)
+        fits &= begin + duration[pending] <= _reach(starts, ends, keys, working, pending, index)
         result[pending[fits]] = begin[fits]
         pending, index = pending[~fits], index[~fits] + 1
     return result
+
+
+def _usable(keys, working, rows: np.ndarray, index: np.ndarray) -> np.ndarray | bool:
+    """True where window ``index`` is open to sample ``rows`` (every window is, without estimated days off)."""
+    if keys is None:
+        return True
+    key = keys[index]
+    return (key < 0) | working[rows, np.maximum(key, 0)]
+
+
+def _reach(starts, ends, keys, working, rows: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The end of window ``index`` for sample ``rows``: with estimated days off, a window runs on into the
+    ones that start as it ends where one of the two is an estimated day's and the sample finds it open
+    (the stage then works on through the day the calendar guessed off)."""
+    end = ends[index]
+    if keys is None:
+        return end
+    end = end.copy()
+    nxt = index + 1
+    going = np.flatnonzero(nxt < len(starts))
+    while going.size:
+        j = nxt[going]
+        on = (starts[j] == end[going]) & ((keys[j] >= 0) | (keys[j - 1] >= 0))
+        on &= _usable(keys, working, rows[going], j)
+        going = going[on]
+        end[going] = ends[j[on]]
+        nxt[going] += 1
+        going = going[nxt[going] < len(starts)]
+    return end
 
 
 def _delay(opens: np.ndarray, slot: np.ndarray, delay_dists, rng) -> None:
@@ -101,6 +140,101 @@ def _delay(opens: np.ndarray, slot: np.ndarray, delay_dists, rng) -> None:
         hit = np.flatnonzero(slot == s)
         if hit.size:
             opens[hit] += dist.draw(rng, hit.size) * 60
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A stage's openings and closed days over the walk, and which samples find which estimated day off open.
+
+    Without estimated days off drawn (``keys`` None) it is the timetable's own arrays. With them, the
+    openings that only estimated days off shut are among the windows, each with the column of
+    ``working`` (samples x the combinations of estimated days that shut a window or a day) that says
+    which samples find it open; ``shut`` then holds only the days shut for certain, and ``guessed`` the
+    others (starts, ends, column).
+    """
+
+    starts: np.ndarray
+    ends: np.ndarray
+    slots: np.ndarray
+    shut: tuple[np.ndarray, np.ndarray]
+    keys: np.ndarray | None = None
+    working: np.ndarray | None = None
+    guessed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    combos: tuple[tuple[tuple[str, Any], ...], ...] = ()  # the estimated days off of each column of ``working``
+
+
+def _guesses(program: Program, n: int, lo: float, hi: float, rng: np.random.Generator) -> dict[int, _Table]:
+    """Each check's :class:`_Table` (by route step), with a draw for each sample of whether each day off the
+    calendar only estimates is one: one draw per country's day per sample, shared by every stage it shuts."""
+    p_off = program.estimated_off
+    found = {}
+    for op in program.checks:
+        starts, ends, slots = op.table.arrays(lo, hi)
+        found[op.k] = _Table(starts, ends, slots, _closed_spans(op.table, lo, hi))
+    if p_off >= 1:
+        return found
+    maybe = {op.k: op.table.maybe_windows(lo, hi) for op in program.checks}
+    guessed = {op.k: _guessed_spans(op, lo, hi) for op in program.checks}
+    days = sorted(
+        {g for k in maybe for w in maybe[k] for g in w[3]} | {g for k in guessed for d in guessed[k] for g in d[2]}
+    )
+    if not days:
+        return found
+    column = {day: i for i, day in enumerate(days)}
+    working = rng.random((n, len(days))) >= p_off  # True: the day the calendar guessed off is a working day
+    for op in program.checks:
+        table, windows, closed = found[op.k], maybe[op.k], guessed[op.k]
+        if not windows and not closed:
+            continue
+        combos = list(dict.fromkeys([w[3] for w in windows] + [d[2] for d in closed]))
+        combo_of = {c: i for i, c in enumerate(combos)}
+        opens = np.stack([working[:, [column[g] for g in c]].all(axis=1) for c in combos], axis=1)
+        starts = np.concatenate([table.starts, [w[0] for w in windows]])
+        order = np.argsort(starts, kind="stable")
+        keys = np.concatenate([np.full(table.starts.size, -1), [combo_of[w[3]] for w in windows]]).astype(np.int64)
+        lows = np.array([d[0] for d in closed])
+        certain = ~np.isin(table.shut[0], lows)
+        found[op.k] = _Table(
+            starts[order],
+            np.concatenate([table.ends, [w[1] for w in windows]])[order],
+            np.concatenate([table.slots, [w[2] for w in windows]]).astype(np.int64)[order],
+            (table.shut[0][certain], table.shut[1][certain]),
+            keys[order],
+            opens,
+            (lows, np.array([d[1] for d in closed]), np.array([combo_of[d[2]] for d in closed], dtype=np.int64)),
+            tuple(combos),
+        )
+    return found
+
+
+def _guessed_spans(op: Check, lo: float, hi: float) -> list[tuple[float, float, tuple]]:
+    """The stage's closed days between ``lo`` and ``hi`` that only estimated days off shut: (start, end, those days)."""
+    found = []
+    for day, guesses in sorted(op.table.guessed_days().items()):
+        start = datetime.combine(day, time(0), tzinfo=op.zone).timestamp()
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=op.zone).timestamp()
+        if end > lo and start < hi:
+            found.append((start, end, guesses))
+    return found
+
+
+def _shut_at(table: _Table, rows: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """True where sample ``rows`` is at ``t`` on a day the stage is shut (for it: an estimated day off
+    it finds a working day is not)."""
+    hit = in_spans(table.shut, t)
+    if table.guessed is not None and table.working is not None:
+        for low, high, combo in zip(*table.guessed, strict=True):
+            hit |= ~table.working[rows, combo] & (low <= t) & (t < high)
+    return hit
+
+
+def _shut_over(table: _Table, rows: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """True where sample ``rows``'s stay [start, end) covers a day the stage is shut (for it)."""
+    hit = _overlaps(table.shut, start, end)
+    if table.guessed is not None and table.working is not None:
+        for low, high, combo in zip(*table.guessed, strict=True):
+            hit |= ~table.working[rows, combo] & (end > start) & (low < end) & (high > start)
+    return hit
 
 
 def _closed_spans(table, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
@@ -144,6 +278,7 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm:
     gate = gate_of(program)
     gate_k = program.checks[gate].k if gate is not None else None
     set_out = np.full(t.shape, np.nan)
+    tables = _guesses(program, t.size, lo, hi, rng)
     for bed, ops in program.segments:
         zone = program.zones[bed]
         todo = np.flatnonzero(~np.isnan(t))
@@ -152,7 +287,7 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm:
         for _ in range(HORIZON_DAYS + 2):
             if not todo.size:
                 break
-            leg = _segment(program, ops, todo, t, wheel, since_break, entered, until, lo, hi, rhythm, rng)
+            leg = _segment(program, ops, tables, todo, t, wheel, since_break, entered, until, lo, hi, rhythm, rng)
             if gate_k is not None and any(isinstance(op, Check) and op.k == gate_k for op in ops):
                 first = np.isnan(set_out[todo])
                 set_out[todo[first]] = leg.left[first]
@@ -171,7 +306,7 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm:
             tries[again] += 1
             every_day[again] += (tries[again] > 1) & leg.every_day[failed]
             morning = next_morning_array(rhythm, zone, leg.left[failed])
-            closed[again] |= _any_closed(ops, lo, hi, t[again], morning)
+            closed[again] |= _any_closed(ops, tables, again, t[again], morning)
             t[again], wheel[again], since_break[again] = morning, 0.0, 0.0
             # A sample tries again each morning until the horizon: its draws differ from day to day, so a
             # day that failed may be followed by one that works (the deterministic walk, whose days are
@@ -180,7 +315,13 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm:
             t[again[give_up]] = np.nan
             todo = again[~give_up]
     ordered = [stages.get(op.k) or _empty_stage(op.node, t.size) for op in program.checks]
-    return Samples(program, depart, t, ordered, closed, set_out)
+    guessed = tuple(
+        (op.node, float(low), float(high), table.combos[int(c)])
+        for op in program.checks
+        if (table := tables[op.k]).guessed is not None
+        for low, high, c in zip(*table.guessed, strict=True)
+    )
+    return Samples(program, depart, t, ordered, closed, set_out, guessed)
 
 
 def _empty_stage(node: str, size: int) -> StageSamples:
@@ -205,7 +346,7 @@ class _Leg:
     stages: dict[int, StageSamples]
 
 
-def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray, t0: np.ndarray,
+def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int, _Table], todo: np.ndarray, t0: np.ndarray,
              wheel0: np.ndarray, since0: np.ndarray, entered0: np.ndarray, until0: np.ndarray, lo: float, hi: float,
              rhythm: Rhythm, rng: np.random.Generator) -> _Leg:  # fmt: skip
     """Vectorised ``walk._segment`` for the samples ``todo``: to the next bed within the day, or not."""
@@ -277,8 +418,9 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
             waited_long[:] = False
             at_bed = False
             continue
-        starts, ends, slots = op.table.arrays(lo, hi)
-        shut = _closed_spans(op.table, lo, hi)
+        table = tables[op.k]
+        starts, ends, slots, keys = table.starts, table.ends, table.slots, table.keys
+        working = table.working[todo] if table.working is not None else None
         arrived = t.copy()
         earliest = t
         if op.next_working_day:
@@ -294,23 +436,24 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
         duration = np.minimum(op.duration_dist.draw(rng, n) * 60, longest)
         start = np.full(n, np.nan)
         live = np.flatnonzero(alive)
-        start[live] = _fit(starts, ends, slots, op.delay_dists, earliest[live], duration[live], until[live], rng)
+        start[live] = _fit(starts, ends, slots, op.delay_dists, earliest[live], duration[live], until[live], rng,
+                           keys, working[live] if working is not None else None)  # fmt: skip
         gone = alive & np.isnan(start)
         lost |= gone
         alive &= ~gone
         if not at_bed:
-            worked = ~in_spans(shut, arrived)
+            worked = ~_shut_at(table, todo, arrived)
             night = alive & covers_night_array(op.zone, arrived, start + duration)
             fail(night, worked)
         if at_bed:
             left = np.where(alive, start, left)
-        closed |= alive & _overlaps(shut, arrived, start)
+        closed |= alive & _shut_over(table, todo, arrived, start)
         if at_bed:  # an office in the town the traveller slept in: away from the bed from its opening on
             reached = start.copy()
             waited_long = np.zeros(n, dtype=bool)
         else:
             waited_long = alive & (start - arrived >= 3600)
-        waited_worked = ~in_spans(shut, arrived)
+        waited_worked = ~_shut_at(table, todo, arrived)
         rest = alive & (start - arrived >= REST)
         wheel = np.where(rest, 0.0, wheel)
         since_break = np.where(alive & (start - arrived + duration >= rhythm.break_for), 0.0, since_break)
@@ -325,13 +468,14 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], todo: np.ndarray,
             again = np.minimum(op.duration_dist.draw(rng, n) * 60, longest)
             morning = np.full(n, np.nan)
             live = np.flatnonzero(alive)
-            morning[live] = _next_morning(op, t[live], again[live], until[live], lo, hi, starts, ends, slots, rng)
+            morning[live] = _next_morning(op, t[live], again[live], until[live], lo, hi, starts, ends, slots, rng,
+                                          keys, working[live] if working is not None else None)  # fmt: skip
             gone = alive & np.isnan(morning)
             lost |= gone
             alive &= ~gone
             end = np.where(alive, morning + again, end)
             t = end.copy()
-            closed |= alive & _overlaps(shut, held_from, t)
+            closed |= alive & _shut_over(table, todo, held_from, t)
             wheel = np.where(alive, 0.0, wheel)
             since_break = np.where(alive, 0.0, since_break)
             reached = t.copy()
@@ -358,12 +502,14 @@ def _drive_seconds(op: Drive, n: int, rng: np.random.Generator) -> np.ndarray | 
     return op.seconds * np.clip(factor, op.spread**-2, op.spread**2)
 
 
-def _any_closed(ops: tuple[Drive | Check, ...], lo: float, hi: float, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """True where a stay in a bed from ``start`` to ``end`` covers a day a stage of the segment was shut."""
+def _any_closed(ops: tuple[Drive | Check, ...], tables: dict[int, _Table], rows: np.ndarray, start: np.ndarray,
+                end: np.ndarray) -> np.ndarray:  # fmt: skip
+    """True where a stay in a bed from ``start`` to ``end`` covers a day a stage of the segment was shut
+    (for samples ``rows``)."""
     hit = np.zeros(start.shape, dtype=bool)
     for op in ops:
         if isinstance(op, Check):
-            hit |= _overlaps(_closed_spans(op.table, lo, hi), start, end)
+            hit |= _shut_over(tables[op.k], rows, start, end)
     return hit
 
 
@@ -508,7 +654,8 @@ def _ride_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
     return result
 
 
-def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots, rng) -> np.ndarray:
+def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots, rng, keys=None,
+                  working=None) -> np.ndarray:  # fmt: skip
     """Vectorised ``Planner.next_morning``: the first fit on a later local day, not before ``op.resume_at``."""
     at = op.resume_at
     assert at is not None  # only a stage that holds the vehicle overnight comes here
@@ -521,7 +668,8 @@ def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots
     for _ in range(HORIZON_DAYS):
         if not pending.size:
             break
-        start = _fit(starts, ends, slots, op.delay_dists, candidate, duration[pending], until[pending], rng)
+        start = _fit(starts, ends, slots, op.delay_dists, candidate, duration[pending], until[pending], rng, keys,
+                     working[pending] if working is not None else None)  # fmt: skip
         found = ~np.isnan(start)
         start_day = np.searchsorted(midnights, np.where(found, start, 0), side="right") - 1
         morning = mornings[np.clip(start_day, 0, len(days) - 1)]

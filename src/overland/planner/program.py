@@ -121,6 +121,8 @@ class Program:
     beds: tuple[int, ...]  # route steps where the traveller may sleep: the origin, places with lodging
     zones: tuple[tzinfo, ...]  # the clock of each route step
     offers: tuple[Offer, ...] = ()  # services through posts on the route, given as advice
+    estimated_off: float = 1.0  # the chance that a day off the calendar only estimates is one (Monte Carlo)
+    estimated_status: str = "assumed"  # how that chance is known
 
     @cached_property
     def clocks(self) -> tuple[tzinfo, ...]:
@@ -200,7 +202,8 @@ def compile_route(
                  if (k == 0 or (_has_beds(catalog, node(step.node)[1]) and not _between_countries(steps, k, catalog)))
                  and k not in inside)  # fmt: skip
     return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps),
-                   offers(found, catalog) if found else ())  # fmt: skip
+                   offers(found, catalog) if found else (), catalog.estimated_day_off,
+                   catalog.estimated_day_off_status)  # fmt: skip
 
 
 def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: Catalog, vehicle: Vehicle,

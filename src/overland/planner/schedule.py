@@ -34,14 +34,32 @@ class Block:
     kind: str  # "weekend", "holiday" or "notice"
     country: str | None
     text: str  # holiday name or notice title
+    guessed: date | None = None  # a holiday the calendar only estimates: the day (of the country's clock)
+
+
+Guess = tuple[str, date]  # a day off the calendar only estimates: (country, day of its clock)
 
 
 @dataclass(frozen=True)
 class Closure:
-    """A day of the stage's clock with no opening at all, and why."""
+    """A day of the stage's clock with no opening at all, and why.
+
+    ``guesses``: the estimated days off that alone shut it (the day opens when all of them turn
+    out working days); empty when it is shut for certain (a weekend, a notice, a decreed holiday).
+    """
 
     day: date
     reason: str
+    guesses: tuple[Guess, ...] = ()
+
+
+@dataclass(frozen=True)
+class Maybe:
+    """An opening the stage has only if the estimated days off ``guesses`` all turn out working days."""
+
+    start: datetime
+    end: datetime
+    guesses: tuple[Guess, ...]
 
 
 @dataclass(frozen=True)
@@ -67,6 +85,7 @@ class Schedule:
     closures: tuple[Closure, ...]
     notes: tuple[str, ...] = ()  # days on which none of the data's hours hold (the default is used)
     hours: tuple[HoursUsed, ...] = ()  # the weekly hours used, run by run of days
+    maybe: tuple[Maybe, ...] = ()  # openings shut only by days off the calendar estimates (not in ``windows``)
 
     def is_open(self, moment: datetime) -> bool:
         """True when ``moment`` falls inside a window (start included, end excluded)."""
@@ -141,9 +160,11 @@ def _blocks(
             # A notice speaks for the days it touches: it replaces the holiday calendar there.
             if kind == "holiday" and any(_overlaps(span, (n.start, n.end)) for n in notices):
                 continue
+            guessed = None
             if kind == "holiday" and (guess := estimated(country.holiday_calendar, day)) is not None:
                 reason = f"{reason} (estimated: {guess})"
-            blocks.append(Block(span[0], span[1], kind, code, reason))
+                guessed = day
+            blocks.append(Block(span[0], span[1], kind, code, reason, guessed))
     return blocks
 
 
@@ -211,13 +232,20 @@ def stage_schedule(
     windows = tuple(
         (max(a, start).astimezone(tz), min(b, end).astimezone(tz)) for a, b in open_spans if b > start and a < end
     )
+    maybe = tuple(
+        Maybe(max(m.start, start).astimezone(tz), min(m.end, end).astimezone(tz), m.guesses)
+        for m in _maybe(_subtract(weekly, [b for b in blocks if b.guessed is None]), blocks)
+        if m.end > start and m.start < end
+    )
     closures = []
     for day in days:
         span = (_day_start(day, clock), _day_start(day + ONE_DAY, clock))
         if any(_overlaps(span, w) for w in open_spans):
             continue
         day_weekly = [(max(a, span[0]), min(b, span[1])) for a, b in weekly if _overlaps((a, b), span)]
-        closures.append(Closure(day, _closure_reason(day, day_weekly, blocks, stage, hours_on[day], countries)))
+        guesses = tuple(sorted({g for m in maybe if _overlaps(span, (m.start, m.end)) for g in m.guesses}))
+        reason = _closure_reason(day, day_weekly, blocks, stage, hours_on[day], countries)
+        closures.append(Closure(day, reason, guesses))
     return Schedule(
         stage=f"{crossing.id}/{stage_id}",
         clock=clock,
@@ -235,7 +263,27 @@ def stage_schedule(
             *_undecreed(stage, countries, days),
         ),
         hours=used,
+        maybe=maybe,
     )
+
+
+def _maybe(spans: list[Span], blocks: list[Block]) -> list[Maybe]:
+    """The parts of ``spans`` (open but for the estimated days off) that estimated days off shut, each with
+    the days that shut it."""
+    guessed = [(b.start, b.end, (str(b.country), b.guessed)) for b in blocks if b.guessed is not None]
+    cuts = sorted({g[0] for g in guessed} | {g[1] for g in guessed})
+    found: list[Maybe] = []
+    for a, b in spans:
+        points = [a, *(c for c in cuts if a < c < b), b]
+        for x, y in zip(points, points[1:], strict=False):
+            guesses = tuple(sorted({key for start, end, key in guessed if start < y and x < end}))
+            if not guesses:
+                continue
+            if found and found[-1].end == x and found[-1].guesses == guesses:
+                found[-1] = Maybe(found[-1].start, y, guesses)
+            else:
+                found.append(Maybe(x, y, guesses))
+    return found
 
 
 def _weekly(stage: Stage, clock: str, days: list[date]) -> tuple[list[Span], dict[date, str], tuple[HoursUsed, ...]]:

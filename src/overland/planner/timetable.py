@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from overland.model.crossing import Crossing
 from overland.model.place import Country
-from overland.planner.schedule import stage_schedule
+from overland.planner.schedule import Guess, stage_schedule
 from overland.timing.clocks import zone
 
 if TYPE_CHECKING:
@@ -72,6 +72,10 @@ class StageTimetable:
         self._w: _Windows | None = None
         self._closures: dict[date, str] = {}
         self._unheld: dict[date, str] = {}  # days on which no hours claim holds, and what is used
+        # Openings shut only by days off the calendar estimates: start -> (end, delay slot, the days), and the
+        # closed days they would open (day -> the days). The deterministic search never reads them.
+        self._maybe: dict[Seconds, tuple[Seconds, int, tuple[Guess, ...]]] = {}
+        self._guessed: dict[date, tuple[Guess, ...]] = {}
         self._arrays: tuple[_Windows, tuple] | None = None
         self._closed: tuple[_Windows | None, tuple] | None = None
         self._lock = threading.Lock()
@@ -99,6 +103,9 @@ class StageTimetable:
         end = datetime.fromtimestamp(_month_start(month + 1), UTC)
         schedule = stage_schedule(self.crossing, self.stage_id, self.countries, start, end)
         self._closures.update({c.day: c.reason for c in schedule.closures})
+        self._guessed.update({c.day: c.guesses for c in schedule.closures if c.guesses})
+        for m in schedule.maybe:
+            self._maybe[epoch(m.start)] = (epoch(m.end), self._slot(m.start), m.guesses)
         for used in schedule.hours:
             if not used.held:
                 day = used.first
@@ -268,6 +275,24 @@ class StageTimetable:
             kept = (w, (np.asarray(starts, dtype=float), np.asarray(ends, dtype=float)))
             self._closed = kept
         return kept[1]
+
+    def maybe_windows(self, t: Seconds, until: Seconds) -> list[tuple[Seconds, Seconds, int, tuple[Guess, ...]]]:
+        """The openings, ending after ``t`` and starting by ``until``, that the stage has only if days off
+        the calendar estimates turn out working days: (start, end, delay slot, those days), in order.
+
+        They are not among :meth:`arrays`' windows (the plan keeps an estimated day off shut); the
+        Monte Carlo opens them in the samples that draw those days as working days.
+        """
+        self.cover(t, until)
+        with self._lock:
+            found = sorted((a, *rest) for a, rest in self._maybe.items() if rest[0] > t and a <= until)
+        return [(a, b, slot, guesses) for a, b, slot, guesses in found]
+
+    def guessed_days(self) -> dict[date, tuple[Guess, ...]]:
+        """The closed days, in the months expanded so far, that only days off the calendar estimates shut
+        (day of the stage's clock -> those days: the day opens when all of them turn out working days)."""
+        with self._lock:
+            return dict(self._guessed)
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""

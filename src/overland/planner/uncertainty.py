@@ -156,6 +156,7 @@ def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: A
         for delay, dist in zip(op.stage.opening_delays, op.delay_dists, strict=True):
             at = f" at {delay.opens_at}" if delay.opens_at else ""
             inputs.append(Input(op.node, f"opening delay{at}", f"{dist.describe()} min", delay.minutes.claim.status))
+    inputs.extend(_estimated_inputs(samples))
     for move in samples.program.ops:  # a passenger's rides whose services' durations are distributions
         if isinstance(move, Drive) and move.ride is not None:
             drawn, duration = move.ride.duration, move.ride.service.duration_minutes
@@ -169,6 +170,25 @@ def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: A
         hours=hours, p_gate_same_day=p_gate, p_closed_day=float(samples.closed_day.sum() / n),
         p_after_dark=p_dark, p_no_opening=float(np.isnan(arrive).sum() / n), stages=stages, inputs=inputs,
     )  # fmt: skip
+
+
+def _estimated_inputs(samples: Samples) -> list[Input]:
+    """A line per day off the calendar only estimates that some sample met at a stage it shuts (waited
+    through it or passed that day): each sample drew whether it is off (the plan keeps it off)."""
+    met: dict[tuple, list[str]] = {}
+    for node, low, high, guesses in samples.guessed:
+        stage = samples.stages[next(i for i, op in enumerate(samples.program.checks) if op.node == node)]
+        with np.errstate(invalid="ignore"):
+            touched = (stage.reached < high) & (stage.start >= low)
+        if touched.any() and node not in met.setdefault(guesses, []):
+            met[guesses].append(node)
+    p_off = samples.program.estimated_off
+    found = []
+    for guesses, nodes in met.items():
+        days = " and ".join(f"{day:%a %d %b %Y} in {code}" for code, day in guesses)
+        found.append(Input(", ".join(nodes), f"day off {days} (only estimated by the calendar)",
+                           f"off in {p_off:.0%} of samples, open in the rest", samples.program.estimated_status))  # fmt: skip
+    return found
 
 
 def _moment(t: float | None, zone: Any) -> datetime | None:
