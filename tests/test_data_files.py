@@ -149,3 +149,13 @@ def test_committed_json_schemas_are_current():
     for name, text in json_schemas().items():
         committed = REPO / "data" / "schema" / name
         assert committed.read_text(encoding="utf-8") == text, f"run `overland data schema` to refresh {name}"
+
+
+def test_a_post_s_own_spread_must_name_a_post(cli, data_copy):
+    path = data_copy / "uncertainty.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  irkeshtam/kg-post:\n" in text
+    path.write_text(text.replace("\n  irkeshtam/kg-post:\n", "\n  irkeshtam/kg-pots:\n"), encoding="utf-8")
+    errors = errors_of(cli, data_copy)
+    assert len(errors) == 1 and "processing_spread_at.irkeshtam/kg-pots" in errors[0], errors
+    assert "unknown CROSSING/STAGE 'irkeshtam/kg-pots'" in errors[0] and "irkeshtam/kg-post" in errors[0], errors

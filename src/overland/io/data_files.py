@@ -263,7 +263,8 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
     uncertainty_path = root / UNCERTAINTY_FILE
     if uncertainty_path.is_file():
         try:
-            uncertainty = validate_doc(read_yaml(uncertainty_path), Uncertainty)
+            docs["uncertainty"] = read_yaml(uncertainty_path)
+            uncertainty = validate_doc(docs["uncertainty"], Uncertainty)
         except DataError as error:
             problems.extend(error.lines)
     entry: EntryRegimesFile | None = None

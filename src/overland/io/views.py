@@ -111,7 +111,7 @@ def compare_view(origin: str, destination: str, depart: datetime, plans: Sequenc
 def backtest_view(result: Any) -> dict[str, Any]:
     """The backtest (``overland backtest --format json``): every fact with each model's score, the summaries
     overall and by crossing, stage, mode, decade, kind of fact and replay, the fit, what was left out."""
-    from overland.planner.fitting import GROUPINGS, grouped
+    from overland.planner.fitting import GROUPINGS, describe, grouped
     from overland.planner.scoring import pit_histogram, reliability, summarise
 
     models = result.models
@@ -153,8 +153,8 @@ def backtest_view(result: Any) -> dict[str, Any]:
             {
                 "stage": f.knob.stage,
                 "what": f.knob.what,
-                "assumed": f.knob.prior.describe(),
-                "fitted": f.value.describe(),
+                "assumed": describe(f.knob, f.knob.prior),
+                "fitted": describe(f.knob, f.value),
                 "value": f.value.model_dump(by_alias=True, exclude_none=True),
                 "observations": f.observations,
                 "facts": f.facts,

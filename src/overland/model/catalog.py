@@ -56,14 +56,17 @@ class Uncertainty(Strict):
     """How far a time the data states as one number may fall from it, where no source says (``data/uncertainty.yaml``).
 
     ``processing_spread`` is the P90 / median of a lognormal drawn around every processing time
-    given as a single number (1: none); ``road_spread`` the same for the time of every road leg.
-    ``estimated_day_off`` is the chance that a public holiday the calendar only estimates (a year
-    whose decree is not in it yet, a date computed ahead) is a day off (1: always, as plans take it).
-    Plans keep their medians and keep estimated days off shut: only the Monte Carlo draws change.
+    given as a single number (1: none); ``road_spread`` the same for the time of every road leg;
+    ``processing_spread_at`` a post's own spread (by ``crossing/stage``), in place of
+    ``processing_spread`` there. ``estimated_day_off`` is the chance that a public holiday the
+    calendar only estimates (a year whose decree is not in it yet, a date computed ahead) is a day
+    off (1: always, as plans take it). Plans keep their medians and keep estimated days off shut:
+    only the Monte Carlo draws change.
     """
 
     processing_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
     road_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
+    processing_spread_at: dict[str, Fact[Annotated[float, Field(ge=1, le=10)]]] = Field(default_factory=dict)
     estimated_day_off: Fact[Annotated[float, Field(ge=0, le=1)]] | None = None
 
 
@@ -84,6 +87,13 @@ class Catalog:
     def processing_spread(self) -> float:
         """P90 / median around a processing time given as one number (1: none)."""
         return self.uncertainty.processing_spread.value if self.uncertainty is not None else 1.0
+
+    def processing_spread_for(self, node: str) -> float:
+        """P90 / median around a processing time given as one number at the post ``node`` (crossing/stage)."""
+        if self.uncertainty is None:
+            return 1.0
+        own = self.uncertainty.processing_spread_at.get(node)
+        return own.value if own is not None else self.uncertainty.processing_spread.value
 
     @property
     def road_spread(self) -> float:
@@ -250,6 +260,10 @@ def check_references(catalog: Catalog) -> list[Problem]:
                 need(origin, ("notices", i, "stages", j), stage_id, stage_ids, "stage")
 
     nodes = places + [f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages]
+    if catalog.uncertainty is not None:
+        posts = [f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages]
+        for post in catalog.uncertainty.processing_spread_at:
+            need("uncertainty", ("processing_spread_at", post), post, posts, "CROSSING/STAGE")
     joined: set[tuple[str, str]] = set()
     for i, leg in enumerate(catalog.legs):
         need("legs", ("legs", i, "start"), leg.start, nodes, "place or CROSSING/STAGE")

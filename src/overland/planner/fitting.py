@@ -5,11 +5,16 @@ delay marked ``assumed``) on a post some observations pass. Its candidates are a
 around the assumed value: for a processing time, lognormals whose median is the assumed one
 times 0.25 to 8 and whose P90 is 1.5 or 3 times the median; for a delay that is a mixture of
 "no delay" and "late", the share of late openings from 0 to 0.9. The assumed value itself is
-always a candidate (the first).
+always a candidate (the first). The spreads are knobs too: around every processing time the data
+gives as one number (a P90 of 1.5 or 2 times it), around every road leg's time (1.25 to 2 times),
+and, for each post, a spread of its own around its single-number times (:data:`POST_SPREADS`, or
+the global one). The global processing spread stops at 2: it reaches the posts no account passes,
+and wider ones move whole plans by days (VALIDATION.md); wider spreads are taken post by post.
 
-Fitting chooses, knob after knob in the order the posts are passed, the candidate with the
-least summed CRPS over the facts it can change, on posts with at least ``min_support``
-observations (fewer leave the assumed value). The backtest scores three models:
+Fitting chooses, knob after knob (the global spreads, the posts in the order they are passed,
+the global spreads again, then each post's own spread), the candidate with the least summed CRPS
+over the facts it can change, on posts with at least ``min_support`` observations (fewer leave
+the assumed value, or the global spread). The backtest scores three models:
 
 * ``before``: every knob at its assumed value (the data before any fit);
 * ``shipped``: the data as it stands (in sample for values already fitted from these observations);
@@ -43,9 +48,12 @@ FITTED_MARK = "fitted by overland backtest"
 MEDIAN_FACTORS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 SPREADS = (1.5, 3.0)  # P90 / median of a candidate lognormal
 LATE_SHARES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
-PROCESSING_SPREADS = (1.5, 2.0, 3.0, 4.0)  # P90 / median around processing times given as one number
-ROAD_SPREADS = (1.25, 1.5)  # P90 / median of road legs' times
+PROCESSING_SPREADS = (1.5, 2.0)  # P90 / median around every processing time given as one number (wider: per post)
+POST_SPREADS = (1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # the same at one post, where at least MIN_SUPPORT accounts pass it
+ROAD_SPREADS = (1.25, 1.5, 2.0)  # P90 / median of road legs' times
 GLOBAL = ("processing-spread", "road-spread")
+POST_SPREAD = "post-spread"  # a post's own spread around its single-number processing times
+GLOBAL_SPREAD = Constant(kind="constant", value=0.0)  # a post's spread candidate: none of its own, the global one
 MIN_SUPPORT = 3
 
 
@@ -60,9 +68,12 @@ class Knob:
     prior: Distribution
     fitted_before: bool  # the data's default is already a value fitted by the backtest
     candidates: tuple[Distribution, ...] = field(repr=False)
-    scope: str = "stage"  # or one of GLOBAL: a ratio (a constant) for every single-number time or road leg
+    scope: str = "stage"  # or one of GLOBAL: a ratio (a constant) for every single-number time or road leg,
+    # or POST_SPREAD: the ratio around the post's own single-number processing times (GLOBAL_SPREAD: the global one)
 
     def applies(self, op: Check) -> bool:
+        if self.scope == POST_SPREAD:
+            return op.node == self.stage
         if self.scope != "stage":
             return False
         if self.delay is None:
@@ -134,6 +145,32 @@ def global_knobs(uncertainty: Uncertainty | None) -> list[Knob]:
     return found
 
 
+def post_spread_knobs(programs: Sequence[Program], uncertainty: Uncertainty | None) -> list[Knob]:
+    """A spread of its own for each post whose processing time some program reads as one number.
+
+    Its first candidate is :data:`GLOBAL_SPREAD` (the post follows the global spread), then the
+    ratios of :data:`POST_SPREADS`. A post whose spread the data gives otherwise than as a
+    backtest fit (sourced, say) is not the fit's to change.
+    """
+    own = uncertainty.processing_spread_at if uncertainty is not None else {}
+    found: dict[str, Knob] = {}
+    for program in programs:
+        for op in program.checks:
+            if op.node in found or op.processing is None:
+                continue
+            assumed = _prior(op.processing)  # the same knobs whether or not a fit was written to the data
+            if not any(isinstance(v, int | float) for v in (op.processing.value, assumed and assumed[0])):
+                continue
+            fact = own.get(op.node)
+            prior = _prior(fact) if fact is not None else None
+            if fact is not None and prior is None:
+                continue
+            candidates = (GLOBAL_SPREAD, *(Constant(kind="constant", value=r) for r in POST_SPREADS))
+            found[op.node] = Knob(op.node, "processing spread at the post (P90/median)", fact, None, GLOBAL_SPREAD,
+                                  prior is not None and prior[1], candidates, POST_SPREAD)  # fmt: skip
+    return list(found.values())
+
+
 def knobs_of(programs: Sequence[Program]) -> list[Knob]:
     """The assumed numbers the programs' posts read, in the order the posts are passed, each once."""
     found: dict[int, Knob] = {}
@@ -161,13 +198,21 @@ def knobs_of(programs: Sequence[Program]) -> list[Knob]:
     return list(found.values())
 
 
+def describe(knob: Knob, value: Distribution) -> str:
+    """A candidate of ``knob`` in words (a post's spread that is the global one says so)."""
+    if knob.scope == POST_SPREAD and value == GLOBAL_SPREAD:
+        return "the global spread"
+    return value.describe()
+
+
 def with_values(program: Program, values: Sequence[tuple[Knob, Distribution]]) -> Program:
     """``program`` with each knob's posts reading the given distribution, the spreads set (a spread not given
     is none: every single number drawn as itself)."""
     if not values:
         return program
-    ratios = {k.scope: v.median() for k, v in values if k.scope != "stage"}
+    ratios = {k.scope: v.median() for k, v in values if k.scope in GLOBAL}
     ratio, road = ratios.get(GLOBAL[0], 1.0), ratios.get(GLOBAL[1], 1.0)
+    posts = {k.stage: v.median() for k, v in values if k.scope == POST_SPREAD and v != GLOBAL_SPREAD}
     ops: list[Drive | Check] = []
     for op in program.ops:
         if isinstance(op, Drive):
@@ -175,12 +220,12 @@ def with_values(program: Program, values: Sequence[tuple[Knob, Distribution]]) -
             continue
         own = minutes_distribution(op.processing.value) if op.processing is not None else minutes_distribution(0)
         for knob, value in values:
-            if knob.applies(op):
+            if knob.scope == "stage" and knob.applies(op):
                 if knob.delay is None:
                     own = value
                 else:
                     op = knob.set(op, value)
-        ops.append(replace(op, duration_dist=spread(own, ratio), duration=own.median() * 60))
+        ops.append(replace(op, duration_dist=spread(own, posts.get(op.node, ratio)), duration=own.median() * 60))
     return replace(program, ops=tuple(ops))
 
 
@@ -239,7 +284,7 @@ class _Runner:
             reads: dict[int, int] = {}
             if s.program is not None:
                 for k, knob in enumerate(knobs):
-                    if knob.scope != "stage":
+                    if knob.scope in GLOBAL:
                         reads[k] = -1
                 for j, op in enumerate(s.program.checks):
                     for k, knob in enumerate(knobs):
@@ -294,9 +339,10 @@ class _Runner:
     def choose(self, train: Sequence[int], min_support: int) -> list[int]:
         """Each knob's candidate (index) with the least summed CRPS on ``train``, knob after knob."""
         choice = [0] * len(self.knobs)
-        spreads = [k for k, knob in enumerate(self.knobs) if knob.scope != "stage"]
+        spreads = [k for k, knob in enumerate(self.knobs) if knob.scope in GLOBAL]
+        posts = [k for k, knob in enumerate(self.knobs) if knob.scope == POST_SPREAD]
         stages = [k for k, knob in enumerate(self.knobs) if knob.scope == "stage"]
-        for k in [*spreads, *stages, *spreads]:
+        for k in [*spreads, *stages, *spreads, *posts]:
             knob = self.knobs[k]
             support = [(i, self.affected(k, i)) for i in train]
             support = [(i, t) for i, t in support if t]
@@ -341,7 +387,8 @@ def backtest(
     skipped = [k for s in setups for k in s.skipped]
     anchors = {s.observation.id: s.anchor for s in setups if s.targets}
     programs = [s.program for s in setups if s.program is not None and s.targets]
-    knobs = [*global_knobs(planner.catalog.uncertainty), *knobs_of(programs)] if fit else []
+    uncertainty = planner.catalog.uncertainty
+    knobs = [*global_knobs(uncertainty), *knobs_of(programs), *post_spread_knobs(programs, uncertainty)] if fit else []
     runner = _Runner(setups, knobs, samples, seed)
 
     def scored(replay: Replay) -> list[Scored]:
@@ -373,7 +420,7 @@ def backtest(
             support = [(i, t) for i in everyone if (t := runner.affected(k, i))]
             picks: dict[str, int] = {}
             for choice in loo:
-                name = knob.candidates[choice[k]].describe()
+                name = describe(knob, knob.candidates[choice[k]])
                 picks[name] = picks.get(name, 0) + 1
             fitted.append(
                 Fitted(

@@ -251,7 +251,7 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
     direction = passage.id if passage else None
     processing = stage.processing_for(mode, direction)
     duration_dist = spread(minutes_distribution(processing.value) if processing else minutes_distribution(0),
-                           catalog.processing_spread)  # fmt: skip
+                           catalog.processing_spread_for(node))  # fmt: skip
     delay_dists = tuple(minutes_distribution(d.minutes.value) for d in stage.opening_delays)
     medians = tuple(d.median() * 60 for d in delay_dists)
     entering = passage is not None and stage.staffed_by == [passage.to_country]
