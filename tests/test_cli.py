@@ -113,3 +113,12 @@ def test_installed_command_runs_without_traceback():
     )
     assert result.returncode == 2
     assert "unknown crossing 'nowhere'" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_paragraphs_fill_the_terminal_width(cli, monkeypatch):
+    """A docstring's line breaks do not cut the help's lines short: each paragraph is wrapped to the terminal
+    (the docstring breaks after "has some", which left a line of two words at 80 columns)."""
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = cli("plan", "--help")
+    assert code == 0
+    assert any("has some for the route" in line for line in out.splitlines()), out

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -36,6 +38,24 @@ def build(names: Iterable[str] | None = None) -> typer.Typer:
     return app
 
 
+def reflow(text: str) -> str:
+    """Help text with each paragraph on one line, so the terminal wraps it to its width (a docstring's
+    line breaks would cut the lines short at 80 columns). Lists and indented lines stay as they are."""
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    kept = (" ", "-", "*", "|", "\b")
+    return "\n\n".join(
+        p if any(line.startswith(kept) for line in p.splitlines()) else " ".join(p.split()) for p in paragraphs
+    )
+
+
+def _reflowed(command: Any) -> Any:  # a click command (typer's own copy of click)
+    if command.help:
+        command.help = reflow(command.help)
+    for sub in getattr(command, "commands", {}).values():
+        _reflowed(sub)
+    return command
+
+
 def _command(args: list[str]) -> str | None:
     """The command named on the command line (None: none, or help for all of them)."""
     first = next((a for a in args if not a.startswith("-")), None)
@@ -46,7 +66,7 @@ def main() -> None:
     """Entry point: run the app; user errors become one line on stderr and an exit code."""
     command = _command(sys.argv[1:])
     try:
-        build([command] if command is not None else None)()
+        _reflowed(typer.main.get_command(build([command] if command is not None else None)))()
     except OverlandError as error:
         for line in str(error).splitlines() or ["error"]:
             err.print(f"[red]error:[/red] {escape(line)}", markup=True, soft_wrap=True)
