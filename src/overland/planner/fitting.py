@@ -27,6 +27,7 @@ prior the fit starts from again. Pure: the planner, the observations and the see
 
 from __future__ import annotations
 
+import math
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,9 @@ LATE_SHARES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
 PROCESSING_SPREADS = (1.5, 2.0)  # P90 / median around every processing time given as one number (wider: per post)
 POST_SPREADS = (1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # the same at one post, where at least MIN_SUPPORT accounts pass it
 ROAD_SPREADS = (1.25, 1.5, 2.0)  # P90 / median of road legs' times
+# A knob moves further from the assumed value only for at least this much less summed CRPS: closer
+# than that, 300 samples cannot tell the candidates apart, and the choice would flip with the seed.
+TOLERANCE = 0.01
 GLOBAL = ("processing-spread", "road-spread")
 POST_SPREAD = "post-spread"  # a post's own spread around its single-number processing times
 GLOBAL_SPREAD = Constant(kind="constant", value=0.0)  # a post's spread candidate: none of its own, the global one
@@ -102,9 +106,11 @@ def _prior(fact: Fact) -> tuple[Any, bool] | None:
 
 
 def _processing_candidates(prior: Distribution) -> tuple[Distribution, ...]:
+    """The assumed time, then lognormals from the nearest to it (median the same, then halved or doubled,
+    ...; the narrower first): on a near-tie the fit keeps the nearest (:data:`TOLERANCE`)."""
     median = prior.median() or 10.0
     found: list[Distribution] = [prior]
-    for factor in MEDIAN_FACTORS:
+    for factor in sorted(MEDIAN_FACTORS, key=lambda f: (abs(math.log(f)), f)):
         for ratio in SPREADS:
             m = round(median * factor, 1)
             found.append(Lognormal(kind="lognormal", median=m, p90=round(m * ratio, 1)))
@@ -352,7 +358,9 @@ class _Runner:
             for c in range(len(knob.candidates)):
                 trial = [*choice[:k], c, *choice[k + 1 :]]
                 totals.append(sum(self.crps(i, trial, t) for i, t in support))
-            choice[k] = int(np.argmin(totals))  # the first on a tie: the assumed value
+            least = min(totals)
+            # The first within the tolerance: the candidates go from the assumed value outwards.
+            choice[k] = next(c for c, total in enumerate(totals) if total <= least * (1 + TOLERANCE))
         return choice
 
 
