@@ -286,3 +286,15 @@ def test_no_night_in_the_hotels_of_a_country_not_yet_entered():
         "yining", "almaty", datetime.fromisoformat("2026-12-02T18:00+08:00"), via="khorgos"
     )
     assert all(e.stage != "khorgos/kz-post" for e in back.events if e.kind is EventKind.night)
+
+
+def test_a_season_s_closure_is_said_once_as_a_span():
+    """Khunjerab is shut from December to March: a February departure waits at home, and the wait says
+    the closed weeks once ("Wed 18 Feb - Tue 31 Mar (42 days): ..."), not one line per day."""
+    plan = overland.Overland(use_reports=False).plan(
+        "kashgar", "islamabad", datetime.fromisoformat("2026-02-18T07:00+08:00"), mode="passenger"
+    )
+    first = next(e for e in plan.events if e.kind in (EventKind.wait, EventKind.night))
+    assert first.place == "kashgar"
+    assert "Wed 18 Feb - Tue 31 Mar (42 days): not in the weekly hours" in first.note
+    assert first.note.count("not in the weekly hours") == 1 and len(first.note) < 600

@@ -8,7 +8,7 @@ the place where they happen, and words the warnings, the advice and the blockers
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from overland.model.catalog import Catalog
@@ -78,15 +78,29 @@ def wait_note(op: Check, t: float, start: float, until: float) -> str:
 
 
 def closed_days(op: Check, t: float, start: float) -> list[str]:
-    """Why ``op`` is shut on each whole day between ``t`` and ``start`` (weekend, holiday, notice)."""
+    """Why ``op`` is shut on each whole day between ``t`` and ``start`` (weekend, holiday, notice).
+
+    Three or more days in a row shut for the same reason are said once, as a span: a post closed
+    for the winter reads "Wed 18 Feb - Tue 31 Mar (42 days): ...", not a line per day."""
     now, then = datetime.fromtimestamp(t, op.zone).date(), datetime.fromtimestamp(start, op.zone).date()
-    reasons = []
+    runs: list[tuple[date, date, str, str]] = []  # (first day, last day, the first day's reason, why)
     day = now
     while day < then:
         reason = op.table.closure_reason(day)
         if reason:
-            reasons.append(reason)
+            why = reason.split(": ", 1)[-1]
+            if runs and runs[-1][3] == why and runs[-1][1] + timedelta(days=1) == day:
+                runs[-1] = (runs[-1][0], day, runs[-1][2], why)
+            else:
+                runs.append((day, day, reason, why))
         day += timedelta(days=1)
+    reasons = []
+    for first, last, reason, why in runs:
+        days = (last - first).days + 1
+        if days >= 3:
+            reasons.append(f"{first:%a %d %b} - {last:%a %d %b} ({days} days): {why}")
+        else:
+            reasons += [op.table.closure_reason(first + timedelta(days=k)) or reason for k in range(days)]
     return reasons
 
 
