@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -94,6 +95,27 @@ def test_a_sourced_claim_without_a_quote_fails(cli, data_copy):
     assert error["field"] == "places.naryn.elevation_m[1].source"
     assert error["line"] == line - 1  # the source line just above the quote that was removed
     assert "de-academic.com" in error["message"]
+
+
+def test_transport_and_uncertainty_claims_are_audited_too(cli, data_copy):
+    """transport.yaml and uncertainty.yaml are counted by status, and a sourced bus timetable whose quote
+    was removed fails the audit with its file, line and field."""
+    code, report = audit_json(cli, "--data", str(data_copy), "--today", TODAY)
+    assert code == 0
+    counted = {Path(name).name for name in report["claims"]["by_file"]}
+    assert {"transport.yaml", "uncertainty.yaml"} <= counted
+    path = data_copy / "transport.yaml"
+    quote = (
+        '        quote: "A twice weekly Kashgar-Osh sleeper bus costing 580Yuan (around US$90) leaves'
+        " Kashgar's International Bus Station at 9am Beijing Time on Mondays and Thursdays\"\n"
+    )
+    line = break_file(path, quote, "")
+    code, report = audit_json(cli, "--data", str(data_copy), "--today", TODAY)
+    assert code == 1
+    [error] = report["errors"]
+    assert error["kind"] == "unquoted" and error["line"] == line - 1
+    assert error["field"] == "services.kashgar-osh-bus.departures[0].source"
+    assert error["file"].endswith("transport.yaml")
 
 
 def test_a_default_claim_whose_validity_has_ended_is_an_expired_default(cli, data_copy):

@@ -27,7 +27,7 @@ from overland.model.provenance import Claim, Fact, Provenance
 
 Loc = tuple[str | int, ...]
 
-PLACES, LEGS, TRAVELLERS = "places", "legs", "travellers"
+PLACES, LEGS, TRAVELLERS, TRANSPORT, UNCERTAINTY = "places", "legs", "travellers", "transport", "uncertainty"
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ def roots(catalog: Catalog) -> Iterator[tuple[str, Loc, Any]]:
     yield PLACES, ("places",), catalog.places
     yield LEGS, ("legs",), catalog.legs
     yield TRAVELLERS, ("profiles",), catalog.profiles
+    yield TRANSPORT, ("services",), catalog.services
+    if catalog.uncertainty is not None:
+        yield UNCERTAINTY, (), catalog.uncertainty
     for crossing_id, crossing in catalog.crossings.items():
         yield crossing_id, (), crossing
 
