@@ -28,6 +28,7 @@ from overland.model.provenance import Claim, Fact, Provenance
 Loc = tuple[str | int, ...]
 
 PLACES, LEGS, TRAVELLERS, TRANSPORT, UNCERTAINTY = "places", "legs", "travellers", "transport", "uncertainty"
+ENTRY = "entry-regimes"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def roots(catalog: Catalog) -> Iterator[tuple[str, Loc, Any]]:
     yield LEGS, ("legs",), catalog.legs
     yield TRAVELLERS, ("profiles",), catalog.profiles
     yield TRANSPORT, ("services",), catalog.services
+    yield ENTRY, ("regimes",), catalog.entry  # a claim shared by several passports counts once for each
     if catalog.uncertainty is not None:
         yield UNCERTAINTY, (), catalog.uncertainty
     for crossing_id, crossing in catalog.crossings.items():
