@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 
 def test_hours_of_the_torugart_gate_around_a_weekend(cli):
@@ -122,3 +124,17 @@ def test_help_paragraphs_fill_the_terminal_width(cli, monkeypatch):
     code, out, _ = cli("plan", "--help")
     assert code == 0
     assert any("has some for the route" in line for line in out.splitlines()), out
+
+
+def test_the_plan_s_summary_says_when_to_set_off(cli, monkeypatch):
+    """Asked to leave Naryn on Tuesday morning, the plan waits at home for the gate's next opening: the
+    summary's "Leave" is when the first drive starts, with the time asked for beside it."""
+    monkeypatch.setenv("COLUMNS", "200")
+    args = ("plan", "--from", "naryn", "--to", "kashgar", "--via", "torugart", "--depart", "2026-12-01T10:01+06:00")
+    code, out, _ = cli(*args)
+    assert code == 0
+    code, text, _ = cli(*args, "--format", "json")
+    first_drive = next(e for e in json.loads(text)["events"] if e["kind"] == "drive")
+    sets_off = datetime.fromisoformat(first_drive["start"]).astimezone(ZoneInfo("Asia/Bishkek"))
+    assert sets_off > datetime.fromisoformat("2026-12-01T10:02+06:00")  # it does wait at home
+    assert f"Leave {sets_off:%a %d %b %H:%M} Kyrgyz time (you asked Tue 01 Dec 10:01) · arrive" in out

@@ -100,6 +100,9 @@ def _print_entry(plan: Plan) -> None:
     out.print(f"Entry on a {plan.traveller.nationality} passport: " + " · ".join(parts))
 
 
+MOVING = (EventKind.drive, EventKind.ride, EventKind.transfer)
+
+
 def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
     home = plan.home_clock
     head = f"[bold]{catalog.place(plan.origin).name} → {catalog.place(plan.destination).name}[/bold]"
@@ -108,8 +111,12 @@ def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
         head += f" via {names} ({plan.direction.replace(',', ', ') if plan.direction else ''})"
     out.print(f"{head} · {plan.traveller.mode.value} · {documents_note}")
     arrive = f"{_time(plan.arrive, clock_of(plan.arrive))} {clock_name(clock_of(plan.arrive))}" if plan.arrive else "—"
+    # When the traveller sets off (as the page says it): the first drive, ride or transfer; the time
+    # asked for beside it when the plan waits at home first.
+    moving = next((e.start for e in plan.events if e.kind in MOVING), plan.depart)
+    asked = f" (you asked {_time(plan.depart, home)})" if (moving - plan.depart).total_seconds() >= 60 else ""
     out.print(
-        f"Leave {_time(plan.depart, home)} {clock_name(home)} · arrive {arrive} · "
+        f"Leave {_time(moving, home)} {clock_name(home)}{asked} · arrive {arrive} · "
         f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting"
     )
     out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
