@@ -151,7 +151,7 @@ class Learned:
     and the minutes of each report. Bounded: past ``limit`` entries it starts again empty.
     """
 
-    def __init__(self, catalog: Catalog, limit: int = 100_000) -> None:
+    def __init__(self, catalog: Catalog, limit: int = 20_000) -> None:
         self.catalog = catalog
         self.limit = limit
         self._windows: Windows = {}
