@@ -307,7 +307,8 @@ def load_catalog(data_dir: Path | None = None) -> Catalog:
 
 def data_docs(data_dir: Path | None = None) -> dict[str, YamlDoc]:
     """The parsed data files with the line of every field, keyed as a catalog's records name their file
-    (``places``, ``legs``, ``travellers``, ``transport``, ``uncertainty``, ``entry-regimes``, a crossing id): for reports that point at a line."""
+    (``places``, ``legs``, ``travellers``, ``transport``, ``uncertainty``, ``entry-regimes``, a crossing
+    id): for reports that point at a line."""
     root = Path(data_dir) if data_dir is not None else default_data_dir()
     paths = {"places": root / PLACES_FILE, "legs": root / LEGS_FILE, "travellers": root / TRAVELLERS_FILE,
              "transport": root / TRANSPORT_FILE, "uncertainty": root / UNCERTAINTY_FILE,

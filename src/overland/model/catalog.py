@@ -259,9 +259,9 @@ def check_references(catalog: Catalog) -> list[Problem]:
             for j, stage_id in enumerate(notice.stages or []):
                 need(origin, ("notices", i, "stages", j), stage_id, stage_ids, "stage")
 
-    nodes = places + [f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages]
+    posts = [f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages]
+    nodes = places + posts
     if catalog.uncertainty is not None:
-        posts = [f"{c.id}/{s}" for c in catalog.crossings.values() for s in c.stages]
         for post in catalog.uncertainty.processing_spread_at:
             need("uncertainty", ("processing_spread_at", post), post, posts, "CROSSING/STAGE")
     joined: set[tuple[str, str]] = set()

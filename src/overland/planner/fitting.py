@@ -13,8 +13,9 @@ and wider ones move whole plans by days (VALIDATION.md); wider spreads are taken
 
 Fitting chooses, knob after knob (the global spreads, the posts in the order they are passed,
 the global spreads again, then each post's own spread), the candidate with the least summed CRPS
-over the facts it can change, on posts with at least ``min_support`` observations (fewer leave
-the assumed value, or the global spread). The backtest scores three models:
+over the facts it can change (the nearest to the assumed value within :data:`TOLERANCE` of it), on
+posts with at least ``min_support`` observations (fewer leave the assumed value, or the global
+spread). The backtest scores three models:
 
 * ``before``: every knob at its assumed value (the data before any fit);
 * ``shipped``: the data as it stands (in sample for values already fitted from these observations);

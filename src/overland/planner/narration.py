@@ -83,25 +83,22 @@ def closed_days(op: Check, t: float, start: float) -> list[str]:
     Three or more days in a row shut for the same reason are said once, as a span: a post closed
     for the winter reads "Wed 18 Feb - Tue 31 Mar (42 days): ...", not a line per day."""
     now, then = datetime.fromtimestamp(t, op.zone).date(), datetime.fromtimestamp(start, op.zone).date()
-    runs: list[tuple[date, date, str, str]] = []  # (first day, last day, the first day's reason, why)
+    runs: list[tuple[date, str, list[str]]] = []  # (first day, why, each day's reason) of days in a row
     day = now
     while day < then:
         reason = op.table.closure_reason(day)
         if reason:
-            why = reason.split(": ", 1)[-1]
-            if runs and runs[-1][3] == why and runs[-1][1] + timedelta(days=1) == day:
-                runs[-1] = (runs[-1][0], day, runs[-1][2], why)
+            why = reason.split(": ", 1)[-1]  # less the weekday
+            if runs and runs[-1][1] == why and runs[-1][0] + timedelta(days=len(runs[-1][2])) == day:
+                runs[-1][2].append(reason)
             else:
-                runs.append((day, day, reason, why))
+                runs.append((day, why, [reason]))
         day += timedelta(days=1)
-    reasons = []
-    for first, last, reason, why in runs:
-        days = (last - first).days + 1
-        if days >= 3:
-            reasons.append(f"{first:%a %d %b} - {last:%a %d %b} ({days} days): {why}")
-        else:
-            reasons += [op.table.closure_reason(first + timedelta(days=k)) or reason for k in range(days)]
-    return reasons
+    said: list[str] = []
+    for first, why, reasons in runs:
+        last = first + timedelta(days=len(reasons) - 1)
+        said += [f"{first:%a %d %b} - {last:%a %d %b} ({len(reasons)} days): {why}"] if len(reasons) >= 3 else reasons
+    return said
 
 
 def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, node: NodeInfo, until: float,

@@ -236,7 +236,7 @@ def _between_countries(steps: tuple[Any, ...], k: int, catalog: Catalog) -> bool
     if "/" not in node:
         return False
     crossing, _, stage = catalog.stage(node)
-    earlier = [s.node for s in steps[:k] if s.node.startswith(f"{node.split('/')[0]}/")]
+    earlier = [s.node for s in steps[:k] if s.node.startswith(f"{crossing.id}/")]
     if not earlier:
         return False  # the first post: the traveller is still in the country they came from
     bed = catalog.bed_place(stage.place or crossing.border_place)
