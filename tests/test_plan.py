@@ -298,3 +298,25 @@ def test_a_season_s_closure_is_said_once_as_a_span():
     assert first.place == "kashgar"
     assert "Wed 18 Feb - Tue 31 Mar (42 days): not in the weekly hours" in first.note
     assert first.note.count("not in the weekly hours") == 1 and len(first.note) < 600
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "depart", "dark"),
+    [
+        # June, a night in Sary-Tash and a second walk from it: no drive is in the dark.
+        ("osh", "kashgar", "2026-06-02T07:00+06:00", []),
+        # December: the evening drive to Sary-Tash and the next morning's to Osh are two drives, two warnings.
+        ("kashgar", "osh", "2026-12-02T14:00+08:00", ["irkeshtam/kg-post → sary-tash", "sary-tash → osh"]),
+    ],
+)
+def test_driving_after_dark_is_warned_of_at_the_times_the_plan_drives(origin, destination, depart, dark):
+    """The warning once took a bed's arrival for the time the traveller left it (a drive 'at 01:46-06:46'
+    the plan never made) and joined an evening's drive to the next morning's over the night between."""
+    plan = overland.Overland(use_reports=False).plan(origin, destination, datetime.fromisoformat(depart),
+                                                     via="irkeshtam")  # fmt: skip
+    warned = [w for w in plan.warnings if w.startswith("driving after dark")]
+    assert [w.split(", ")[0].removeprefix("driving after dark: ") for w in warned] == dark
+    drives = {(e.note, f"{e.start:%a %d %b %H:%M}") for e in plan.events if e.kind is EventKind.drive}
+    for w in warned:
+        legs, _, when = w.removeprefix("driving after dark: ").split(", ")
+        assert (legs, when[:16]) in drives, (w, drives)

@@ -7,6 +7,7 @@ the place where they happen, and words the warnings, the advice and the blockers
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -50,6 +51,7 @@ ADVICE_KINDS = {
     RuleKind.advice, RuleKind.no_photography, RuleKind.medical_exam, RuleKind.technical_check,
     RuleKind.no_accommodation, RuleKind.processing_time, RuleKind.transfer_to_sleep, RuleKind.next_working_day,
 }  # fmt: skip
+DARK_GAP = 3600.0  # seconds: drives after dark closer than this (a post between) are warned of together
 BLOCKING_RULES = {RuleKind.vehicle_entry_documents, RuleKind.pre_arranged_transport}
 
 NodeInfo = Callable[[str], tuple[str, "str | None", Any]]  # node -> (clock, place id, zone)
@@ -308,31 +310,33 @@ def warnings(
 ) -> list[str]:
     """Warnings of a walk: the walk's own, driving after dark, the legs' seasonal warnings."""
     found = list(dict.fromkeys(walked.warnings))
-    arrivals = walked.arrivals
+    # Each drive and ride as the events have it (a walk's arrival at a bed is when it leaves it again).
+    moves = {op.k: op for op in program.ops if type(op) is Drive}
     drives = [
-        (op, arrivals[op.k] - op.seconds, arrivals[op.k])
-        for op in program.ops
-        if type(op) is Drive and op.k in arrivals and op.k > 0
+        (moves[event[1]], event[3], event[4])
+        for event in walked.events
+        if event[0] in (EventKind.drive, EventKind.ride) and event[1] in moves
     ]
     stretches: list[list[tuple[Drive, float, float]]] = []
-    previous_dark = False
+    previous_dark, previous_end = False, -math.inf
     for drive in drives:
         op, start, end = drive
         sky = darkness(op.start) if op.ride is None else None  # a passenger's ride is not driven
         dark = sky is not None and sky.overlaps(start, end)
         if dark and start < end:
-            if previous_dark:
+            if previous_dark and start - previous_end < DARK_GAP:  # the same evening, a post between
                 stretches[-1].append(drive)
             else:
                 stretches.append([drive])
-        previous_dark = dark
+        previous_dark, previous_end = dark, end
     for stretch in stretches:
         (first, start, _), (last, _, end) = stretch[0], stretch[-1]
         km = sum(op.km for op, _, _ in stretch)
+        began, ended = local(start, first.start), local(end, first.start)
+        until = f"–{ended:%H:%M}" if ended.date() == began.date() else f" – {ended:%a %d %b %H:%M}"
         found.append(
-            f"driving after dark: {first.start} → {last.end}, {km:g} km, "
-            f"{local(start, first.start):%a %d %b %H:%M}–"
-            f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}"
+            f"driving after dark: {first.start} → {last.end}, {km:g} km, {began:%a %d %b %H:%M}{until} "
+            f"{clock_name(clock_of(first.start))}"
         )
     unheld = {op.k: op for op in program.checks if op.table.has_unheld}
     for kind, k, node, start, *_ in walked.events if unheld else ():
