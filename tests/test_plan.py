@@ -320,3 +320,17 @@ def test_driving_after_dark_is_warned_of_at_the_times_the_plan_drives(origin, de
     for w in warned:
         legs, _, when = w.removeprefix("driving after dark: ").split(", ")
         assert (legs, when[:16]) in drives, (w, drives)
+
+
+def test_a_traveller_without_quiet_hours_is_told_why_a_drive_waits_for_the_morning():
+    """With no quiet hours a night is still a night: a truck out of the Chinese post at Khorgos after
+    midnight cannot drive on to the Kazakh post without a bed first. Wording that reason once assumed
+    quiet hours and crashed the plan (and the retry a blocked plan makes without them)."""
+    service = overland.Overland(use_reports=False)
+    plan = service.plan("korla", "too-ashuu", datetime.fromisoformat("2027-07-23T21:26+05:00"), mode="truck",
+                        quiet_hours="none")  # fmt: skip
+    assert plan.complete
+    assert any("would start after midnight, with no bed for the night before it" in e.note for e in plan.events)
+    blocked = service.plan("besham", "karakol", datetime.fromisoformat("2027-02-18T23:21+05:00"), mode="truck",
+                           quiet_hours="20:00-08:00")  # fmt: skip
+    assert blocked.blockers and blocked.arrive is None

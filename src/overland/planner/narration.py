@@ -244,7 +244,9 @@ class _Words:
                 month = self.local(t, drive.start).strftime("%B")
                 return (f"{self.name(drive.start)} → {self.name(drive.end)} is a mountain road the data warns about in "
                         f"{month}: driven by daylight only")  # fmt: skip
-            assert self.rhythm.quiet is not None
+            if self.rhythm.quiet is None:  # no quiet hours: the way ran on past 02:00, a night away from a bed
+                return (f"{self.name(drive.start)} → {self.name(drive.end)} would start after midnight, with no bed "
+                        "for the night before it")  # fmt: skip
             return (
                 f"{self.name(drive.start)} → {self.name(drive.end)} cannot be driven before "
                 f"{_hhmm(self.rhythm.quiet[0])} (no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])})"
