@@ -94,6 +94,21 @@ def test_an_account_with_clock_times_is_replayed_from_its_start_in_its_own_clock
     assert setup.targets[2].observed == pytest.approx(5.0)  # 10:30 Kazakh time (UTC+5) is 13:30 Beijing time
 
 
+def test_an_account_that_does_not_say_when_it_set_off_is_replayed_over_the_morning():
+    """A motorbike couple waited two hours for the Chinese gates at Irkeshtam and do not say when they left
+    Sary-Tash. Replayed leaving at the end of the night, nine samples in ten wait three hours or more;
+    leaving within eight hours after it (data/uncertainty.yaml's unknown_start_hours), the waits
+    spread from under an hour to over four."""
+    bikers = next(o for o in SERVICE.observed_crossings() if o.id == "irkeshtam-2017-08-17-travellingent")
+    setup = replay.setup(SERVICE.planner, bikers, SERVICE.traveller(bikers.mode))
+    assert setup.anchor == replay.DAY_ANCHOR
+    wait = next(i for i, t in enumerate(setup.targets) if t.kind == "wait")
+    at_dawn = replay.run(setup, samples=400, rng=np.random.default_rng(0), window=0.0).draws[wait]
+    over_the_morning = replay.run(setup, samples=400, rng=np.random.default_rng(0), window=8 * 3600.0).draws[wait]
+    assert np.quantile(at_dawn, 0.1) > 3.0  # nine in ten wait three hours or more
+    assert np.quantile(over_the_morning, 0.1) < 1.0 < 4.0 < np.quantile(over_the_morning, 0.9)
+
+
 def test_facts_the_model_cannot_predict_are_kept_with_the_reason(shipped):
     reasons = {k.why for k in shipped.skipped}
     assert "no post of the data named (the account's words only)" in reasons

@@ -160,8 +160,8 @@ def test_a_late_opening_with_known_odds_is_recovered(data_copy):
     """The gate's 14:00 opening delayed past closing with probability 0.3: 70% cross the day the plan does.
 
     The port's vehicle check is made a fixed two hours and nothing is drawn around single numbers or
-    road times (no data/uncertainty.yaml), so that the gate's opening is the only chance that decides
-    the day (a day that does not work is slept at Tash Rabat and tried again)."""
+    road times, nor hours moved or queues (no data/uncertainty.yaml), so that the gate's opening is the
+    only chance that decides the day (a day that does not work is slept at Tash Rabat and tried again)."""
     (data_copy / "uncertainty.yaml").unlink()
     path = data_copy / "crossings" / "torugart.yaml"
     text = path.read_text(encoding="utf-8")
@@ -382,8 +382,78 @@ def test_a_post_s_own_spread_replaces_the_global_one_there_only():
     planner = Planner(catalog)
     route = planner.routes("naryn", "kashgar", Mode.own_car, via=("torugart",))[0]
     checks = {op.node: op for op in planner.program(route, Mode.own_car).checks}
-    post, other = checks["torugart/kg-post"], checks["torugart/kg-outer-checkpoint"]
+    post, other = checks["torugart/kg-post"], checks["torugart/gate"]
     assert isinstance(post.duration_dist, Lognormal) and isinstance(other.duration_dist, Lognormal)
     assert post.duration_dist.p90 == pytest.approx(6 * post.duration_dist.median())
     assert other.duration_dist.p90 == pytest.approx(2 * other.duration_dist.median())
     assert post.duration == pytest.approx(post.duration_dist.median() * 60)
+
+
+def _uncertainty(**numbers):
+    """data/uncertainty.yaml's numbers as assumed claims (no spread unless given)."""
+    from overland.model.catalog import Uncertainty
+    from overland.model.provenance import Fact
+
+    def fact(value) -> Fact:
+        return Fact.model_validate([{"value": value, "status": "assumed", "reason": "test"}])
+
+    numbers = {"processing_spread": 1.0, "road_spread": 1.0} | numbers
+    return Uncertainty(**{name: fact(value) for name, value in numbers.items()})
+
+
+def _kg_post_samples(catalog, leave: str, n: int = 4000):
+    """Samples driving Sary-Tash → the Kyrgyz post at Irkeshtam (09:00-18:00 Kyrgyz time), leaving at ``leave``."""
+    from overland.planner.montecarlo import walk as walk_samples
+    from overland.planner.search import Planner
+
+    planner = Planner(catalog)
+    route = planner.routes("sary-tash", "kashgar", Mode.own_car, via=("irkeshtam",))[0]
+    program = planner.program(route, Mode.own_car)
+    depart = np.full(n, datetime.fromisoformat(leave).timestamp())
+    samples = walk_samples(program, depart, np.random.default_rng(0), Traveller(Mode.own_car).rhythm)
+    return next(s for s in samples.stages if s.node == "irkeshtam/kg-post")
+
+
+def test_a_post_may_open_either_side_of_its_hours_by_the_opening_spread():
+    """opening_spread: 60 moves each opening by up to an hour either way (a triangle); at 0 the post opens on
+    the dot. Travellers there before 08:00 start between 08:00 and 10:00, half of them before 09:00."""
+    nine = datetime.fromisoformat("2026-06-03T09:00+06:00").timestamp()
+    on_the_dot = _kg_post_samples(replace(ZERO, uncertainty=_uncertainty()), "2026-06-03T05:00+06:00")
+    assert np.all(on_the_dot.start == nine)
+    moved = _kg_post_samples(replace(ZERO, uncertainty=_uncertainty(opening_spread=60)), "2026-06-03T05:00+06:00")
+    assert moved.start.min() >= nine - 3600 and moved.start.max() <= nine + 3600
+    assert np.mean(moved.start < nine) == pytest.approx(0.5, abs=0.05)
+    assert np.mean(np.abs(moved.start - nine) > 1800) == pytest.approx(0.25, abs=0.05)  # (1 - 1/2)^2 of a triangle
+
+
+def test_a_post_that_opens_late_closes_late_so_a_whole_opening_still_fits():
+    """The opening moves with its closing: Osh to Kashgar in June puts three hours of processing into the
+    Chinese border post's 16:30-19:30 opening, and a post opening a few minutes late must not send the
+    traveller to the next day (and over the weekend) for it."""
+    catalog = replace(CATALOG, uncertainty=CATALOG.uncertainty.model_copy(update={"opening_spread": None}))
+    depart = datetime.fromisoformat("2026-06-02T07:00+06:00")
+    on_the_dot = overland.Overland(catalog=catalog, use_reports=False).plan(
+        "osh", "kashgar", depart, via="irkeshtam", samples=600, seed=0
+    )
+    spread = _uncertainty(opening_spread=15)
+    moved = overland.Overland(
+        catalog=replace(
+            catalog, uncertainty=catalog.uncertainty.model_copy(update={"opening_spread": spread.opening_spread})
+        ),
+        use_reports=False,
+    ).plan("osh", "kashgar", depart, via="irkeshtam", samples=600, seed=0)
+    assert moved.distribution.arrive[2].date() == on_the_dot.distribution.arrive[2].date()
+
+
+def test_a_queue_in_front_of_the_posts_makes_some_travellers_wait_at_an_open_post():
+    """queue_minutes: none with 70 %, else an exponential of 30 minutes on average: at a post reached open
+    (the Kyrgyz post at midday) 30 % of the samples wait, the median wait is none, as the plan has it."""
+    queue = {"kind": "mixture", "parts": [{"weight": 0.7, "value": {"kind": "constant", "value": 0}},
+                                          {"weight": 0.3, "value": {"kind": "exponential", "mean": 30}}]}  # fmt: skip
+    post = _kg_post_samples(replace(ZERO, uncertainty=_uncertainty(queue_minutes=queue)), "2026-06-03T10:00+06:00")
+    wait = post.start - post.reached
+    assert np.mean(wait > 0) == pytest.approx(0.3, abs=0.03)
+    assert np.median(wait) == 0
+    assert np.median(wait[wait > 0]) / 60 == pytest.approx(30 * np.log(2), rel=0.1)  # an exponential's median
+    plain = _kg_post_samples(replace(ZERO, uncertainty=_uncertainty()), "2026-06-03T10:00+06:00")
+    assert np.all(plain.start == plain.reached)

@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from overland.errors import UnknownIdError
-from overland.model.crossing import Crossing, Mode, Stage
+from overland.model.crossing import Crossing, MinutesValue, Mode, Stage
+from overland.model.distributions import Distribution
 from overland.model.entry import Regime
 from overland.model.leg import Leg
 from overland.model.place import Country, CountryCode, Id, Place
@@ -60,14 +61,23 @@ class Uncertainty(Strict):
     ``processing_spread_at`` a post's own spread (by ``crossing/stage``), in place of
     ``processing_spread`` there. ``estimated_day_off`` is the chance that a public holiday the
     calendar only estimates (a year whose decree is not in it yet, a date computed ahead) is a day
-    off (1: always, as plans take it). Plans keep their medians and keep estimated days off shut:
-    only the Monte Carlo draws change.
+    off (1: always, as plans take it). ``opening_spread`` is how far (minutes, either way) a post may
+    keep other hours than its own that day: each opening, and its closing with it, is drawn from a
+    triangle of that half-width (0: on the dot). ``queue_minutes`` is how long a traveller queues in
+    front of a post before it starts on them, drawn at every post (0: no queue). Plans keep their
+    medians, open on the dot, count no queue and keep estimated days off shut: only the Monte Carlo
+    draws change. ``unknown_start_hours`` is read by the backtest alone: an account that does not say
+    when the traveller set off is replayed from the last town before the crossing, leaving uniformly
+    within that many hours after the traveller's night ends.
     """
 
     processing_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
     road_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
     processing_spread_at: dict[str, Fact[Annotated[float, Field(ge=1, le=10)]]] = Field(default_factory=dict)
     estimated_day_off: Fact[Annotated[float, Field(ge=0, le=1)]] | None = None
+    opening_spread: Fact[Annotated[float, Field(ge=0, le=240)]] | None = None
+    unknown_start_hours: Fact[Annotated[float, Field(ge=0, le=17)]] | None = None
+    queue_minutes: Fact[MinutesValue] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,10 +117,28 @@ class Catalog:
         return fact.value if fact is not None else 1.0
 
     @property
-    def estimated_day_off_status(self) -> str:
-        """How that chance is known (``sourced``, ``derived`` or ``assumed``)."""
-        fact = self.uncertainty.estimated_day_off if self.uncertainty is not None else None
+    def queue(self) -> float | Distribution:
+        """Minutes queued in front of every post before processing (Monte Carlo; 0: none)."""
+        fact = self.uncertainty.queue_minutes if self.uncertainty is not None else None
+        return fact.value if fact is not None else 0.0
+
+    @property
+    def unknown_start_hours(self) -> float:
+        """Hours after the traveller's night within which the backtest draws a start an account does not give."""
+        fact = self.uncertainty.unknown_start_hours if self.uncertainty is not None else None
+        return fact.value if fact is not None else 0.0
+
+    def status_of(self, name: str) -> str:
+        """How the number ``name`` of data/uncertainty.yaml is known (``sourced``, ``derived`` or ``assumed``; a
+        number the data leaves out is assumed)."""
+        fact = getattr(self.uncertainty, name) if self.uncertainty is not None else None
         return fact.claim.status.value if fact is not None else "assumed"
+
+    @property
+    def opening_spread(self) -> float:
+        """How far a post may open either side of its hours, in minutes (Monte Carlo; 0: on the dot)."""
+        fact = self.uncertainty.opening_spread if self.uncertainty is not None else None
+        return fact.value if fact is not None else 0.0
 
     def profile(self, mode: Mode) -> Profile | None:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""

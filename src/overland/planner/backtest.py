@@ -123,6 +123,7 @@ class Setup:
     targets: tuple[Target, ...]
     picks: tuple[Callable[..., np.ndarray], ...]
     skipped: tuple[Skipped, ...]
+    window: float = 0.0  # seconds: a start the account does not give is drawn within this after the day begins
 
 
 def _route_stages(crossing: Crossing, direction: Direction, mode: Mode) -> list[str]:
@@ -321,7 +322,8 @@ def setup(planner: Planner, obs: ObservedCrossing, traveller: Traveller) -> Setu
                 skip(what, "the same span as the account's clock times")
                 continue
         add(target(part, nodes[0], nodes, minutes / 60, None, "stated", quote), _span_pick(part, first_j, last_j))
-    return Setup(obs, traveller, program, start, anchor, tuple(targets), tuple(picks), tuple(skipped))
+    window = catalog.unknown_start_hours * 3600 if anchor == DAY_ANCHOR else 0.0
+    return Setup(obs, traveller, program, start, anchor, tuple(targets), tuple(picks), tuple(skipped), window)
 
 
 def _time_pick(j: int, kind: str) -> Callable[..., np.ndarray]:
@@ -375,16 +377,24 @@ def _without_first_check(program: Program) -> Program:
     return replace(program, ops=program.ops[:first] + program.ops[first + 1 :])
 
 
-def run(prepared: Setup, *, samples: int, rng: np.random.Generator, program: Program | None = None) -> Replay:
+def run(prepared: Setup, *, samples: int, rng: np.random.Generator, program: Program | None = None,
+        window: float | None = None) -> Replay:  # fmt: skip
     """Walk ``samples`` travellers from the setup's start and read each target off them.
 
     ``program`` replaces the setup's compiled route (the same route with other distributions, when
-    fitting). A sample that never gets there within the horizon counts as the horizon's end.
+    fitting), ``window`` the setup's window for a start the account does not give: the samples set
+    off uniformly within it after the traveller's quiet hours end (with none, at their end). A
+    sample that never gets there within the horizon counts as the horizon's end.
     """
     obs = prepared.observation
     if prepared.program is None or not prepared.targets:
         return Replay(obs.id, prepared.anchor, (), (), prepared.skipped, prepared.program)
-    walked = walk_samples(program or prepared.program, np.full(samples, prepared.start), rng, prepared.traveller.rhythm)
+    depart = np.full(samples, prepared.start)
+    window = prepared.window if window is None else window
+    if window:  # the day's start: local midnight, then the end of the quiet hours
+        quiet = prepared.traveller.rhythm.quiet
+        depart += (quiet[1] if quiet is not None else 0.0) + rng.uniform(0.0, window, samples)
+    walked = walk_samples(program or prepared.program, depart, rng, prepared.traveller.rhythm)
     horizon = prepared.start + HORIZON_DAYS * 86400.0
     draws = []
     for target, pick in zip(prepared.targets, prepared.picks, strict=True):

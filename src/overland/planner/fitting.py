@@ -10,6 +10,10 @@ gives as one number (a P90 of 1.5 or 2 times it), around every road leg's time (
 and, for each post, a spread of its own around its single-number times (:data:`POST_SPREADS`, or
 the global one). The global processing spread stops at 2: it reaches the posts no account passes,
 and wider ones move whole plans by days (VALIDATION.md); wider spreads are taken post by post.
+Knobs as well: how far every post's hours move on a day (:data:`OPENING_SPREADS`, minutes either
+way), the queue in front of every post (:data:`QUEUES`) and, for the replays alone, the window in
+which a traveller whose account does not say when they set off leaves the last town
+(:data:`START_WINDOWS`, hours after the night).
 
 Fitting chooses, knob after knob (the global spreads, the posts in the order they are passed,
 the global spreads again, then each post's own spread), the candidate with the least summed CRPS
@@ -37,10 +41,10 @@ from typing import Any
 import numpy as np
 
 from overland.model.catalog import Uncertainty
-from overland.model.distributions import Constant, Distribution, Lognormal, Mixture, Part
+from overland.model.distributions import Constant, Distribution, Exponential, Lognormal, Mixture, Part
 from overland.model.observed import ObservedCrossing
 from overland.model.provenance import Fact, Status
-from overland.planner.backtest import Replay, Setup, Skipped, Target, run, setup
+from overland.planner.backtest import DAY_ANCHOR, Replay, Setup, Skipped, Target, run, setup
 from overland.planner.program import Check, Drive, Program, minutes_distribution, spread
 from overland.planner.scoring import Score, score
 from overland.planner.search import Planner
@@ -53,10 +57,25 @@ LATE_SHARES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
 PROCESSING_SPREADS = (1.5, 2.0)  # P90 / median around every processing time given as one number (wider: per post)
 POST_SPREADS = (1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # the same at one post, where at least MIN_SUPPORT accounts pass it
 ROAD_SPREADS = (1.25, 1.5, 2.0)  # P90 / median of road legs' times
+OPENING_SPREADS = (15.0, 30.0, 60.0)  # minutes either side of a post's hours that it may open
+START_WINDOWS = (2.0, 4.0, 6.0, 8.0)  # hours after the night within which a start no account gives is drawn
+# A queue in front of every post: none, or with this chance one of an exponential length with this mean (minutes).
+# The chance stays under a half, so that the median queue, which plans count, is none.
+QUEUES = tuple((share, mean) for share in (0.15, 0.3) for mean in (15.0, 30.0))
 # A knob moves further from the assumed value only for at least this much less summed CRPS: closer
 # than that, 300 samples cannot tell the candidates apart, and the choice would flip with the seed.
 TOLERANCE = 0.01
-GLOBAL = ("processing-spread", "road-spread")
+START = "unknown-start-hours"  # the window a replay's start is drawn in when its account gives none (replays only)
+QUEUE = "queue-minutes"  # the queue in front of every post: a distribution, not a ratio
+GLOBAL = ("processing-spread", "road-spread", "opening-spread", START, QUEUE)
+GLOBAL_GRIDS = {"processing-spread": PROCESSING_SPREADS, "road-spread": ROAD_SPREADS,
+                "opening-spread": OPENING_SPREADS, START: START_WINDOWS}  # fmt: skip
+GLOBAL_NAMES = {"processing-spread": "processing spread (P90/median)", "road-spread": "road time spread (P90/median)",
+                "opening-spread": "opening spread (minutes either side of the hours)",
+                START: "an unknown start: hours after the night it is drawn within",
+                QUEUE: "queue in front of every post (minutes)"}  # fmt: skip
+GLOBAL_NONE = {"processing-spread": 1.0, "road-spread": 1.0, "opening-spread": 0.0, START: 0.0}  # left out of the data
+NO_QUEUE = Constant(kind="constant", value=0.0)
 POST_SPREAD = "post-spread"  # a post's own spread around its single-number processing times
 GLOBAL_SPREAD = Constant(kind="constant", value=0.0)  # a post's spread candidate: none of its own, the global one
 MIN_SUPPORT = 3
@@ -136,19 +155,32 @@ def _delay_candidates(prior: Distribution) -> tuple[Distribution, ...] | None:
     return tuple(found)
 
 
+def _queues() -> list[Distribution]:
+    """The queue's candidates after none: with a chance of :data:`QUEUES`, one of exponential length."""
+    return [Mixture(kind="mixture", parts=[Part(weight=round(1 - share, 4), value=NO_QUEUE),
+                                           Part(weight=share, value=Exponential(kind="exponential", mean=mean))])
+            for share, mean in QUEUES]  # fmt: skip
+
+
 def global_knobs(uncertainty: Uncertainty | None) -> list[Knob]:
-    """The spreads around single-number processing times and around road times (``data/uncertainty.yaml``)."""
+    """The spreads around single-number processing times, around road times and around posts' openings
+    (``data/uncertainty.yaml``)."""
     found = []
-    for scope, grid in zip(GLOBAL, (PROCESSING_SPREADS, ROAD_SPREADS), strict=True):
+    for scope in GLOBAL:
         fact = getattr(uncertainty, scope.replace("-", "_")) if uncertainty is not None else None
         prior = _prior(fact) if fact is not None else None
-        value, before = (float(prior[0]), prior[1]) if prior is not None else (1.0, False)
         if fact is not None and prior is None:
             continue  # sourced or derived otherwise: not the fit's to change
-        candidates = (Constant(kind="constant", value=value),
-                      *(Constant(kind="constant", value=r) for r in grid if r != value))  # fmt: skip
-        what = "processing spread (P90/median)" if scope == GLOBAL[0] else "road time spread (P90/median)"
-        found.append(Knob("*", what, fact, None, candidates[0], before, candidates, scope))
+        candidates: tuple[Distribution, ...]
+        if scope == QUEUE:
+            first = minutes_distribution(prior[0]) if prior is not None else NO_QUEUE
+            candidates = (first, *(q for q in _queues() if q != first))
+        else:
+            value = float(prior[0]) if prior is not None else GLOBAL_NONE[scope]
+            candidates = (Constant(kind="constant", value=value),
+                          *(Constant(kind="constant", value=r) for r in GLOBAL_GRIDS[scope] if r != value))  # fmt: skip
+        before = prior is not None and prior[1]
+        found.append(Knob("*", GLOBAL_NAMES[scope], fact, None, candidates[0], before, candidates, scope))
     return found
 
 
@@ -218,7 +250,9 @@ def with_values(program: Program, values: Sequence[tuple[Knob, Distribution]]) -
     if not values:
         return program
     ratios = {k.scope: v.median() for k, v in values if k.scope in GLOBAL}
-    ratio, road = ratios.get(GLOBAL[0], 1.0), ratios.get(GLOBAL[1], 1.0)
+    ratio, road, opening = (ratios.get(scope, GLOBAL_NONE[scope]) for scope in GLOBAL[:3])
+    queues = [v for k, v in values if k.scope == QUEUE]  # none: the posts keep their own
+    queue = queues[0] if queues and queues[0] != NO_QUEUE else None
     posts = {k.stage: v.median() for k, v in values if k.scope == POST_SPREAD and v != GLOBAL_SPREAD}
     ops: list[Drive | Check] = []
     for op in program.ops:
@@ -232,7 +266,8 @@ def with_values(program: Program, values: Sequence[tuple[Knob, Distribution]]) -
                     own = value
                 else:
                     op = knob.set(op, value)
-        ops.append(replace(op, duration_dist=spread(own, posts.get(op.node, ratio)), duration=own.median() * 60))
+        ops.append(replace(op, duration_dist=spread(own, posts.get(op.node, ratio)), duration=own.median() * 60,
+                           opening_spread=opening * 60, queue=queue if queues else op.queue))  # fmt: skip
     return replace(program, ops=tuple(ops))
 
 
@@ -291,7 +326,7 @@ class _Runner:
             reads: dict[int, int] = {}
             if s.program is not None:
                 for k, knob in enumerate(knobs):
-                    if knob.scope in GLOBAL:
+                    if knob.scope in GLOBAL and (knob.scope != START or s.anchor == DAY_ANCHOR):
                         reads[k] = -1
                 for j, op in enumerate(s.program.checks):
                     for k, knob in enumerate(knobs):
@@ -310,9 +345,12 @@ class _Runner:
         found = self.cache.get(key)
         if found is None:
             program = None
+            window = None
             if s.program is not None and read:
-                program = with_values(s.program, [(self.knobs[k], self.knobs[k].candidates[choice[k]]) for k in read])
-            found = run(s, samples=self.samples, rng=_seed(self.seed, s.observation), program=program)
+                values = [(self.knobs[k], self.knobs[k].candidates[choice[k]]) for k in read]
+                program = with_values(s.program, values)
+                window = next((v.median() * 3600 for knob, v in values if knob.scope == START), None)
+            found = run(s, samples=self.samples, rng=_seed(self.seed, s.observation), program=program, window=window)
             self.cache[key] = found
         return found
 

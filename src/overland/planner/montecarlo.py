@@ -63,9 +63,12 @@ def local_days(zone, start: float, end: float) -> tuple[np.ndarray, list]:
     return np.array([datetime.combine(d, time(0), tzinfo=zone).timestamp() for d in days]), days
 
 
-def _fit(starts, ends, slots, delay_dists, t, duration, until, rng, keys=None, working=None) -> np.ndarray:
+def _fit(starts, ends, slots, delay_dists, t, duration, until, rng, keys=None, working=None,
+         shift: float = 0.0) -> np.ndarray:  # fmt: skip
     """Vectorised ``StageTimetable.earliest_fit``: the first start at or after ``t`` of ``duration``
-    inside one window starting by ``until``; each delayed opening draws its own delay. NaN when none.
+    inside one window starting by ``until``; each delayed opening draws its own delay, and each window
+    moves, opening and closing, by a draw within ``shift`` seconds either way (a triangle: the post keeps
+    other hours than the data's that day). NaN when none.
 
     ``keys`` (one per window) and ``working`` (samples x combinations of estimated days off): a window
     with a key of 0 or more is open only to the samples whose ``working[sample, key]`` is True, and it
@@ -81,10 +84,11 @@ def _fit(starts, ends, slots, delay_dists, t, duration, until, rng, keys=None, w
     usable &= opens <= until
     if delay_dists:
         _delay(opens, slots[index], delay_dists, rng)
-    begin = np.maximum(opens, t)
+    moved = rng.triangular(-shift, 0.0, shift, opens.size) if shift else 0.0
+    begin = np.maximum(opens + moved, t)
     rows = np.arange(t.size)
     fits = usable & _usable(keys, working, rows, index)
-    fits &= begin + duration <= _reach(starts, ends, keys, working, rows, index)
+    fits &= begin + duration <= _reach(starts, ends, keys, working, rows, index) + moved
     result = np.where(fits, begin, np.nan)
     # The rest try the following windows, a few at a time.
     pending = np.flatnonzero(usable & ~fits)
@@ -97,9 +101,10 @@ def _fit(starts, ends, slots, delay_dists, t, duration, until, rng, keys=None, w
         pending, index, opens = pending[in_horizon], index[in_horizon], opens[in_horizon]
         if delay_dists:
             _delay(opens, slots[index], delay_dists, rng)
-        begin = np.maximum(opens, t[pending])
+        moved = rng.triangular(-shift, 0.0, shift, opens.size) if shift else 0.0
+        begin = np.maximum(opens + moved, t[pending])
         fits = _usable(keys, working, pending, index)
-        fits &= begin + duration[pending] <= _reach(starts, ends, keys, working, pending, index)
+        fits &= begin + duration[pending] <= _reach(starts, ends, keys, working, pending, index) + moved
         result[pending[fits]] = begin[fits]
         pending, index = pending[~fits], index[~fits] + 1
     return result
@@ -434,10 +439,12 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
         # lose half its samples).
         longest = _longest(starts, ends, lo, hi)
         duration = np.minimum(op.duration_dist.draw(rng, n) * 60, longest)
+        if op.queue is not None:  # the queue in front of the post: processing starts after it
+            earliest = earliest + op.queue.draw(rng, n) * 60
         start = np.full(n, np.nan)
         live = np.flatnonzero(alive)
         start[live] = _fit(starts, ends, slots, op.delay_dists, earliest[live], duration[live], until[live], rng,
-                           keys, working[live] if working is not None else None)  # fmt: skip
+                           keys, working[live] if working is not None else None, op.opening_spread)  # fmt: skip
         gone = alive & np.isnan(start)
         lost |= gone
         alive &= ~gone
@@ -669,7 +676,7 @@ def _next_morning(op: Check, after, duration, until, lo, hi, starts, ends, slots
         if not pending.size:
             break
         start = _fit(starts, ends, slots, op.delay_dists, candidate, duration[pending], until[pending], rng, keys,
-                     working[pending] if working is not None else None)  # fmt: skip
+                     working[pending] if working is not None else None, op.opening_spread)  # fmt: skip
         found = ~np.isnan(start)
         start_day = np.searchsorted(midnights, np.where(found, start, 0), side="right") - 1
         morning = mornings[np.clip(start_day, 0, len(days) - 1)]

@@ -102,6 +102,8 @@ class Check:
     duration: float  # seconds: the median
     delay_dists: tuple[Distribution, ...]  # minutes, one per opening delay of the stage
     delays: tuple[float, ...] | None  # seconds: the medians; None when all are zero
+    opening_spread: float  # seconds: each opening drawn within this either side of the hours (Monte Carlo)
+    queue: Distribution | None  # minutes queued in front of the post before processing (Monte Carlo; None: none)
     next_working_day: bool  # works on the next working day after entering the country
     enters: bool  # stamps the traveller into the country the route enters
     held: Rule | None  # the vehicle is held overnight here
@@ -123,6 +125,8 @@ class Program:
     offers: tuple[Offer, ...] = ()  # services through posts on the route, given as advice
     estimated_off: float = 1.0  # the chance that a day off the calendar only estimates is one (Monte Carlo)
     estimated_status: str = "assumed"  # how that chance is known
+    opening_status: str = "assumed"  # how the spread of the openings (each check's opening_spread) is known
+    queue_status: str = "assumed"  # how the queue in front of the posts (each check's queue) is known
 
     @cached_property
     def clocks(self) -> tuple[tzinfo, ...]:
@@ -203,7 +207,8 @@ def compile_route(
                  and k not in inside)  # fmt: skip
     return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps),
                    offers(found, catalog) if found else (), catalog.estimated_day_off,
-                   catalog.estimated_day_off_status)  # fmt: skip
+                   catalog.status_of("estimated_day_off"), catalog.status_of("opening_spread"),
+                   catalog.status_of("queue_minutes"))  # fmt: skip
 
 
 def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: Catalog, vehicle: Vehicle,
@@ -273,13 +278,20 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
         k=k, node=node, crossing=crossing, stage_id=stage_id, stage=stage, table=table, name=name,
         direction=direction,
         processing=processing, duration_dist=duration_dist, duration=duration_dist.median() * 60,
-        delay_dists=delay_dists, delays=medians if any(medians) else None,
+        delay_dists=delay_dists, delays=medians if any(medians) else None, opening_spread=catalog.opening_spread * 60,
+        queue=_queue(catalog),
         next_working_day=any(r.kind is RuleKind.next_working_day and r.applies_to(mode, direction) for r in stage.rules),
         enters=entering and stage.kind in ENTRY_KINDS,
         held=held, resume_at=time.fromisoformat(held.resume_at.value) if held and held.resume_at else None,
         bed=_bed(route, k, catalog, network) if held else None,
         zone=zone(stage.clock.value), note=note,
     )  # fmt: skip
+
+
+def _queue(catalog: Catalog) -> Distribution | None:
+    """The queue in front of every post as a distribution of minutes (None: the data has none)."""
+    found = minutes_distribution(catalog.queue)
+    return None if isinstance(found, Constant) and found.value == 0 else found
 
 
 def _bed(route: Route, k: int, catalog: Catalog, network: Network) -> Bed | None:

@@ -156,6 +156,15 @@ def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: A
         for delay, dist in zip(op.stage.opening_delays, op.delay_dists, strict=True):
             at = f" at {delay.opens_at}" if delay.opens_at else ""
             inputs.append(Input(op.node, f"opening delay{at}", f"{dist.describe()} min", delay.minutes.claim.status))
+    shift = max((op.opening_spread for op in samples.program.checks), default=0.0)
+    if shift:
+        status = samples.program.opening_status
+        inputs.append(Input("every post", "hours", f"moved up to {shift / 60:g} min either way, opening and closing "
+                            "together (triangular)", status))  # fmt: skip
+    queue = next((op.queue for op in samples.program.checks if op.queue is not None), None)
+    if queue is not None:
+        inputs.append(Input("every post", "queue before processing", f"{queue.describe()} min",
+                            samples.program.queue_status))  # fmt: skip
     inputs.extend(_estimated_inputs(samples))
     for move in samples.program.ops:  # a passenger's rides whose services' durations are distributions
         if isinstance(move, Drive) and move.ride is not None:
