@@ -78,6 +78,7 @@ class StageTimetable:
         self._guessed: dict[date, tuple[Guess, ...]] = {}
         self._arrays: tuple[_Windows, tuple] | None = None
         self._closed: tuple[_Windows | None, tuple] | None = None
+        self._days_covered: set[date] = set()  # days of the stage's clock whose months are expanded (never shrinks)
         self._lock = threading.Lock()
 
     @property
@@ -296,11 +297,13 @@ class StageTimetable:
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
-        tz = zone(self.clock)
-        self.cover(
-            datetime.combine(day, time(0), tzinfo=tz).timestamp(),
-            datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
-        )
+        if day not in self._days_covered:
+            tz = zone(self.clock)
+            self.cover(
+                datetime.combine(day, time(0), tzinfo=tz).timestamp(),
+                datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
+            )
+            self._days_covered.add(day)
         return self._closures.get(day)
 
     @property
