@@ -19,7 +19,7 @@ from overland.planner.program import Check, Drive, Program
 from overland.planner.trip import EventKind, nights_between
 from overland.planner.walk import BREAK, STAY, WAIT_TO_DRIVE, Walk
 
-Rewalk = Callable[..., Walk]  # (begin, t, *, record) -> Walk
+Rewalk = Callable[..., Walk]  # (begin, t, *, record, follow=None) -> Walk (see walk.walk)
 Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
 RESOLUTION = 60.0  # seconds: departures are whole minutes
 MOVING = (EventKind.drive, EventKind.ride)
@@ -49,9 +49,10 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
         target = walked.starts[after]
         if left <= arrived and bed != 0:
             continue  # passed through without stopping
-        latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target))
+        follow = (walked, after)  # from the stage on, a later departure that keeps its start walks the same way
+        latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target), follow)
         if latest - left >= RESOLUTION:  # less than a minute later: the walk's own reason for leaving then stands
-            again = again or rewalk(bed, latest, record=True)
+            again = again or rewalk(bed, latest, record=True, follow=follow)
             if again.blockers or again.starts.get(after) != target or again.t > walked.t:
                 continue  # leaving later would arrive later (the day's hours at the wheel, a break): keep the stay short
             why = (LATER, after, walked.arrivals.get(after, target), target)
@@ -102,20 +103,21 @@ def _left(walked: Walk, bed: int, arrived: float, begins: dict[int, int]) -> flo
 
 
 def _latest(
-    rewalk: Rewalk, bed: int, low: float, target: float, after: int, reached: float
+    rewalk: Rewalk, bed: int, low: float, target: float, after: int, reached: float, follow: tuple[Walk, int]
 ) -> tuple[float, Walk | None]:
     """The latest departure from ``bed`` in [low, target] whose walk starts stage ``after`` at ``target``.
 
     First tried: leaving later by the wait at the stage (``reached`` is when the walk from
     ``low`` got there). When that walk gets the same start with less than a minute of slack
     on the way (the rest is driving or processing), no later minute can, and the
-    walk (recorded) is returned with the time. Otherwise a bisection on times only.
+    walk (recorded, following ``follow`` from the stage on) is returned with the time. Otherwise a
+    bisection on times only.
     """
     guess = low + (target - reached)
     guess -= guess % RESOLUTION
     high = target
     if low < guess < target:
-        trial = rewalk(bed, guess, record=True)
+        trial = rewalk(bed, guess, record=True, follow=follow)
         if not trial.blockers and trial.starts.get(after) == target:
             if _busy(trial, guess, target) > target - guess - RESOLUTION:
                 return guess, trial  # a minute later reaches the stage after ``target``
@@ -155,6 +157,9 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
     kept = [r for e in walked.events if e[1] == bed and e[2] == node and e[5][:1] == (STAY,) for r in e[5][1:]]
     if leave > arrived:
         merged.events.append((EventKind.wait, bed, node, arrived, leave, (STAY, *kept, *why), None, None))
+    moved = len(merged.warnings) - len(again.warnings)
+    if merged.warnings[moved:] == again.warnings:  # the marks of ``again`` still point at its warnings
+        merged.marks = {k: mark.moved(len(merged.events), moved) for k, mark in again.marks.items()}
     merged.events += again.events
     merged.arrivals = {**{k: v for k, v in walked.arrivals.items() if k <= bed}, **again.arrivals}
     merged.starts = {**{k: v for k, v in walked.starts.items() if k < bed}, **again.starts}
@@ -209,4 +214,5 @@ def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -
         out.append((EventKind.night if night else EventKind.wait, k, node, first, end, (STAY, *reasons), None, None))
         i = j
     walked.events = out
+    walked.marks = {}  # they count the events before the stays were joined
     return walked
