@@ -11,11 +11,11 @@ else a wait.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from overland.planner.program import Check, Drive, Program
+from overland.planner.program import Program
 from overland.planner.trip import EventKind, nights_between
 from overland.planner.walk import BREAK, STAY, WAIT_TO_DRIVE, Walk
 
@@ -23,6 +23,7 @@ Rewalk = Callable[..., Walk]  # (begin, t, *, record, follow=None) -> Walk (see 
 Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
 RESOLUTION = 60.0  # seconds: departures are whole minutes
 MOVING = (EventKind.drive, EventKind.ride)
+STAYING = (EventKind.night, EventKind.wait)  # the kinds of a stay, or a wait that may become one
 LATER = "later"  # a stay stretched to still get the same opening: (LATER, k of that stage, reached before, start)
 
 
@@ -34,8 +35,8 @@ def is_night(local: Local, node: str, start: float, end: float) -> bool:
 def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float) -> Walk:
     """``walked`` with every stay before a stage stretched to the latest departure that keeps the stage's start."""
     steps = program.route.steps
-    checks = [op.k for op in program.ops if isinstance(op, Check)]
-    begins = {op.k: op.begin for op in program.ops if isinstance(op, Drive)}  # the step each drive or ride leaves
+    checks = program.posts  # by route step, in order
+    begins = program.begins  # the step each drive or ride leaves
     for bed in program.beds:
         if walked.blockers:
             return walked
@@ -64,7 +65,7 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
     return _stays(walked, set(program.beds), local, begins)
 
 
-def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
+def _binding(walked: Walk, checks: Iterable[int], bed: int) -> int | None:
     """The first stage after ``bed`` where the walk waits for an opening (its start is what to keep)."""
     for k in checks:
         if k < bed or k not in walked.starts:
@@ -78,17 +79,18 @@ def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
 def _night_between(walked: Walk, bed: int, after: int) -> bool:
     """True when the walk spends a night between leaving ``bed`` and stage ``after`` (a stay in another
     bed, or a vehicle held overnight)."""
-    return any(
-        (kind is EventKind.vehicle_held and bed <= k < after)
-        or (kind in (EventKind.night, EventKind.wait) and bed < k < after and detail[:1] == (STAY,))
-        for kind, k, _node, _start, _end, detail, *_ in walked.events
-    )
+    for kind, k, _node, _start, _end, detail, _to, _km in walked.events:
+        if kind is EventKind.vehicle_held and bed <= k < after:
+            return True
+        if kind in STAYING and bed < k < after and detail[0] == STAY:
+            return True
+    return False
 
 
 def _left(walked: Walk, bed: int, arrived: float, begins: dict[int, int]) -> float:
     """When the traveller got going from ``bed``: the start of the first drive, ride or processing after the
     stays there."""
-    for kind, k, _node, start, _end, detail, *_ in walked.events:
+    for kind, k, _node, start, _end, detail, _to, _km in walked.events:
         if kind in MOVING and begins.get(k) == bed:
             return start
         if kind is EventKind.process and k == bed:
@@ -144,7 +146,7 @@ def _busy(walked: Walk, leave: float, target: float) -> float:
     """Seconds between ``leave`` and ``target`` the recorded walk spends driving, riding or processing."""
     return sum(
         min(end, target) - max(start, leave)
-        for kind, _k, _node, start, end, *_ in walked.events
+        for kind, _k, _node, start, end, _detail, _to, _km in walked.events
         if kind in (*MOVING, EventKind.process) and end > leave and start < target
     )
 
@@ -170,7 +172,7 @@ def _reaching(event: Any) -> bool:
     """True for a step on the way into the bed: the drive or ride reaching it, and the waits before it
     (for the hour or the departure it may leave at, a driver's break)."""
     kind, detail = event[0], event[5]
-    return kind in MOVING or (kind is EventKind.wait and detail[:1] in ((WAIT_TO_DRIVE,), (BREAK,)))
+    return kind in MOVING or (kind is EventKind.wait and detail[0] in (WAIT_TO_DRIVE, BREAK))
 
 
 def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -> Walk:
@@ -182,13 +184,13 @@ def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -
     out: list[Any] = []
     i = 0
     while i < len(events):
-        kind, k, node, start, end, detail, *rest = events[i]
-        staying = (kind in (EventKind.night, EventKind.wait) and detail[:1] == (STAY,)) or (
-            kind is EventKind.wait and detail[:1] == (WAIT_TO_DRIVE,) and detail[1]
+        kind, k, node, start, end, detail, to, km = events[i]
+        staying = kind in STAYING and (
+            detail[0] == STAY or (kind is EventKind.wait and detail[0] == WAIT_TO_DRIVE and detail[1])
         )
         if not staying:
             if kind is EventKind.wait and k in beds and "/" in node and is_night(local, node, start, end):
-                out.append((EventKind.night, k, node, start, end, detail, *rest))
+                out.append((EventKind.night, k, node, start, end, detail, to, km))
             else:
                 out.append(events[i])
             i += 1
@@ -199,8 +201,8 @@ def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -
             k = begins[k]  # the wait before the drive reaching step k is a stay at the bed it leaves
         j = i + 1
         while j < len(events):
-            kind2, k2, node2, start2, end2, detail2, *_ = events[j]
-            if node2 != node or kind2 not in (EventKind.night, EventKind.wait) or start2 != end:
+            kind2, k2, node2, start2, end2, detail2, _to, _km = events[j]
+            if node2 != node or kind2 not in STAYING or start2 != end:
                 break
             if detail2[0] == STAY:
                 reasons += list(detail2[1:])
