@@ -33,6 +33,7 @@ from overland.planner.walk import (
     NIGHT_DRIVE,
     NO_OPENING,
     NO_PLAN,
+    PROCESS,
     STAY,
     TO_BED,
     TOO_LONG,
@@ -106,14 +107,20 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
     """The steps of a walk as events with their notes, each in the clock of its place."""
     words = _Words(program, walked, catalog, node, until, rhythm)
     fromtimestamp = datetime.fromtimestamp
+    shown: dict[tuple[float, Any], datetime] = {}  # (UTC seconds, zone) -> the local time: a step starts as one ends
     found = []
     for kind, k, where, start, end, detail, to, km in raws:
         _, place, tz = node(where)
         end_tz = tz if to is None else node(to)[2]
         note = words.note(kind, k, where, start, end, detail, to)
         ride = words.drives[k].ride if kind is EventKind.ride else None
-        found.append(Event(kind, fromtimestamp(round(start), tz), fromtimestamp(round(end), end_tz), place,
-                           where if "/" in where else None, note, km, to,
+        begins = shown.get((start, tz))
+        if begins is None:
+            begins = shown[start, tz] = fromtimestamp(round(start), tz)
+        ends = shown.get((end, end_tz))
+        if ends is None:
+            ends = shown[end, end_tz] = fromtimestamp(round(end), end_tz)
+        found.append(Event(kind, begins, ends, place, where if "/" in where else None, note, km, to,
                            ride.service_id if ride is not None else None))  # fmt: skip
     return found
 
@@ -125,8 +132,8 @@ class _Words:
                  rhythm: Rhythm) -> None:  # fmt: skip
         self.program, self.walked, self.catalog, self.node, self.until, self.rhythm = (
             program, walked, catalog, node, until, rhythm)  # fmt: skip
-        self.checks = {op.k: op for op in program.checks}
-        self.drives = {op.k: op for op in program.ops if isinstance(op, Drive)}
+        self.checks = program.posts
+        self.drives = program.drives
 
     def local(self, t: float, where: str) -> datetime:
         return datetime.fromtimestamp(round(t), self.node(where)[2])
@@ -137,6 +144,8 @@ class _Words:
     def note(self, kind: EventKind, k: int, where: str, start: float, end: float, detail: tuple[Any, ...],
              to: str | None) -> str:  # fmt: skip
         code = detail[0] if detail else ""
+        if code == PROCESS:
+            return self.checks[k].note
         if kind is EventKind.drive:
             if self.program.mode in RIDING:
                 return f"{where} → {to} (no bus or shared taxi in data/transport.yaml: a taxi, a lift or a hired car)"
@@ -335,7 +344,7 @@ def warnings(
             f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}"
         )
     unheld = {op.k: op for op in program.checks if op.table.has_unheld}
-    for kind, k, node, start, *_ in walked.events if unheld else ():
+    for kind, k, node, start, _end, _detail, _to, _km in walked.events if unheld else ():
         check = unheld.get(k) if kind is EventKind.process else None
         if check is not None:
             note = check.table.unheld(datetime.fromtimestamp(start, check.zone).date())
