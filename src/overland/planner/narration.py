@@ -65,14 +65,14 @@ def wait_note(op: Check, t: float, start: float, until: float) -> str:
     if current is not None and current[0] <= t < current[1]:
         return (
             f"{op.duration / 3600:g} h of processing does not fit before it closes at "
-            f"{datetime.fromtimestamp(current[1], tz):%H:%M} {name}; next opening {then:%a %d %b %H:%M} {name}"
+            f"{_clock_time(datetime.fromtimestamp(current[1], tz))} {name}; next opening {then:%a %d %b %H:%M} {name}"
         )
     if now.date() == then.date():
         day_start = epoch(datetime.combine(now.date(), time(0), tzinfo=tz))
         opened_today = next(table.windows_from(day_start, until=until), None)
         if opened_today is not None and opened_today[1] <= t:
-            return f"closed for the midday break until {then:%H:%M} {name}"
-        return f"not open yet: opens at {then:%H:%M} {name}"
+            return f"closed for the midday break until {_clock_time(then)} {name}"
+        return f"not open yet: opens at {_clock_time(then)} {name}"
     reasons = closed_days(op, t, start)
     note = f"closed until {then:%a %d %b %H:%M} {name}"
     return note + (" — " + "; ".join(reasons) if reasons else " (closed for the night)")
@@ -290,10 +290,12 @@ class _Words:
             and op.sky.overlaps(start - 1, end)
         ):
             return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about: "
-                    f"leave at {leave:%H:%M}, by daylight")  # fmt: skip
+                    f"leave at {_clock_time(leave)}, by daylight")  # fmt: skip
         if self.rhythm.quiet is not None:
-            return f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}: leave at {leave:%H:%M}"
-        return f"leave at {leave:%H:%M}"
+            return (
+                f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}: leave at {_clock_time(leave)}"
+            )
+        return f"leave at {_clock_time(leave)}"
 
     def _departs_at(self, op: Drive, t: float) -> bool:
         """True when the ride ``op`` leaves at ``t`` because that is its departure (not the quiet hours)."""
@@ -341,7 +343,7 @@ def warnings(
         found.append(
             f"driving after dark: {first.start} → {last.end}, {km:g} km, "
             f"{local(start, first.start):%a %d %b %H:%M}–"
-            f"{local(end, first.start):%H:%M} {clock_name(clock_of(first.start))}"
+            f"{_clock_time(local(end, first.start))} {clock_name(clock_of(first.start))}"
         )
     unheld = {op.k: op for op in program.checks if op.table.has_unheld}
     for kind, k, node, start, _end, _detail, _to, _km in walked.events if unheld else ():
@@ -408,6 +410,11 @@ def stage_blockers(op: Check, traveller: Traveller) -> list[Blocker]:
 def _hhmm(seconds: float) -> str:
     minutes = int(seconds // 60)
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _clock_time(moment: datetime) -> str:
+    """``08:10``: what ``f"{moment:%H:%M}"`` says, without strftime's cost (about 1.5 µs a call)."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 def needs(program: Program, traveller: Traveller) -> tuple[Need, ...]:

@@ -24,6 +24,7 @@ Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at
 RESOLUTION = 60.0  # seconds: departures are whole minutes
 MOVING = (EventKind.drive, EventKind.ride)
 STAYING = (EventKind.night, EventKind.wait)  # the kinds of a stay, or a wait that may become one
+BUSY = (*MOVING, EventKind.process)  # on the way: driving, riding or being processed
 LATER = "later"  # a stay stretched to still get the same opening: (LATER, k of that stage, reached before, start)
 
 
@@ -147,7 +148,7 @@ def _busy(walked: Walk, leave: float, target: float) -> float:
     return sum(
         min(end, target) - max(start, leave)
         for kind, _k, _node, start, end, _detail, _to, _km in walked.events
-        if kind in (*MOVING, EventKind.process) and end > leave and start < target
+        if kind in BUSY and end > leave and start < target
     )
 
 
