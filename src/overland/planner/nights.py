@@ -58,12 +58,20 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
             if again.blockers or again.starts.get(after) != target or again.t > walked.t:
                 continue  # leaving later would arrive later (the day's hours at the wheel, a break): keep the stay short
             why = (LATER, after, walked.arrivals.get(after, target), target)
-            skipped = [r for e in walked.events if bed < e[1] < after and e[0] in (EventKind.night, EventKind.wait)
-                       and e[5][:1] == (STAY,) for r in e[5][1:] if r[0] != LATER]  # fmt: skip
-            skipped += [("to-drive", e[1], e[4]) for e in walked.events if begins.get(e[1]) == bed
-                        and e[0] is EventKind.wait and e[5][:1] == (WAIT_TO_DRIVE,) and e[5][1]]  # fmt: skip
-            walked = _merge(walked, again, bed, steps[bed].node, arrived, latest, (*skipped, why))
+            walked = _merge(
+                walked, again, bed, steps[bed].node, arrived, latest, (*_skipped(walked, bed, after, begins), why)
+            )
     return _stays(walked, set(program.beds), local, begins)
+
+
+def _skipped(walked: Walk, bed: int, after: int, begins: dict[int, int]) -> list[tuple[Any, ...]]:
+    """The reasons of the stays between ``bed`` and stage ``after`` a later departure from ``bed`` goes
+    past (but the stretches already made), then the waits to drive on from ``bed``."""
+    reasons = [r for e in walked.events if bed < e[1] < after and e[0] in STAYING
+               and e[5][0] == STAY for r in e[5][1:] if r[0] != LATER]  # fmt: skip
+    reasons += [("to-drive", e[1], e[4]) for e in walked.events if begins.get(e[1]) == bed
+                and e[0] is EventKind.wait and e[5][0] == WAIT_TO_DRIVE and e[5][1]]  # fmt: skip
+    return reasons
 
 
 def _binding(walked: Walk, checks: Iterable[int], bed: int) -> int | None:
@@ -81,9 +89,11 @@ def _night_between(walked: Walk, bed: int, after: int) -> bool:
     """True when the walk spends a night between leaving ``bed`` and stage ``after`` (a stay in another
     bed, or a vehicle held overnight)."""
     for kind, k, _node, _start, _end, detail, _to, _km in walked.events:
-        if kind is EventKind.vehicle_held and bed <= k < after:
+        if k >= after:
+            return False  # the events are in the walk's order: their route steps never go back
+        if kind is EventKind.vehicle_held and bed <= k:
             return True
-        if kind in STAYING and bed < k < after and detail[0] == STAY:
+        if kind in STAYING and bed < k and detail[0] == STAY:
             return True
     return False
 
