@@ -321,9 +321,7 @@ def warnings(
     found = list(dict.fromkeys(walked.warnings))
     arrivals = walked.arrivals
     drives = [
-        (op, arrivals[op.k] - op.seconds, arrivals[op.k])
-        for op in program.ops
-        if type(op) is Drive and op.k in arrivals and op.k > 0
+        (op, arrivals[k] - op.seconds, arrivals[k]) for k, op in program.drives.items() if k in arrivals and k > 0
     ]
     stretches: list[list[tuple[Drive, float, float]]] = []
     previous_dark = False

@@ -152,8 +152,10 @@ class StageTimetable:
 
     def cover(self, t: Seconds, until: Seconds) -> _Windows:
         """Expand the months from ``t`` to ``until``, and one more while the last window runs into it."""
-        first, last = _month(t), _month(until)
         w = self._w
+        if w is not None and w.lo <= t and until < w.hi and not (w.ends and w.ends[-1] == w.hi):
+            return w  # inside the months expanded, and the last window ends in them: nothing to add
+        first, last = _month(t), _month(until)
         if (
             w is not None
             and w.first <= first
