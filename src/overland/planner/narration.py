@@ -107,19 +107,20 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
     """The steps of a walk as events with their notes, each in the clock of its place."""
     words = _Words(program, walked, catalog, node, until, rhythm)
     fromtimestamp = datetime.fromtimestamp
-    shown: dict[tuple[float, Any], datetime] = {}  # (UTC seconds, zone) -> the local time: a step starts as one ends
     found = []
+    ended, ended_in, ended_at = 0.0, None, None  # the step before: its end, the zone of it, the local time
     for kind, k, where, start, end, detail, to, km in raws:
         _, place, tz = node(where)
         end_tz = tz if to is None else node(to)[2]
         note = words.note(kind, k, where, start, end, detail, to)
         ride = words.drives[k].ride if kind is EventKind.ride else None
-        begins = shown.get((start, tz))
-        if begins is None:
-            begins = shown[start, tz] = fromtimestamp(round(start), tz)
-        ends = shown.get((end, end_tz))
-        if ends is None:
-            ends = shown[end, end_tz] = fromtimestamp(round(end), end_tz)
+        # Most steps start as the one before ends, in the same clock: its local time is made once.
+        if ended_at is not None and start == ended and tz is ended_in:
+            begins = ended_at
+        else:
+            begins = fromtimestamp(round(start), tz)
+        ends = begins if end == start and end_tz is tz else fromtimestamp(round(end), end_tz)
+        ended, ended_in, ended_at = end, end_tz, ends
         found.append(Event(kind, begins, ends, place, where if "/" in where else None, note, km, to,
                            ride.service_id if ride is not None else None))  # fmt: skip
     return found
