@@ -54,6 +54,9 @@ ADVICE_KINDS = {
 BLOCKING_RULES = {RuleKind.vehicle_entry_documents, RuleKind.pre_arranged_transport}
 
 NodeInfo = Callable[[str], tuple[str, "str | None", Any]]  # node -> (clock, place id, zone)
+MOVING = (EventKind.drive, EventKind.ride)
+# What a step with these codes says depends on its route step only, never on the time (see Program.said).
+STEADY = {PROCESS, CLEARED, HELD, TO_BED, FROM_BED}
 
 
 def wait_note(op: Check, t: float, start: float, until: float) -> str:
@@ -107,13 +110,20 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
     """The steps of a walk as events with their notes, each in the clock of its place."""
     words = _Words(program, walked, catalog, node, until, rhythm)
     fromtimestamp = datetime.fromtimestamp
+    said = program.said
     found = []
     ended, ended_in, ended_at = 0.0, None, None  # the step before: its end, the zone of it, the local time
     for kind, k, where, start, end, detail, to, km in raws:
-        _, place, tz = node(where)
-        end_tz = tz if to is None else node(to)[2]
-        note = words.note(kind, k, where, start, end, detail, to)
-        ride = words.drives[k].ride if kind is EventKind.ride else None
+        code = detail[0] if detail else ""
+        known = said.get((kind, k, code))
+        if known is None:
+            _, place, tz = node(where)
+            ride = words.drives[k].ride if kind is EventKind.ride else None
+            known = (place, where if "/" in where else None, tz, tz if to is None else node(to)[2],
+                     words.note(kind, k, where, start, end, detail, to), ride.service_id if ride is not None else None)  # fmt: skip
+            if kind in MOVING or code in STEADY:
+                said[kind, k, code] = known
+        place, stage, tz, end_tz, note, service = known
         # Most steps start as the one before ends, in the same clock: its local time is made once.
         if ended_at is not None and start == ended and tz is ended_in:
             begins = ended_at
@@ -121,8 +131,7 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
             begins = fromtimestamp(round(start), tz)
         ends = begins if end == start and end_tz is tz else fromtimestamp(round(end), end_tz)
         ended, ended_in, ended_at = end, end_tz, ends
-        found.append(Event(kind, begins, ends, place, where if "/" in where else None, note, km, to,
-                           ride.service_id if ride is not None else None))  # fmt: skip
+        found.append(Event(kind, begins, ends, place, stage, note, km, to, service))
     return found
 
 

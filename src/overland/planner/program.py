@@ -149,6 +149,13 @@ class Program:
         return {op.k: op for op in self.checks}
 
     @cached_property
+    def said(self) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """What the steps whose words do not depend on the time say, filled as plans word them
+        (:func:`overland.planner.narration.events`): (kind, route step, detail code) -> (place, stage,
+        zone, end zone, note, service)."""
+        return {}
+
+    @cached_property
     def on_the_move(self) -> float:
         """Seconds driving and being processed, waits left out: no walk of the route takes less."""
         return sum(op.seconds if isinstance(op, Drive) else op.duration for op in self.ops)
