@@ -166,8 +166,15 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
            why: tuple[tuple[Any, ...], ...]) -> Walk:  # fmt: skip
     """The events of ``walked`` before ``bed``, a stay there until ``leave``, and those of ``again`` from it."""
     merged = Walk(t=again.t, blockers=again.blockers, warnings=list(dict.fromkeys(walked.warnings + again.warnings)))
-    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and _reaching(e))]
-    kept = [r for e in walked.events if e[1] == bed and e[2] == node and e[5][:1] == (STAY,) for r in e[5][1:]]
+    kept: list[Any] = []  # the reasons of the stays there already
+    for event in walked.events:
+        k = event[1]
+        if k > bed:
+            break  # the events are in the walk's order: their route steps never go back
+        if k < bed or _reaching(event):
+            merged.events.append(event)
+        if k == bed and event[2] == node and event[5][:1] == (STAY,):
+            kept += event[5][1:]
     if leave > arrived:
         merged.events.append((EventKind.wait, bed, node, arrived, leave, (STAY, *kept, *why), None, None))
     moved = len(merged.warnings) - len(again.warnings)
