@@ -11,18 +11,20 @@ else a wait.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from overland.planner.program import Check, Drive, Program
+from overland.planner.program import Program
 from overland.planner.trip import EventKind, nights_between
 from overland.planner.walk import BREAK, STAY, WAIT_TO_DRIVE, Walk
 
-Rewalk = Callable[..., Walk]  # (begin, t, *, record) -> Walk
+Rewalk = Callable[..., Walk]  # (begin, t, *, record, follow=None) -> Walk (see walk.walk)
 Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
 RESOLUTION = 60.0  # seconds: departures are whole minutes
 MOVING = (EventKind.drive, EventKind.ride)
+STAYING = (EventKind.night, EventKind.wait)  # the kinds of a stay, or a wait that may become one
+BUSY = (*MOVING, EventKind.process)  # on the way: driving, riding or being processed
 LATER = "later"  # a stay stretched to still get the same opening: (LATER, k of that stage, reached before, start)
 
 
@@ -34,8 +36,8 @@ def is_night(local: Local, node: str, start: float, end: float) -> bool:
 def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float) -> Walk:
     """``walked`` with every stay before a stage stretched to the latest departure that keeps the stage's start."""
     steps = program.route.steps
-    checks = [op.k for op in program.ops if isinstance(op, Check)]
-    begins = {op.k: op.begin for op in program.ops if isinstance(op, Drive)}  # the step each drive or ride leaves
+    checks = program.posts  # by route step, in order
+    begins = program.begins  # the step each drive or ride leaves
     for bed in program.beds:
         if walked.blockers:
             return walked
@@ -49,21 +51,30 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
         target = walked.starts[after]
         if left <= arrived and bed != 0:
             continue  # passed through without stopping
-        latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target))
+        follow = (walked, after)  # from the stage on, a later departure that keeps its start walks the same way
+        latest, again = _latest(rewalk, bed, left, target, after, walked.arrivals.get(after, target), follow)
         if latest - left >= RESOLUTION:  # less than a minute later: the walk's own reason for leaving then stands
-            again = again or rewalk(bed, latest, record=True)
+            again = again or rewalk(bed, latest, record=True, follow=follow)
             if again.blockers or again.starts.get(after) != target or again.t > walked.t:
                 continue  # leaving later would arrive later (the day's hours at the wheel, a break): keep the stay short
             why = (LATER, after, walked.arrivals.get(after, target), target)
-            skipped = [r for e in walked.events if bed < e[1] < after and e[0] in (EventKind.night, EventKind.wait)
-                       and e[5][:1] == (STAY,) for r in e[5][1:] if r[0] != LATER]  # fmt: skip
-            skipped += [("to-drive", e[1], e[4]) for e in walked.events if begins.get(e[1]) == bed
-                        and e[0] is EventKind.wait and e[5][:1] == (WAIT_TO_DRIVE,) and e[5][1]]  # fmt: skip
-            walked = _merge(walked, again, bed, steps[bed].node, arrived, latest, (*skipped, why))
+            walked = _merge(
+                walked, again, bed, steps[bed].node, arrived, latest, (*_skipped(walked, bed, after, begins), why)
+            )
     return _stays(walked, set(program.beds), local, begins)
 
 
-def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
+def _skipped(walked: Walk, bed: int, after: int, begins: dict[int, int]) -> list[tuple[Any, ...]]:
+    """The reasons of the stays between ``bed`` and stage ``after`` a later departure from ``bed`` goes
+    past (but the stretches already made), then the waits to drive on from ``bed``."""
+    reasons = [r for e in walked.events if bed < e[1] < after and e[0] in STAYING
+               and e[5][0] == STAY for r in e[5][1:] if r[0] != LATER]  # fmt: skip
+    reasons += [("to-drive", e[1], e[4]) for e in walked.events if begins.get(e[1]) == bed
+                and e[0] is EventKind.wait and e[5][0] == WAIT_TO_DRIVE and e[5][1]]  # fmt: skip
+    return reasons
+
+
+def _binding(walked: Walk, checks: Iterable[int], bed: int) -> int | None:
     """The first stage after ``bed`` where the walk waits for an opening (its start is what to keep)."""
     for k in checks:
         if k < bed or k not in walked.starts:
@@ -77,17 +88,20 @@ def _binding(walked: Walk, checks: list[int], bed: int) -> int | None:
 def _night_between(walked: Walk, bed: int, after: int) -> bool:
     """True when the walk spends a night between leaving ``bed`` and stage ``after`` (a stay in another
     bed, or a vehicle held overnight)."""
-    return any(
-        (kind is EventKind.vehicle_held and bed <= k < after)
-        or (kind in (EventKind.night, EventKind.wait) and bed < k < after and detail[:1] == (STAY,))
-        for kind, k, _node, _start, _end, detail, *_ in walked.events
-    )
+    for kind, k, _node, _start, _end, detail, _to, _km in walked.events:
+        if k >= after:
+            return False  # the events are in the walk's order: their route steps never go back
+        if kind is EventKind.vehicle_held and bed <= k:
+            return True
+        if kind in STAYING and bed < k and detail[0] == STAY:
+            return True
+    return False
 
 
 def _left(walked: Walk, bed: int, arrived: float, begins: dict[int, int]) -> float:
     """When the traveller got going from ``bed``: the start of the first drive, ride or processing after the
     stays there."""
-    for kind, k, _node, start, _end, detail, *_ in walked.events:
+    for kind, k, _node, start, _end, detail, _to, _km in walked.events:
         if kind in MOVING and begins.get(k) == bed:
             return start
         if kind is EventKind.process and k == bed:
@@ -102,20 +116,21 @@ def _left(walked: Walk, bed: int, arrived: float, begins: dict[int, int]) -> flo
 
 
 def _latest(
-    rewalk: Rewalk, bed: int, low: float, target: float, after: int, reached: float
+    rewalk: Rewalk, bed: int, low: float, target: float, after: int, reached: float, follow: tuple[Walk, int]
 ) -> tuple[float, Walk | None]:
     """The latest departure from ``bed`` in [low, target] whose walk starts stage ``after`` at ``target``.
 
     First tried: leaving later by the wait at the stage (``reached`` is when the walk from
     ``low`` got there). When that walk gets the same start with less than a minute of slack
     on the way (the rest is driving or processing), no later minute can, and the
-    walk (recorded) is returned with the time. Otherwise a bisection on times only.
+    walk (recorded, following ``follow`` from the stage on) is returned with the time. Otherwise a
+    bisection on times only.
     """
     guess = low + (target - reached)
     guess -= guess % RESOLUTION
     high = target
     if low < guess < target:
-        trial = rewalk(bed, guess, record=True)
+        trial = rewalk(bed, guess, record=True, follow=follow)
         if not trial.blockers and trial.starts.get(after) == target:
             if _busy(trial, guess, target) > target - guess - RESOLUTION:
                 return guess, trial  # a minute later reaches the stage after ``target``
@@ -142,8 +157,8 @@ def _busy(walked: Walk, leave: float, target: float) -> float:
     """Seconds between ``leave`` and ``target`` the recorded walk spends driving, riding or processing."""
     return sum(
         min(end, target) - max(start, leave)
-        for kind, _k, _node, start, end, *_ in walked.events
-        if kind in (*MOVING, EventKind.process) and end > leave and start < target
+        for kind, _k, _node, start, end, _detail, _to, _km in walked.events
+        if kind in BUSY and end > leave and start < target
     )
 
 
@@ -151,10 +166,20 @@ def _merge(walked: Walk, again: Walk, bed: int, node: str, arrived: float, leave
            why: tuple[tuple[Any, ...], ...]) -> Walk:  # fmt: skip
     """The events of ``walked`` before ``bed``, a stay there until ``leave``, and those of ``again`` from it."""
     merged = Walk(t=again.t, blockers=again.blockers, warnings=list(dict.fromkeys(walked.warnings + again.warnings)))
-    merged.events = [e for e in walked.events if e[1] < bed or (e[1] == bed and _reaching(e))]
-    kept = [r for e in walked.events if e[1] == bed and e[2] == node and e[5][:1] == (STAY,) for r in e[5][1:]]
+    kept: list[Any] = []  # the reasons of the stays there already
+    for event in walked.events:
+        k = event[1]
+        if k > bed:
+            break  # the events are in the walk's order: their route steps never go back
+        if k < bed or _reaching(event):
+            merged.events.append(event)
+        if k == bed and event[2] == node and event[5][:1] == (STAY,):
+            kept += event[5][1:]
     if leave > arrived:
         merged.events.append((EventKind.wait, bed, node, arrived, leave, (STAY, *kept, *why), None, None))
+    moved = len(merged.warnings) - len(again.warnings)
+    if merged.warnings[moved:] == again.warnings:  # the marks of ``again`` still point at its warnings
+        merged.marks = {k: mark.moved(len(merged.events), moved) for k, mark in again.marks.items()}
     merged.events += again.events
     merged.arrivals = {**{k: v for k, v in walked.arrivals.items() if k <= bed}, **again.arrivals}
     merged.starts = {**{k: v for k, v in walked.starts.items() if k < bed}, **again.starts}
@@ -165,7 +190,7 @@ def _reaching(event: Any) -> bool:
     """True for a step on the way into the bed: the drive or ride reaching it, and the waits before it
     (for the hour or the departure it may leave at, a driver's break)."""
     kind, detail = event[0], event[5]
-    return kind in MOVING or (kind is EventKind.wait and detail[:1] in ((WAIT_TO_DRIVE,), (BREAK,)))
+    return kind in MOVING or (kind is EventKind.wait and detail[0] in (WAIT_TO_DRIVE, BREAK))
 
 
 def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -> Walk:
@@ -177,13 +202,13 @@ def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -
     out: list[Any] = []
     i = 0
     while i < len(events):
-        kind, k, node, start, end, detail, *rest = events[i]
-        staying = (kind in (EventKind.night, EventKind.wait) and detail[:1] == (STAY,)) or (
-            kind is EventKind.wait and detail[:1] == (WAIT_TO_DRIVE,) and detail[1]
+        kind, k, node, start, end, detail, to, km = events[i]
+        staying = kind in STAYING and (
+            detail[0] == STAY or (kind is EventKind.wait and detail[0] == WAIT_TO_DRIVE and detail[1])
         )
         if not staying:
             if kind is EventKind.wait and k in beds and "/" in node and is_night(local, node, start, end):
-                out.append((EventKind.night, k, node, start, end, detail, *rest))
+                out.append((EventKind.night, k, node, start, end, detail, to, km))
             else:
                 out.append(events[i])
             i += 1
@@ -194,8 +219,8 @@ def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -
             k = begins[k]  # the wait before the drive reaching step k is a stay at the bed it leaves
         j = i + 1
         while j < len(events):
-            kind2, k2, node2, start2, end2, detail2, *_ = events[j]
-            if node2 != node or kind2 not in (EventKind.night, EventKind.wait) or start2 != end:
+            kind2, k2, node2, start2, end2, detail2, _to, _km = events[j]
+            if node2 != node or kind2 not in STAYING or start2 != end:
                 break
             if detail2[0] == STAY:
                 reasons += list(detail2[1:])
@@ -209,4 +234,5 @@ def _stays(walked: Walk, beds: set[int], local: Local, begins: dict[int, int]) -
         out.append((EventKind.night if night else EventKind.wait, k, node, first, end, (STAY, *reasons), None, None))
         i = j
     walked.events = out
+    walked.marks = {}  # they count the events before the stays were joined
     return walked

@@ -138,6 +138,28 @@ class Program:
         return [op for op in self.ops if isinstance(op, Check)]
 
     @cached_property
+    def drives(self) -> dict[int, Drive]:
+        """The drives and rides by the route step they reach."""
+        return {op.k: op for op in self.ops if isinstance(op, Drive)}
+
+    @cached_property
+    def begins(self) -> dict[int, int]:
+        """The route step each drive or ride leaves from, by the step it reaches."""
+        return {k: op.begin for k, op in self.drives.items()}
+
+    @cached_property
+    def posts(self) -> dict[int, Check]:
+        """The checks by their route step."""
+        return {op.k: op for op in self.checks}
+
+    @cached_property
+    def said(self) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+        """What the steps whose words do not depend on the time say, filled as plans word them
+        (:func:`overland.planner.narration.events`): (kind, route step, detail code) -> (place, stage,
+        zone, end zone, note, service)."""
+        return {}
+
+    @cached_property
     def on_the_move(self) -> float:
         """Seconds driving and being processed, waits left out: no walk of the route takes less."""
         return sum(op.seconds if isinstance(op, Drive) else op.duration for op in self.ops)

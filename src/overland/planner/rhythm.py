@@ -116,21 +116,22 @@ def _hhmm(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-_OFFSETS: dict[tuple[tzinfo, int], float] = {}  # (zone, UTC day) -> offset: a few zones, days within a trip's reach
+_OFFSETS: dict[tuple[tzinfo, float], float] = {}  # (zone, UTC day) -> offset: a few zones, days within a trip's reach
 
 
 def offset(zone: tzinfo, t: float) -> float:
     """The UTC offset of ``zone`` at ``t`` (UTC seconds), in seconds: the offset at noon UTC of that day
     (the zones here change offset rarely, never at noon)."""
-    key = (zone, int(t // DAY))
-    found = _OFFSETS.get(key)
-    if found is None:
+    key = (zone, t // DAY)  # the day as a float: one division, no int() (the planner asks this most)
+    try:
+        return _OFFSETS[key]
+    except KeyError:
         if len(_OFFSETS) > 65536:
             _OFFSETS.clear()
         moment = datetime.fromtimestamp(key[1] * DAY + DAY / 2, UTC)
         delta = zone.utcoffset(moment)
         found = _OFFSETS[key] = delta.total_seconds() if delta is not None else 0.0
-    return found
+        return found
 
 
 def awake_window(rhythm: Rhythm, zone: tzinfo, t: float) -> tuple[float, float]:
@@ -178,7 +179,8 @@ def covers_night(zone: tzinfo, a: float, b: float) -> bool:
         return False
     o = offset(zone, a)
     first = ((a + o - NIGHT) // DAY + 1) * DAY  # the first 02:00 after a, in local seconds less 02:00
-    return first < b + offset(zone, b) - NIGHT
+    later = o if b // DAY == a // DAY else offset(zone, b)  # the offset is the same all of a UTC day
+    return first < b + later - NIGHT
 
 
 def next_morning(rhythm: Rhythm, zone: tzinfo, t: float) -> float:

@@ -219,8 +219,8 @@ class Planner:
         origin, destination = route.steps[0].node, route.steps[-1].node
         blockers_at = self.blockers_of(program, traveller)
 
-        def rewalk(begin: int, t: float, *, record: bool) -> Walk:
-            return walk(program, begin, t, start, blockers_at, traveller.rhythm, record=record)
+        def rewalk(begin: int, t: float, *, record: bool, follow: tuple[Walk, int] | None = None) -> Walk:
+            return walk(program, begin, t, start, blockers_at, traveller.rhythm, record=record, follow=follow)
 
         if walked is None:
             walked = rewalk(0, start, record=True)

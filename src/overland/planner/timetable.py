@@ -78,6 +78,7 @@ class StageTimetable:
         self._guessed: dict[date, tuple[Guess, ...]] = {}
         self._arrays: tuple[_Windows, tuple] | None = None
         self._closed: tuple[_Windows | None, tuple] | None = None
+        self._days_covered: set[date] = set()  # days of the stage's clock whose months are expanded (never shrinks)
         self._lock = threading.Lock()
 
     @property
@@ -151,8 +152,10 @@ class StageTimetable:
 
     def cover(self, t: Seconds, until: Seconds) -> _Windows:
         """Expand the months from ``t`` to ``until``, and one more while the last window runs into it."""
-        first, last = _month(t), _month(until)
         w = self._w
+        if w is not None and w.lo <= t and until < w.hi and not (w.ends and w.ends[-1] == w.hi):
+            return w  # inside the months expanded, and the last window ends in them: nothing to add
+        first, last = _month(t), _month(until)
         if (
             w is not None
             and w.first <= first
@@ -296,11 +299,13 @@ class StageTimetable:
 
     def closure_reason(self, day: date) -> str | None:
         """Why the stage is shut all day on ``day`` of its clock (None when it opens that day)."""
-        tz = zone(self.clock)
-        self.cover(
-            datetime.combine(day, time(0), tzinfo=tz).timestamp(),
-            datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
-        )
+        if day not in self._days_covered:
+            tz = zone(self.clock)
+            self.cover(
+                datetime.combine(day, time(0), tzinfo=tz).timestamp(),
+                datetime.combine(day, time(23, 59), tzinfo=tz).timestamp(),
+            )
+            self._days_covered.add(day)
         return self._closures.get(day)
 
     @property

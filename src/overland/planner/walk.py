@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from overland.limits import HORIZON_DAYS
 from overland.planner import rhythm as day
@@ -64,6 +64,26 @@ DAY_SOURCE = "the traveller's day"  # the source of a blocker that is the travel
 Raw = tuple[EventKind, int, str, float, float, tuple[Any, ...], "str | None", "float | None"]
 
 
+class Mark(NamedTuple):
+    """Where a recorded walk stood as a post's processing started: what the rest of the walk depends on,
+    and how much it had recorded by then.
+
+    ``state`` is (the processing start, hours at the wheel, since the last break, the entry into the
+    country when the day's try began, the entry so far, still in the bed). A walk from the same
+    state goes on the same way; ``reached`` (when the traveller reached the post) only decides
+    whether a night falls between reaching it and driving on, and a later arrival there cannot add one.
+    """
+
+    state: tuple[Any, ...]
+    reached: float
+    events: int  # events recorded before the processing
+    warnings: int  # warnings recorded before it
+
+    def moved(self, events: int, warnings: int) -> Mark:
+        """The same mark in a walk that recorded ``events`` and ``warnings`` more before it."""
+        return Mark(self.state, self.reached, self.events + events, self.warnings + warnings)
+
+
 @dataclass
 class Walk:
     """The state of one pass along a route, in UTC seconds."""
@@ -74,6 +94,8 @@ class Walk:
     blockers: list[Blocker] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     t: float = 0.0
+    # Route index of a post the traveller waits for (or leaves a bed for) -> the walk there (recorded walks).
+    marks: dict[int, Mark] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,14 +115,18 @@ class _Leg:
     blocker: Blocker | None = None
     blocked_event: Raw | None = None
     warnings: list[str] = field(default_factory=list)
+    marks: dict[int, Mark] = field(default_factory=dict)
+    joined: Mark | None = None  # the mark of the walk followed from the post it joins (see ``follow``)
 
 
 def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dict[int, list[Blocker]],
-         rhythm: Rhythm, *, record: bool = True) -> Walk:  # fmt: skip
+         rhythm: Rhythm, *, record: bool = True, follow: tuple[Walk, int] | None = None) -> Walk:  # fmt: skip
     """Walk ``program`` from the bed at route index ``begin``, ready to leave at ``t``.
 
     ``depart`` is the trip's departure (the horizon counts from it); ``blockers_at`` maps a
     route index to what stops the traveller there; ``record=False`` keeps times only.
+    ``follow`` is (a recorded walk of the same trip, the route index of a post): when this walk
+    starts that post's processing as that walk did (:class:`Mark`), the rest is that walk's.
     """
     state = Walk(t=t)
     state.arrivals[begin] = t
@@ -114,8 +140,8 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
         node = program.route.steps[bed].node
         stay_from, reasons, every_day = t, [], 0
         while True:
-            leg = _segment(program, ops, t, wheel, since_break, entered, limit, blockers_at, rhythm, record)
-            if leg.ok or leg.blocker is not None:
+            leg = _segment(program, ops, t, wheel, since_break, entered, limit, blockers_at, rhythm, record, follow)
+            if leg.ok or leg.blocker is not None or leg.joined is not None:
                 break
             reasons.append(leg.why)
             if len(reasons) > 1 and _every_day(leg.why):
@@ -131,6 +157,9 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
             t, wheel, since_break = morning, 0.0, 0.0
         if reasons and record:
             state.events.append((EventKind.night, bed, node, stay_from, t, (STAY, *reasons), None, None))
+        if leg.joined is not None:
+            assert follow is not None
+            return _join(state, leg, *follow)
         if leg.blocker is not None:
             state.blockers.append(leg.blocker)
             state.events.extend(leg.events)
@@ -138,12 +167,35 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
                 state.events.append(leg.blocked_event)
             state.t = leg.t
             return state
+        if leg.marks:
+            state.marks.update((k, mark.moved(len(state.events), len(state.warnings))) for k, mark in leg.marks.items())
         state.events.extend(leg.events)
         state.warnings.extend(leg.warnings)
         state.arrivals.update(leg.arrivals)
         state.starts.update(leg.starts)
         t, wheel, since_break, entered = leg.t, leg.wheel, leg.since_break, leg.entered
     state.t = t
+    return state
+
+
+def _join(state: Walk, leg: _Leg, followed: Walk, k: int) -> Walk:
+    """``state`` with ``leg`` up to the processing at post ``k``, then ``followed`` from there on."""
+    mark = followed.marks[k]
+    assert leg.joined is mark
+    ahead = len(state.events) + len(leg.events) - mark.events  # where the followed walk's events move to
+    warned = len(state.warnings) + len(leg.warnings) - mark.warnings
+    state.marks.update((j, m.moved(len(state.events), len(state.warnings))) for j, m in leg.marks.items())
+    state.marks.update((j, m.moved(ahead, warned)) for j, m in followed.marks.items() if j >= k)
+    state.events += leg.events
+    state.events += followed.events[mark.events :]
+    state.warnings += leg.warnings
+    state.warnings += followed.warnings[mark.warnings :]
+    state.arrivals.update(leg.arrivals)
+    state.arrivals.update((j, a) for j, a in followed.arrivals.items() if j > k)
+    state.starts.update(leg.starts)
+    state.starts.update((j, a) for j, a in followed.starts.items() if j >= k)
+    state.blockers = list(followed.blockers)
+    state.t = followed.t
     return state
 
 
@@ -158,13 +210,13 @@ def _every_day(why: tuple[Any, ...]) -> bool:
 
 def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: float, since_break: float,
              entered: float | None, limit: float, blockers_at: dict[int, list[Blocker]], rhythm: Rhythm,
-             record: bool) -> _Leg:  # fmt: skip
+             record: bool, follow: tuple[Walk, int] | None = None) -> _Leg:  # fmt: skip
     """One try of a segment from its bed at ``t``: to the next bed within the day, or why not."""
     leg = _Leg(ok=False, t=t, entered=entered)
     events = leg.events
     at_bed = True  # still in the bed the segment starts from
     reached = t  # when the traveller reached the node they are at
-    waited: tuple[Any, ...] | None = None  # the wait at a post at this node: (k, reached, opened, worked that day)
+    waited: tuple[Check, float, float] | None = None  # the wait at a post at this node: (the post, reached, opened)
     for op in ops:
         k = op.k
         if isinstance(op, Drive):
@@ -181,7 +233,8 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
                 return leg
             if not at_bed and day.covers_night(here, reached, start):
                 if waited is not None and waited[2] - waited[1] >= 3600:  # the post held them up: it is the cause
-                    leg.why = (CLOSED, *waited)
+                    post, came, opened = waited
+                    leg.why = (CLOSED, post.k, came, opened, _worked(post, came))
                 elif ride is not None and ride.schedule is not None:  # the service leaves too late: it is the cause
                     leg.why = (DEPARTS, k, t, ride.schedule.daily)
                 else:
@@ -236,15 +289,14 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             return leg
         if not at_bed and day.covers_night(op.zone, t, start + op.duration):
             # The post worked the day it was reached: reaching it in time is a matter of the way, not the day.
-            worked = op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None
-            leg.why, leg.t = (CLOSED, k, t, start, worked), t
+            leg.why, leg.t = (CLOSED, k, t, start, _worked(op, t)), t
             return leg
         if start - t >= day.REST:  # a night in front of the post (no quiet hours kept): a rest all the same
             wheel = since_break = 0.0
         if at_bed:  # an office in the town the traveller slept in: away from the bed from its opening on
             reached, waited = start, None
         elif start > t:
-            waited = (k, t, start, op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None)
+            waited = (op, t, start)
         if start > t and record:
             detail = WAIT_AFTER_ENTRY if earliest > t else WAIT
             events.append((EventKind.wait, k, op.node, t, start, (detail,), None, None))
@@ -253,6 +305,14 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             leg.left = start
         if start - t + op.duration >= rhythm.break_for:  # standing at the post is a break from the wheel
             since_break = 0.0
+        if record and (start > t or at_bed):  # a post the stays before it may be stretched for (nights.leave_late)
+            now = (start, wheel, since_break, entered, leg.entered, at_bed)
+            if follow is not None and follow[1] == k:
+                mark = follow[0].marks.get(k)
+                if mark is not None and mark.state == now and reached >= mark.reached:
+                    leg.joined = mark  # from here on this walk is the followed one
+                    return leg
+            leg.marks[k] = Mark(now, reached, len(events), len(leg.warnings))
         t = start + op.duration
         if record:
             events.append((EventKind.process, k, op.node, start, t, (PROCESS,), None, None))
@@ -270,6 +330,11 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             reached, waited = t, None  # back from a night in a bed
     leg.ok, leg.t, leg.wheel, leg.since_break = True, t, wheel, since_break
     return leg
+
+
+def _worked(op: Check, t: float) -> bool:
+    """True when the post ``op`` opens on the day (of its clock) that holds ``t``."""
+    return op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None
 
 
 def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float) -> float | None:
