@@ -18,14 +18,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from overland.service import Overland
-
 if TYPE_CHECKING:
     from overland.model.catalog import Catalog
     from overland.planner.departures import DepartureScan
     from overland.planner.fitting import Backtest
     from overland.planner.schedule import Schedule
     from overland.planner.trip import Plan
+    from overland.service import Overland
     from overland.sim.capacity import CapacityResult, RateResult
     from overland.sim.corridor import CorridorReport
     from overland.sim.kpis import Report
@@ -50,12 +49,26 @@ _DEFAULT: Overland | None = None
 _LOCK = threading.Lock()
 
 
+def __getattr__(name: str) -> Any:
+    """``overland.Overland``, imported on first use: the service brings in the model, the planner and
+    pydantic's validators (a tenth of a second), which ``import overland.cli.app`` should not pay for
+    before the command line has said what it needs."""
+    if name == "Overland":
+        from overland.service import Overland
+
+        return Overland
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
 def default() -> Overland:
     """The service the module functions use: the bundled data, the default reports database."""
     global _DEFAULT
     if _DEFAULT is None:
         with _LOCK:
             if _DEFAULT is None:
+                from overland.service import Overland
+
                 _DEFAULT = Overland()
     return _DEFAULT
 
@@ -64,6 +77,8 @@ def load_catalog(data_dir: str | Path | None = None) -> Catalog:
     """The validated crossing data: the bundled data (loaded once), or the data under ``data_dir``."""
     if data_dir is None:
         return default().catalog
+    from overland.service import Overland
+
     return Overland(data=data_dir).catalog
 
 

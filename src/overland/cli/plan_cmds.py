@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from overland.cli.common import (
     AvoidOption,
@@ -139,6 +138,8 @@ def _fits_table(plan: Plan) -> bool:
 
 
 def _print_table(plan: Plan) -> None:
+    from rich.table import Table  # text output only: a JSON plan does without it
+
     home = plan.home_clock
     table = Table(header_style="bold", show_lines=False)
     table.add_column("local time (where it happens)", no_wrap=True)
@@ -233,6 +234,8 @@ def _print_distribution(plan: Plan) -> None:
     _print_bands(dist)
     waits = [s for s in dist.stages if s.p_wait > 0]
     if waits:
+        from rich.table import Table
+
         table = Table(header_style="bold", title="Waits in front of stages", title_justify="left")
         for column in ("stage", "how often", "P50", "P90"):
             table.add_column(column, no_wrap=column != "stage")
@@ -400,6 +403,8 @@ def compare(
         print_json(view)
         return
     rows = view["options"]
+    from rich.table import Table
+
     table = Table(header_style="bold")
     for column in ("via", "arrive (local)", "door to door", "nights", "waiting", "blockers"):
         table.add_column(column)

@@ -20,7 +20,6 @@ from overland.model.catalog import Catalog, PlacesFile, Uncertainty, check_refer
 from overland.model.crossing import Crossing
 from overland.model.entry import EntryRegimesFile
 from overland.model.leg import LegsFile
-from overland.model.observed import ObservationsFile
 from overland.model.transport import TransportFile
 from overland.model.traveller import TravellersFile
 
@@ -31,11 +30,6 @@ UNCERTAINTY_FILE = "uncertainty.yaml"
 ENTRY_FILE = "entry-regimes.yaml"
 TRANSPORT_FILE = "transport.yaml"
 CROSSINGS_DIR = "crossings"
-SCHEMAS: dict[str, type[BaseModel]] = {
-    "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
-    "observations": ObservationsFile, "uncertainty": Uncertainty,
-    "entry-regimes": EntryRegimesFile, "transport": TransportFile,
-}  # fmt: skip
 
 try:
     _BaseLoader: Any = yaml.CSafeLoader
@@ -319,7 +313,14 @@ def data_docs(data_dir: Path | None = None) -> dict[str, YamlDoc]:
 
 def json_schemas() -> dict[str, str]:
     """The JSON Schema of each kind of data file, as text keyed by file name."""
+    from overland.model.observed import ObservationsFile  # read by io.observation_files, not by load_catalog
+
+    models: dict[str, type[BaseModel]] = {
+        "places": PlacesFile, "crossing": Crossing, "legs": LegsFile, "travellers": TravellersFile,
+        "observations": ObservationsFile, "uncertainty": Uncertainty,
+        "entry-regimes": EntryRegimesFile, "transport": TransportFile,
+    }  # fmt: skip
     return {
         f"{name}.schema.json": json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
-        for name, model in SCHEMAS.items()
+        for name, model in models.items()
     }

@@ -53,6 +53,11 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (known: {', '.join(sorted(choices))})"
 
 
+Spread = Annotated[float, Field(ge=1, le=10)]
+"""P90 / median of a time's spread. One alias, so that ``Fact[Spread]`` is one model class (pydantic builds
+a new class for each new ``Annotated`` object: three spelled-out copies cost three)."""
+
+
 class Uncertainty(Strict):
     """How far a time the data states as one number may fall from it, where no source says (``data/uncertainty.yaml``).
 
@@ -71,9 +76,9 @@ class Uncertainty(Strict):
     within that many hours after the traveller's night ends.
     """
 
-    processing_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
-    road_spread: Fact[Annotated[float, Field(ge=1, le=10)]]
-    processing_spread_at: dict[str, Fact[Annotated[float, Field(ge=1, le=10)]]] = Field(default_factory=dict)
+    processing_spread: Fact[Spread]
+    road_spread: Fact[Spread]
+    processing_spread_at: dict[str, Fact[Spread]] = Field(default_factory=dict)
     estimated_day_off: Fact[Annotated[float, Field(ge=0, le=1)]] | None = None
     opening_spread: Fact[Annotated[float, Field(ge=0, le=240)]] | None = None
     unknown_start_hours: Fact[Annotated[float, Field(ge=0, le=17)]] | None = None

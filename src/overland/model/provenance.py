@@ -26,9 +26,15 @@ _SOURCE_RE = re.compile(r"^(seed:(?P<seed>\S+)|https?://\S+)$")
 
 
 class Strict(BaseModel):
-    """Base of every data model: unknown fields rejected, instances frozen."""
+    """Base of every data model: unknown fields rejected, instances frozen.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    Validators are built on first use (``defer_build``), not when the class is defined: the
+    base classes, the generic ``Claim[...]`` inside each ``Fact[...]`` and every model nested
+    in a data file are never validated on their own, and models no command at hand reads
+    (crossing reports, observations, freight scenarios) cost only their definition.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 class Status(StrEnum):
@@ -118,7 +124,7 @@ class Fact(RootModel[list[Claim[T]]], Generic[T]):
     claims are a list with ``default: true`` on the one the tools use.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # as Strict's
 
     @model_validator(mode="before")
     @classmethod

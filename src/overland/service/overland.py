@@ -25,7 +25,6 @@ from overland import limits
 from overland.errors import InputError, OverlandError, UnknownIdError
 from overland.model.catalog import Catalog, suggest
 from overland.model.crossing import Mode, RuleKind
-from overland.model.report import Observation
 from overland.planner.rhythm import Rhythm, of_profile
 from overland.planner.schedule import Schedule, stage_schedule
 from overland.planner.search import Planner, check_documents
@@ -33,6 +32,7 @@ from overland.planner.trip import Entry, Plan, Traveller
 
 if TYPE_CHECKING:
     from overland.model.observed import ObservedCrossing
+    from overland.model.report import Observation
     from overland.planner.calibration import Calibration, Learned
     from overland.planner.departures import DepartureScan
     from overland.planner.fitting import Backtest
