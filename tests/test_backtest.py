@@ -164,6 +164,22 @@ def test_backtest_cli_text_json_and_plot(cli, tmp_path):
     assert {"error_hours", "inside_p10_p90", "inside_p5_p95", "crps_hours", "pit"} <= set(fact["scores"]["shipped"])
 
 
+def test_written_only_refits_what_the_data_uses_and_keeps_the_rest(cli):
+    """--written-only refits only the numbers the data has from a fit (each fold from their assumed
+    values) and leaves every other number as the data has it: the queue at every post and the moving
+    hours, which the data keeps at none, are not fitted, while the full fit tries them."""
+    args = ("backtest", "--crossing", "khorgos", "--samples", "30", "--format", "json")
+    code, out, _ = cli(*args, "--written-only")
+    assert code == 0
+    written = json.loads(out)
+    assert "only the numbers the data has from a fit refitted" in written["models"]["after"]
+    assert written["fitted"] and all(f["already_fitted_in_the_data"] for f in written["fitted"])
+    assert not any("queue" in f["what"] or "opening spread" in f["what"] for f in written["fitted"])
+    code, out, _ = cli(*args)
+    full = json.loads(out)
+    assert any("queue" in f["what"] for f in full["fitted"]) and len(full["fitted"]) > len(written["fitted"])
+
+
 def test_backtest_refuses_a_bad_plot_name_and_an_unknown_crossing(cli, tmp_path):
     code, _, err = cli(
         "backtest", "--crossing", "khorgos", "--no-fit", "--samples", "20", "--plot", str(tmp_path / "x.txt")

@@ -81,6 +81,14 @@ def backtest(
         bool,
         typer.Option("--fit/--no-fit", help="Fit the assumed numbers (leave-one-out), or score the data as it stands."),
     ] = True,
+    written_only: Annotated[
+        bool,
+        typer.Option(
+            "--written-only",
+            help="Refit only the numbers the data has from a fit; keep every other one as the data has it "
+            "(the data as shipped, out of sample).",
+        ),
+    ] = False,
     by: Annotated[
         str,
         typer.Option("--by", help=f"Tables to print, comma-separated: {', '.join(SHOWN_BY)} (text only)."),
@@ -109,7 +117,8 @@ def backtest(
     ov = service(data, use_reports=False)
     observed = ov.observed_crossings()
     with _progress_after(1.0, len(observed) + 1, "replaying observations") as advance:
-        result = ov.backtest(crossing=crossing, samples=samples, seed=seed, fit=fit, progress=advance)
+        result = ov.backtest(crossing=crossing, samples=samples, seed=seed, fit=fit, written_only=written_only,
+                             progress=advance)  # fmt: skip
     view = backtest_view(result)
     if plot is not None:
         from overland.io.backtest_plot import write_backtest_plot

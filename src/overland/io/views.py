@@ -135,7 +135,12 @@ def backtest_view(result: Any) -> dict[str, Any]:
         "seed": result.seed,
         "models": {
             "before": "every fitted number at the data's assumed value",
-            "after": "each observation predicted by the numbers fitted on all the others (leave-one-out)",
+            "after": "each observation predicted by the numbers fitted on all the others (leave-one-out)"
+            + (
+                "; only the numbers the data has from a fit refitted, the rest as the data has them"
+                if result.written_only
+                else ""
+            ),
             "shipped": "the data as it stands (in sample where its numbers were fitted on these observations)",
         },
         "summary": {m: summarise([s.score for s in models[m]]).as_json() for m in names},

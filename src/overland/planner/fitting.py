@@ -304,6 +304,7 @@ class Backtest:
     knobs: list[Knob]
     skipped: list[Skipped]
     anchors: dict[str, str]  # observation id -> where its replay starts
+    written_only: bool = False  # only the numbers the data has from a fit were refitted
 
 
 def _seed(seed: int, obs: ObservedCrossing) -> np.random.Generator:
@@ -422,13 +423,17 @@ def backtest(
     samples: int = 300,
     seed: int = 0,
     fit: bool = True,
+    written_only: bool = False,
     min_support: int = MIN_SUPPORT,
     progress: Callable[[int], None] | None = None,
 ) -> Backtest:
     """Replay ``observations`` and score every fact under each model (see the module's docstring).
 
     ``traveller(obs)`` is the traveller of the observation's mode. Without ``fit`` only the data
-    as it stands is scored ('shipped'). ``progress(n)`` is called as observations are done.
+    as it stands is scored ('shipped'). With ``written_only`` only the numbers the data already has
+    from a fit are refitted (each fold from their assumed values); every other number stays as the
+    data has it, so 'after' is the data as shipped, out of sample. ``progress(n)`` is called as
+    observations are done.
     """
     setups = [setup(planner, obs, traveller(obs)) for obs in observations]
     skipped = [k for s in setups for k in s.skipped]
@@ -436,6 +441,8 @@ def backtest(
     programs = [s.program for s in setups if s.program is not None and s.targets]
     uncertainty = planner.catalog.uncertainty
     knobs = [*global_knobs(uncertainty), *knobs_of(programs), *post_spread_knobs(programs, uncertainty)] if fit else []
+    if written_only:
+        knobs = [k for k in knobs if k.fitted_before]
     runner = _Runner(setups, knobs, samples, seed)
 
     def scored(replay: Replay) -> list[Scored]:
@@ -480,7 +487,7 @@ def backtest(
             )  # fmt: skip
     elif progress:
         progress(len(setups))
-    return Backtest(samples, seed, len(observations), models, fitted, knobs, skipped, anchors)
+    return Backtest(samples, seed, len(observations), models, fitted, knobs, skipped, anchors, written_only)
 
 
 def _start_kind(t: Target) -> str:

@@ -693,13 +693,16 @@ class Overland:
         samples: int = 300,
         seed: int = 0,
         fit: bool = True,
+        written_only: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> Backtest:
         """Replay every observed crossing (of ``crossing`` only, when given) and score each fact it gives.
 
         With ``fit`` the assumed numbers the observations bear on are fitted to them, and each
-        observation is also predicted by a fit on all the others (leave-one-out); the data's own
-        times, without the reports database. ``progress(n)`` is called as observations are done.
+        observation is also predicted by a fit on all the others (leave-one-out); with
+        ``written_only`` only the numbers the data has from a fit are refitted, the rest kept as the
+        data has them (the data as shipped, out of sample). The data's own times, without the
+        reports database. ``progress(n)`` is called as observations are done.
         """
         from overland.planner.fitting import backtest
 
@@ -709,7 +712,7 @@ class Overland:
             crossing = self.catalog.crossing_id(crossing)
             observed = tuple(o for o in observed if o.crossing == crossing)
         return backtest(self.planner, observed, lambda o: self.traveller(o.mode), samples=samples, seed=seed,
-                        fit=fit, progress=progress)  # fmt: skip
+                        fit=fit, written_only=written_only, progress=progress)  # fmt: skip
 
     def audit(
         self,
