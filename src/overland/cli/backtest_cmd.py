@@ -140,7 +140,8 @@ def _print_text(view: dict[str, Any], *, fit: bool, tables: list[str]) -> None:
         f"{view['samples']:,} samples (seed {view['seed']})"
     )
     if fit:
-        out.print("after: fitted, each observation left out of its own fit · (before): the data's assumed values")
+        fitted = "what the data has from a fit refitted" if view.get("written_only") else "fitted"
+        out.print(f"after: {fitted}, each observation left out of its own fit · (before): the data's assumed values")
     table = Table(header_style="bold")
     for column in ("model", "facts", "in P10–P90", "in P5–P95", "median |error| h", "mean CRPS h"):
         table.add_column(column, no_wrap=True)

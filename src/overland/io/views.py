@@ -133,6 +133,7 @@ def backtest_view(result: Any) -> dict[str, Any]:
         "observations": result.observations,
         "samples": result.samples,
         "seed": result.seed,
+        "written_only": result.written_only,
         "models": {
             "before": "every fitted number at the data's assumed value",
             "after": "each observation predicted by the numbers fitted on all the others (leave-one-out)"
