@@ -180,6 +180,11 @@ def test_written_only_refits_what_the_data_uses_and_keeps_the_rest(cli):
     assert any("queue" in f["what"] for f in full["fitted"]) and len(full["fitted"]) > len(written["fitted"])
 
 
+def test_written_only_without_the_fit_is_refused(cli):
+    code, _, err = cli("backtest", "--crossing", "khorgos", "--no-fit", "--written-only", "--samples", "20")
+    assert code != 0 and "--written-only refits the numbers the data has from a fit" in err
+
+
 def test_backtest_refuses_a_bad_plot_name_and_an_unknown_crossing(cli, tmp_path):
     code, _, err = cli(
         "backtest", "--crossing", "khorgos", "--no-fit", "--samples", "20", "--plot", str(tmp_path / "x.txt")

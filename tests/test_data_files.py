@@ -159,3 +159,15 @@ def test_a_post_s_own_spread_must_name_a_post(cli, data_copy):
     errors = errors_of(cli, data_copy)
     assert len(errors) == 1 and "processing_spread_at.irkeshtam/kg-pots" in errors[0], errors
     assert "unknown CROSSING/STAGE 'irkeshtam/kg-pots'" in errors[0] and "irkeshtam/kg-post" in errors[0], errors
+
+
+def test_a_queue_plans_would_have_to_count_is_refused_with_its_file_and_line(cli, data_copy):
+    """Plans count no queue, so the data's queue must have a median of none: a plain 20 minutes would
+    make the Monte Carlo wait where the plan does not."""
+    path = data_copy / "uncertainty.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "queue_minutes:\n  - value: 0\n" in text
+    path.write_text(text.replace("queue_minutes:\n  - value: 0\n", "queue_minutes:\n  - value: 20\n"), encoding="utf-8")
+    errors = errors_of(cli, data_copy)
+    assert len(errors) == 1 and "uncertainty.yaml:" in errors[0] and "queue_minutes" in errors[0], errors
+    assert "needs a median of none, not 20 min" in errors[0], errors

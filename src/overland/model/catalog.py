@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from overland.errors import UnknownIdError
 from overland.model.crossing import Crossing, MinutesValue, Mode, Stage
@@ -84,6 +84,20 @@ class Uncertainty(Strict):
     unknown_start_hours: Fact[Annotated[float, Field(ge=0, le=17)]] | None = None
     queue_minutes: Fact[MinutesValue] | None = None
 
+    @field_validator("queue_minutes")
+    @classmethod
+    def _no_median_queue(cls, fact: Fact[Any] | None) -> Fact[Any] | None:
+        """Plans count no queue, so a queue's median must be none (a chance of one under a half)."""
+        for claim in fact.root if fact is not None else ():
+            value = claim.value
+            median = value if isinstance(value, int | float) else value.median()
+            if median > 0:
+                shown = f"{value:g} min" if isinstance(value, int | float) else f"{value.describe()} min"
+                msg = (f"a queue plans count none of needs a median of none, not {shown}: give it as a mixture "
+                       "with 'constant 0' weighing more than half (a chance of a queue under a half)")  # fmt: skip
+                raise ValueError(msg)
+        return fact
+
 
 @dataclass(frozen=True)
 class Catalog:
@@ -110,28 +124,10 @@ class Catalog:
         own = self.uncertainty.processing_spread_at.get(node)
         return own.value if own is not None else self.uncertainty.processing_spread.value
 
-    @property
-    def road_spread(self) -> float:
-        """P90 / median around a road leg's time (1: none)."""
-        return self.uncertainty.road_spread.value if self.uncertainty is not None else 1.0
-
-    @property
-    def estimated_day_off(self) -> float:
-        """The chance that a day off the calendar only estimates is one, in the Monte Carlo (1: always)."""
-        fact = self.uncertainty.estimated_day_off if self.uncertainty is not None else None
-        return fact.value if fact is not None else 1.0
-
-    @property
-    def queue(self) -> float | Distribution:
-        """Minutes queued in front of every post before processing (Monte Carlo; 0: none)."""
-        fact = self.uncertainty.queue_minutes if self.uncertainty is not None else None
-        return fact.value if fact is not None else 0.0
-
-    @property
-    def unknown_start_hours(self) -> float:
-        """Hours after the traveller's night within which the backtest draws a start an account does not give."""
-        fact = self.uncertainty.unknown_start_hours if self.uncertainty is not None else None
-        return fact.value if fact is not None else 0.0
+    def uncertain(self, name: str, default: Any) -> Any:
+        """The number ``name`` of data/uncertainty.yaml (``default`` when the data leaves it out)."""
+        fact = getattr(self.uncertainty, name) if self.uncertainty is not None else None
+        return fact.value if fact is not None else default
 
     def status_of(self, name: str) -> str:
         """How the number ``name`` of data/uncertainty.yaml is known (``sourced``, ``derived`` or ``assumed``; a
@@ -140,10 +136,30 @@ class Catalog:
         return fact.claim.status.value if fact is not None else "assumed"
 
     @property
+    def road_spread(self) -> float:
+        """P90 / median around a road leg's time (1: none)."""
+        return float(self.uncertain("road_spread", 1.0))
+
+    @property
+    def estimated_day_off(self) -> float:
+        """The chance that a day off the calendar only estimates is one, in the Monte Carlo (1: always)."""
+        return float(self.uncertain("estimated_day_off", 1.0))
+
+    @property
     def opening_spread(self) -> float:
         """How far a post may open either side of its hours, in minutes (Monte Carlo; 0: on the dot)."""
-        fact = self.uncertainty.opening_spread if self.uncertainty is not None else None
-        return fact.value if fact is not None else 0.0
+        return float(self.uncertain("opening_spread", 0.0))
+
+    @property
+    def queue(self) -> float | Distribution:
+        """Minutes queued in front of every post before processing (Monte Carlo; 0: none)."""
+        found: float | Distribution = self.uncertain("queue_minutes", 0.0)
+        return found
+
+    @property
+    def unknown_start_hours(self) -> float:
+        """Hours after the traveller's night within which the backtest draws a start an account does not give."""
+        return float(self.uncertain("unknown_start_hours", 0.0))
 
     def profile(self, mode: Mode) -> Profile | None:
         """The default day of travellers of ``mode`` (None: the data has no profiles)."""

@@ -60,7 +60,7 @@ ROAD_SPREADS = (1.25, 1.5, 2.0)  # P90 / median of road legs' times
 OPENING_SPREADS = (15.0, 30.0, 60.0)  # minutes either side of a post's hours that it may open
 START_WINDOWS = (2.0, 4.0, 6.0, 8.0)  # hours after the night within which a start no account gives is drawn
 # A queue in front of every post: none, or with this chance one of an exponential length with this mean (minutes).
-# The chance stays under a half, so that the median queue, which plans count, is none.
+# The chance stays under a half: plans count no queue, so the data's queue must have a median of none.
 QUEUES = tuple((share, mean) for share in (0.15, 0.3) for mean in (15.0, 30.0))
 # A knob moves further from the assumed value only for at least this much less summed CRPS: closer
 # than that, 300 samples cannot tell the candidates apart, and the choice would flip with the seed.

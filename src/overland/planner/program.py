@@ -8,7 +8,7 @@ done once per route and mode; a plan then only does arithmetic on UTC seconds.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from overland.timing.daylight import Darkness
 
 ENTRY_KINDS = {StageKind.immigration, StageKind.immigration_customs}
+DRAWN = ("estimated_day_off", "opening_spread", "queue_minutes")  # data/uncertainty.yaml's numbers drawn here
 
 
 def minutes_distribution(value: float | Distribution) -> Distribution:
@@ -124,9 +125,12 @@ class Program:
     zones: tuple[tzinfo, ...]  # the clock of each route step
     offers: tuple[Offer, ...] = ()  # services through posts on the route, given as advice
     estimated_off: float = 1.0  # the chance that a day off the calendar only estimates is one (Monte Carlo)
-    estimated_status: str = "assumed"  # how that chance is known
-    opening_status: str = "assumed"  # how the spread of the openings (each check's opening_spread) is known
-    queue_status: str = "assumed"  # how the queue in front of the posts (each check's queue) is known
+    # How the numbers of data/uncertainty.yaml the Monte Carlo draws are known, by name (left out: assumed).
+    statuses: dict[str, str] = field(default_factory=dict)
+
+    def status(self, name: str) -> str:
+        """How the number ``name`` of data/uncertainty.yaml is known (``assumed`` when not given)."""
+        return self.statuses.get(name, "assumed")
 
     @cached_property
     def clocks(self) -> tuple[tzinfo, ...]:
@@ -229,8 +233,7 @@ def compile_route(
                  and k not in inside)  # fmt: skip
     return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps),
                    offers(found, catalog) if found else (), catalog.estimated_day_off,
-                   catalog.status_of("estimated_day_off"), catalog.status_of("opening_spread"),
-                   catalog.status_of("queue_minutes"))  # fmt: skip
+                   {name: catalog.status_of(name) for name in DRAWN})  # fmt: skip
 
 
 def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: Catalog, vehicle: Vehicle,

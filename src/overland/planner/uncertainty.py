@@ -158,13 +158,12 @@ def summarise(samples: Samples, *, seed: int, destination_zone: Any, darkness: A
             inputs.append(Input(op.node, f"opening delay{at}", f"{dist.describe()} min", delay.minutes.claim.status))
     shift = max((op.opening_spread for op in samples.program.checks), default=0.0)
     if shift:
-        status = samples.program.opening_status
         inputs.append(Input("every post", "hours", f"moved up to {shift / 60:g} min either way, opening and closing "
-                            "together (triangular)", status))  # fmt: skip
+                            "together (triangular)", samples.program.status("opening_spread")))  # fmt: skip
     queue = next((op.queue for op in samples.program.checks if op.queue is not None), None)
     if queue is not None:
         inputs.append(Input("every post", "queue before processing", f"{queue.describe()} min",
-                            samples.program.queue_status))  # fmt: skip
+                            samples.program.status("queue_minutes")))  # fmt: skip
     inputs.extend(_estimated_inputs(samples))
     for move in samples.program.ops:  # a passenger's rides whose services' durations are distributions
         if isinstance(move, Drive) and move.ride is not None:
@@ -196,7 +195,7 @@ def _estimated_inputs(samples: Samples) -> list[Input]:
     for guesses, nodes in met.items():
         days = " and ".join(f"{day:%a %d %b %Y} in {code}" for code, day in guesses)
         found.append(Input(", ".join(nodes), f"day off {days} (only estimated by the calendar)",
-                           f"off in {p_off:.0%} of samples, open in the rest", samples.program.estimated_status))  # fmt: skip
+                           f"off in {p_off:.0%} of samples, open in the rest", samples.program.status("estimated_day_off")))  # fmt: skip
     return found
 
 

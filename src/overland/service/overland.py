@@ -707,6 +707,9 @@ class Overland:
         from overland.planner.fitting import backtest
 
         self._check_samples(samples, low=10, high=limits.MAX_BACKTEST_SAMPLES)
+        if written_only and not fit:
+            msg = "--written-only refits the numbers the data has from a fit, so it cannot go with --no-fit"
+            raise InputError(msg)
         observed = self.observed_crossings()
         if crossing is not None:
             crossing = self.catalog.crossing_id(crossing)
