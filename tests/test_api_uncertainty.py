@@ -90,7 +90,7 @@ def test_when_answers_what_the_cli_answers(client, cli):
         )[1]
     )
     assert answer.json() == shown
-    assert answer.json()["latest_meeting"]["depart"].startswith("2026-11-25T06:00")
+    assert answer.json()["latest_meeting"]["depart"].startswith("2026-11-25T09:00")
 
 
 @pytest.mark.parametrize(

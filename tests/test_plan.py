@@ -19,7 +19,7 @@ def processed(plan, stage: str):
     ("origin", "destination", "via", "depart"),
     [
         ("naryn", "kashgar", "torugart", "2026-11-25T06:00+06:00"),
-        ("kashgar", "naryn", "torugart", "2026-11-25T06:00+08:00"),
+        ("kashgar", "naryn", "torugart", "2026-09-23T06:00+08:00"),  # in November: see the test below
         ("osh", "kashgar", "irkeshtam", "2026-11-25T06:00+06:00"),
         ("kashgar", "osh", "irkeshtam", "2026-11-25T06:00+08:00"),
         ("almaty", "yining", "khorgos", "2026-11-25T06:00+05:00"),
@@ -37,6 +37,18 @@ def test_each_corridor_plans_through_its_stages_in_order(origin, destination, vi
     assert list(dict.fromkeys(seen)) == expected
     assert plan.arrive > plan.depart
     assert plan.events[0].kind is EventKind.depart and plan.events[-1].kind is EventKind.arrive
+
+
+def test_kashgar_to_naryn_in_late_november_does_not_fit_a_day_that_starts_at_dawn_in_xinjiang_time():
+    """The day is kept in Xinjiang time (05:00 is 07:00 Beijing time): four hours at Chinese immigration, the
+    pass, and the warned road into Naryn would end after dark. The plan says so, and what would work."""
+    plan = overland.plan("kashgar", "naryn", datetime.fromisoformat("2026-11-25T06:00+08:00"), via="torugart")
+    assert not plan.complete
+    assert plan.blockers[0].reason == "no way on fits your day"
+    assert any("mountain road the data warns about in November" in e.note for e in plan.events)
+    assert any(
+        s.startswith("with driving the mountain roads the data warns about after dark") for s in plan.suggestions
+    )
 
 
 def test_reaching_the_gate_after_friday_closing_waits_for_monday():
@@ -323,11 +335,11 @@ def test_driving_after_dark_is_warned_of_at_the_times_the_plan_drives(origin, de
 
 
 def test_a_traveller_without_quiet_hours_is_told_why_a_drive_waits_for_the_morning():
-    """With no quiet hours a night is still a night: a truck out of the Chinese post at Khorgos after
+    """With no quiet hours a night is still a night: a motorbike out of the Chinese post at Khorgos after
     midnight cannot drive on to the Kazakh post without a bed first. Wording that reason once assumed
     quiet hours and crashed the plan (and the retry a blocked plan makes without them)."""
     service = overland.Overland(use_reports=False)
-    plan = service.plan("korla", "too-ashuu", datetime.fromisoformat("2027-07-23T21:26+05:00"), mode="truck",
+    plan = service.plan("korla", "osh", datetime.fromisoformat("2027-08-16T00:26+05:00"), mode="motorbike",
                         quiet_hours="none")  # fmt: skip
     assert plan.complete
     assert any("would start after midnight, with no bed for the night before it" in e.note for e in plan.events)

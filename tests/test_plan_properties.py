@@ -79,6 +79,21 @@ TRIPS_BOTH_WAYS = [
 ]
 
 
+def _day_clock(node: str):
+    """The clock the traveller's day is kept by at ``node`` (a place or a post)."""
+    return SERVICE.planner.node(node)[3]
+
+
+def test_the_day_in_xinjiang_is_kept_in_xinjiang_time_and_shown_in_beijing_time():
+    assert str(_day_clock("kashgar")) == "Asia/Urumqi"
+    assert str(_day_clock("torugart/cn-immigration-customs")) == "Asia/Urumqi"
+    assert str(_day_clock("naryn")) == str(SERVICE.planner.node("naryn")[2]) == "Asia/Bishkek"
+    plan = SERVICE.plan("kashgar", "naryn", datetime(2026, 6, 16, 6, tzinfo=zone("Asia/Shanghai")), via="torugart")
+    first = next(e for e in plan.events if e.kind is EventKind.drive)
+    assert first.start == datetime(2026, 6, 16, 7, tzinfo=zone("Asia/Shanghai"))  # 05:00 Xinjiang time
+    assert plan.day_clocks == ("Asia/Urumqi",)
+
+
 def _local_hour(moment: datetime) -> float:
     return moment.hour + moment.minute / 60
 
@@ -116,15 +131,16 @@ def test_a_day_a_person_can_follow(trip, depart, mode):
     for event in plan.events:
         if event.kind is EventKind.drive and rhythm.quiet is not None and event.end > event.start:
             quiet_from, quiet_to = rhythm.quiet[0] / 3600, rhythm.quiet[1] / 3600
-            # Outside the quiet hours of the clock where the drive starts and of the one where it ends.
-            for clock in (event.start.tzinfo, event.end.tzinfo):
+            # Outside the quiet hours of the day where the drive starts and of the one where it ends: in the
+            # clock the day is kept by there (Xinjiang time in China, the clock shown elsewhere).
+            for clock in (_day_clock(event.stage or event.place), _day_clock(event.to)):
                 for moment in (event.start, event.end - timedelta(seconds=1)):
                     hour = _local_hour(moment.astimezone(clock))
                     assert quiet_to <= hour < quiet_from, ("drive in the quiet hours", event)
         if event.kind is EventKind.ride and rhythm.quiet is not None and not _runs_at_night(event, rhythm):
             quiet_from, quiet_to = rhythm.quiet[0] / 3600, rhythm.quiet[1] / 3600
             for moment in (event.start, event.end - timedelta(seconds=1)):
-                hour = _local_hour(moment.astimezone(event.start.tzinfo))
+                hour = _local_hour(moment.astimezone(_day_clock(event.stage or event.place)))
                 assert quiet_to <= hour < quiet_from, ("a shared taxi in the quiet hours", event)
         if event.kind in (EventKind.wait, EventKind.night, EventKind.vehicle_held):
             covered = nights_between(event.start, event.end)

@@ -118,7 +118,10 @@ def _print_plan(plan: Plan, catalog: Any, documents_note: str) -> None:
         f"Leave {_time(moving, home)} {clock_name(home)}{asked} · arrive {arrive} · "
         f"{plan.night_count} night(s) · {plan.waiting_hours:.1f} h waiting"
     )
-    out.print(f"[dim]Your day: {plan.traveller.rhythm.describe()} (--quiet-hours, --max-drive, --dark-roads)[/dim]")
+    out.print(
+        f"[dim]Your day: {plan.traveller.rhythm.describe(plan.day_clocks)} (--quiet-hours, --max-drive, "
+        "--dark-roads)[/dim]"
+    )
     _print_entry(plan)
     _print_needs(plan)
     if _fits_table(plan):

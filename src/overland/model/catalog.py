@@ -251,6 +251,12 @@ class Catalog:
             return place.clock.value
         return self.countries[place.country].clock.value
 
+    def day_clock_of(self, place_id: str) -> str | None:
+        """The zone of the clock people at ``place_id`` keep their day by, when their country names one
+        other than its official clock (None: the official one)."""
+        day_clock = self.countries[self.place(place_id).country].day_clock
+        return day_clock.value if day_clock is not None else None
+
     def country_clock(self, code: str) -> str:
         """The official clock of the country ``code``."""
         return self.countries[code].clock.value

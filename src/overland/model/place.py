@@ -20,12 +20,15 @@ Zone = Annotated[str, AfterValidator(check_zone_name)]
 class Country(Strict):
     """A country: its official clock and the calendar that closes its posts.
 
-    ``holiday_calendar`` is the country code the `holidays` package uses.
+    ``holiday_calendar`` is the country code the `holidays` package uses. ``day_clock`` is the
+    clock people there keep their day by where it is not the official one (Xinjiang time in the
+    west of China): a traveller's quiet hours are counted in it; posts and timetables keep ``clock``.
     """
 
     name: str
     clock: Fact[Zone]
     holiday_calendar: CountryCode
+    day_clock: Fact[Zone] | None = None
 
     @field_validator("holiday_calendar")
     @classmethod

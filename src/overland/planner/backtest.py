@@ -209,8 +209,8 @@ def setup(planner: Planner, obs: ObservedCrossing, traveller: Traveller) -> Setu
                 skip(what, "no town with beds before the crossing in the data")
             return Setup(obs, traveller, None, 0.0, "", (), (), tuple(skipped))
         origin = found
-        zone = planner.zone_of(origin)
-        at, anchor, first = datetime.combine(obs.date, time(0), tzinfo=zone), DAY_ANCHOR, 0
+        day_zone = planner.node(origin)[3]  # the day the account's date names, in the clock the day is kept by
+        at, anchor, first = datetime.combine(obs.date, time(0), tzinfo=day_zone), DAY_ANCHOR, 0
         inbound = network.road(origin, stages[0], vehicle)
         assert inbound is not None  # the origin was found along the roads to the first stage
         head = [Step(origin, None), *inbound]

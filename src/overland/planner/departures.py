@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 import numpy as np
 
@@ -166,7 +166,8 @@ def scan(
     if not departures:
         msg = "no departure to scan: the span is empty"
         raise InputError(msg)
-    allowed = [d for d in departures if _may_leave(traveller, d)]
+    day_zone = planner.node(origin)[3]
+    allowed = [d for d in departures if _may_leave(traveller, d, day_zone)]
     outside = len(departures) - len(allowed)
     if not allowed:
         msg = (
@@ -230,14 +231,13 @@ def scan(
     )
 
 
-def _may_leave(traveller: Traveller, depart: datetime) -> bool:
-    """True when ``depart`` falls outside the traveller's quiet hours (in the clock it is given in)."""
+def _may_leave(traveller: Traveller, depart: datetime, day_zone: tzinfo) -> bool:
+    """True when ``depart`` falls outside the traveller's quiet hours (in ``day_zone``, the clock of the
+    traveller's day where they leave)."""
     quiet = traveller.rhythm.quiet
     if quiet is None:
         return True
-    tz = depart.tzinfo
-    assert tz is not None
-    start, end = awake_window(traveller.rhythm, tz, depart.timestamp())
+    start, end = awake_window(traveller.rhythm, day_zone, depart.timestamp())
     return start <= depart.timestamp() < end
 
 

@@ -285,7 +285,7 @@ def walk(program: Program, depart: np.ndarray, rng: np.random.Generator, rhythm:
     set_out = np.full(t.shape, np.nan)
     tables = _guesses(program, t.size, lo, hi, rng)
     for bed, ops in program.segments:
-        zone = program.zones[bed]
+        zone = program.day_zones[bed]
         todo = np.flatnonzero(~np.isnan(t))
         every_day = np.zeros(t.shape, dtype=int)
         tries = np.zeros(t.shape, dtype=int)
@@ -386,7 +386,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
             hopeless |= too_long
             fail(too_long, False)
             if at_bed:  # a night in the bed before this drive: a new day
-                slept = alive & covers_night_array(op.zone, t, np.where(np.isnan(start), t, start))
+                slept = alive & covers_night_array(op.day_zone, t, np.where(np.isnan(start), t, start))
                 wheel = np.where(slept, 0.0, wheel)
                 since_break = np.where(slept, 0.0, since_break)
             if ride is None and rhythm.max_drive is not None:
@@ -394,7 +394,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                 hopeless |= over & (wheel == 0)
                 fail(over, True)
             if not at_bed:
-                night = alive & covers_night_array(op.zone, reached, start)
+                night = alive & covers_night_array(op.day_zone, reached, start)
                 # A ride that leaves too late: a later day helps unless the service runs every day.
                 cause = True if ride is None or ride.schedule is None else ride.schedule.daily
                 fail(night, np.where(waited_long, waited_worked, cause))
@@ -406,7 +406,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                     start = np.where(due, again, start)
                     since_break = np.where(due, 0.0, since_break)
                     bad = due & (
-                        np.isnan(start) | covers_night_array(op.zone, rested, np.nan_to_num(start, nan=np.inf))
+                        np.isnan(start) | covers_night_array(op.day_zone, rested, np.nan_to_num(start, nan=np.inf))
                     )
                     fail(bad, True)
             if at_bed:
@@ -450,7 +450,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
         alive &= ~gone
         if not at_bed:
             worked = ~_shut_at(table, todo, arrived)
-            night = alive & covers_night_array(op.zone, arrived, start + duration)
+            night = alive & covers_night_array(op.day_zone, arrived, start + duration)
             fail(night, worked)
         if at_bed:
             left = np.where(alive, start, left)
@@ -569,15 +569,15 @@ def next_morning_array(rhythm: Rhythm, zone: Any, t: np.ndarray) -> np.ndarray:
 
 def _fit_awake_both_array(rhythm: Rhythm, op: Drive, t: np.ndarray) -> np.ndarray:
     """Vectorised ``walk._fit_awake_both``: outside the quiet hours of both of the leg's clocks."""
-    start = fit_awake_array(rhythm, op.zone, t, op.seconds)
-    if op.end_zone is op.zone:
+    start = fit_awake_array(rhythm, op.day_zone, t, op.seconds)
+    if op.end_day_zone is op.day_zone:
         return start
     for _ in range(4):
-        there = fit_awake_array(rhythm, op.end_zone, start, op.seconds)
+        there = fit_awake_array(rhythm, op.end_day_zone, start, op.seconds)
         moved = ~np.isnan(there) & (there != start)
         if not moved.any():
             return np.where(np.isnan(there), np.nan, start)
-        start = np.where(moved, fit_awake_array(rhythm, op.zone, there, op.seconds), there)
+        start = np.where(moved, fit_awake_array(rhythm, op.day_zone, there, op.seconds), there)
     return start
 
 
@@ -641,7 +641,7 @@ def _ride_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
     overnight = ride.overnight(op.seconds, rhythm.awake_length)
 
     def fit(x: np.ndarray) -> np.ndarray:
-        return fit_awake_array(rhythm, op.zone, x, 0.0) if overnight else _drive_fit_array(op, x, rhythm)
+        return fit_awake_array(rhythm, op.day_zone, x, 0.0) if overnight else _drive_fit_array(op, x, rhythm)
 
     if schedule is None:
         return fit(t)

@@ -55,7 +55,7 @@ ADVICE_KINDS = {
 DARK_GAP = 3600.0  # seconds: drives after dark closer than this (a post between) are warned of together
 BLOCKING_RULES = {RuleKind.vehicle_entry_documents, RuleKind.pre_arranged_transport}
 
-NodeInfo = Callable[[str], tuple[str, "str | None", Any]]  # node -> (clock, place id, zone)
+NodeInfo = Callable[[str], tuple[str, "str | None", Any, Any]]  # node -> (clock, place id, zone, day zone)
 MOVING = (EventKind.drive, EventKind.ride)
 # What a step with these codes says depends on its route step only, never on the time (see Program.said).
 STEADY = {PROCESS, CLEARED, HELD, TO_BED, FROM_BED}
@@ -119,7 +119,7 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
         code = detail[0] if detail else ""
         known = said.get((kind, k, code))
         if known is None:
-            _, place, tz = node(where)
+            _, place, tz, _ = node(where)
             ride = words.drives[k].ride if kind is EventKind.ride else None
             known = (place, where if "/" in where else None, tz, tz if to is None else node(to)[2],
                      words.note(kind, k, where, start, end, detail, to), ride.service_id if ride is not None else None)  # fmt: skip
@@ -266,10 +266,8 @@ class _Words:
             if self.rhythm.quiet is None:  # no quiet hours: the way ran on past 02:00, a night away from a bed
                 return (f"{self.name(drive.start)} → {self.name(drive.end)} would start after midnight, with no bed "
                         "for the night before it")  # fmt: skip
-            return (
-                f"{self.name(drive.start)} → {self.name(drive.end)} cannot be driven before "
-                f"{_hhmm(self.rhythm.quiet[0])} (no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])})"
-            )
+            return (f"{self.name(drive.start)} → {self.name(drive.end)} cannot be driven before "
+                    f"{_hhmm(self.rhythm.quiet[0])} ({self.quiet_hours(drive)})")  # fmt: skip
         if code == WHEEL:
             _, k, wheel = why
             assert self.rhythm.max_drive is not None
@@ -306,10 +304,15 @@ class _Words:
             return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about: "
                     f"leave at {_clock_time(leave)}, by daylight")  # fmt: skip
         if self.rhythm.quiet is not None:
-            return (
-                f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}: leave at {_clock_time(leave)}"
-            )
+            return f"{self.quiet_hours(op)}: leave at {_clock_time(leave)}"
         return f"leave at {_clock_time(leave)}"
+
+    def quiet_hours(self, op: Drive) -> str:
+        """``no travel 22:00-05:00``, naming the clock of the traveller's day where the drive ``op`` starts
+        when it is not the clock its times are shown in (Xinjiang time in China)."""
+        assert self.rhythm.quiet is not None
+        said = f"no travel {_hhmm(self.rhythm.quiet[0])}-{_hhmm(self.rhythm.quiet[1])}"
+        return said if op.day_zone is op.zone else f"{said} {clock_name(str(op.day_zone))}"
 
     def _departs_at(self, op: Drive, t: float) -> bool:
         """True when the ride ``op`` leaves at ``t`` because that is its departure (not the quiet hours)."""

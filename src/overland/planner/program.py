@@ -49,7 +49,8 @@ def spread(dist: Distribution, ratio: float) -> Distribution:
 class Drive:
     """Drive the leg reaching route step ``k``, or ride a service there (``ride``).
 
-    ``zone`` is the clock where it starts; ``warned`` the months (1-12) the data warns about
+    ``zone`` is the clock where it starts (``day_zone`` the one the traveller's day is counted in
+    there, for the quiet hours); ``warned`` the months (1-12) the data warns about
     the leg (a mountain road not driven after dark by default); ``sky`` when it is dark at
     its start (None without coordinates). A ride may span several legs (``legs``, from step
     :attr:`begin`); its ``seconds`` are the service's median duration when the data gives one.
@@ -68,6 +69,8 @@ class Drive:
     legs: tuple[Leg, ...] = ()  # every leg it covers (a drive: its leg)
     ride: Ride | None = None  # the service a passenger rides (None: the traveller drives)
     spread: float = 1.0  # P90 / median of the leg's time in the Monte Carlo (1: always ``seconds``)
+    day_zone: tzinfo = field(kw_only=True)  # the clock of the traveller's day where it starts
+    end_day_zone: tzinfo = field(kw_only=True)  # and where it ends
 
     @property
     def begin(self) -> int:
@@ -111,6 +114,7 @@ class Check:
     resume_at: time | None
     bed: Bed | None
     zone: tzinfo
+    day_zone: tzinfo  # the clock of the traveller's day at the post (its quiet hours)
     note: str  # what the processing event says
 
 
@@ -123,6 +127,7 @@ class Program:
     ops: tuple[Drive | Check, ...]
     beds: tuple[int, ...]  # route steps where the traveller may sleep: the origin, places with lodging
     zones: tuple[tzinfo, ...]  # the clock of each route step
+    day_zones: tuple[tzinfo, ...]  # the clock the traveller's day is counted in at each route step
     offers: tuple[Offer, ...] = ()  # services through posts on the route, given as advice
     estimated_off: float = 1.0  # the chance that a day off the calendar only estimates is one (Monte Carlo)
     # How the numbers of data/uncertainty.yaml the Monte Carlo draws are known, by name (left out: assumed).
@@ -133,9 +138,9 @@ class Program:
         return self.statuses.get(name, "assumed")
 
     @cached_property
-    def clocks(self) -> tuple[tzinfo, ...]:
-        """The route's clocks, each once."""
-        return tuple(dict.fromkeys(self.zones))
+    def day_clocks(self) -> tuple[tzinfo, ...]:
+        """The clocks of the traveller's day along the route, each once."""
+        return tuple(dict.fromkeys(self.day_zones))
 
     @cached_property
     def checks(self) -> list[Check]:
@@ -197,11 +202,11 @@ def compile_route(
     catalog: Catalog,
     network: Network,
     timetable: Callable[[str], Any],
-    node: Callable[[str], tuple[str, str | None, Any]],
+    node: Callable[[str], tuple[str, str | None, Any, Any]],
     sky: Callable[[str], Darkness | None],
 ) -> Program:
     """Compile ``route`` for ``mode``; ``timetable(ref)`` gives a stage's timetable, ``node(n)`` a node's
-    (clock, place, zone) and ``sky(n)`` when it is dark there."""
+    (clock, place, zone, zone of the traveller's day) and ``sky(n)`` when it is dark there."""
     vehicle = Vehicle.of(mode)
     steps = route.steps
     found = spans([step.node for step in steps], catalog.services) if mode in RIDING and catalog.services else []
@@ -223,21 +228,23 @@ def compile_route(
                 warned = frozenset(month for warning in leg.warnings for month in warning.months)
                 ops.append(Drive(k, start, step.node, leg.hours_for(vehicle) * 3600, leg.km.value, leg, node(start)[2],
                                  warned, sky(start) if warned else None, node(step.node)[2], (leg,),
-                                 spread=catalog.road_spread))  # fmt: skip
+                                 spread=catalog.road_spread, day_zone=node(start)[3],
+                                 end_day_zone=node(step.node)[3]))  # fmt: skip
             else:
                 ops.append(_ride(steps, k, on[0], whole=on[1], catalog=catalog, vehicle=vehicle, node=node, sky=sky))
         if "/" in step.node:
-            ops.append(_check(route, k, mode, catalog, network, timetable(step.node)))
+            ops.append(_check(route, k, mode, catalog, network, timetable(step.node), node(step.node)[3]))
     beds = tuple(k for k, step in enumerate(steps[:-1])
                  if (k == 0 or (_has_beds(catalog, node(step.node)[1]) and not _between_countries(steps, k, catalog)))
                  and k not in inside)  # fmt: skip
     return Program(route, mode, tuple(ops), beds, tuple(node(step.node)[2] for step in steps),
+                   tuple(node(step.node)[3] for step in steps),
                    offers(found, catalog) if found else (), catalog.estimated_day_off,
                    {name: catalog.status_of(name) for name in DRAWN})  # fmt: skip
 
 
 def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: Catalog, vehicle: Vehicle,
-          node: Callable[[str], tuple[str, str | None, Any]], sky: Callable[[str], Any]) -> Drive:  # fmt: skip
+          node: Callable[[str], tuple[str, str | None, Any, Any]], sky: Callable[[str], Any]) -> Drive:  # fmt: skip
     """The ride reaching step ``k`` on the service of ``span``: all of it (``whole``), or its leg to ``k``."""
     begin = span.begin if whole else k - 1
     legs = tuple(leg for m in range(begin + 1, k + 1) if (leg := steps[m].leg) is not None)
@@ -249,7 +256,8 @@ def _ride(steps: tuple[Any, ...], k: int, span: Span, *, whole: bool, catalog: C
         seconds = sum(leg.hours_for(vehicle) * 3600 for leg in legs)
     warned = frozenset(month for leg in legs for warning in leg.warnings for month in warning.months)
     return Drive(k, start, end, seconds, sum(leg.km.value for leg in legs), legs[0], node(start)[2], warned,
-                 sky(start) if warned else None, node(end)[2], legs, ride, catalog.road_spread)  # fmt: skip
+                 sky(start) if warned else None, node(end)[2], legs, ride, catalog.road_spread,
+                 day_zone=node(start)[3], end_day_zone=node(end)[3])  # fmt: skip
 
 
 def _has_beds(catalog: Catalog, place: str | None) -> bool:
@@ -274,7 +282,7 @@ def _between_countries(steps: tuple[Any, ...], k: int, catalog: Catalog) -> bool
     return bed is None or bed.country not in reached
 
 
-def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table) -> Check:
+def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network, table, day_zone: tzinfo) -> Check:
     node = route.steps[k].node
     crossing, stage_id, stage = catalog.stage(node)
     passage = route.direction_of(crossing.id)
@@ -309,7 +317,7 @@ def _check(route: Route, k: int, mode: Mode, catalog: Catalog, network: Network,
         enters=entering and stage.kind in ENTRY_KINDS,
         held=held, resume_at=time.fromisoformat(held.resume_at.value) if held and held.resume_at else None,
         bed=_bed(route, k, catalog, network) if held else None,
-        zone=zone(stage.clock.value), note=note,
+        zone=zone(stage.clock.value), day_zone=day_zone, note=note,
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from overland.errors import InputError
+from overland.timing.clocks import clock_name
 
 if TYPE_CHECKING:
     from overland.model.traveller import Profile
@@ -50,11 +51,14 @@ class Rhythm:
         length = DAY if self.quiet is None else (self.quiet[0] - self.quiet[1]) % DAY or DAY
         object.__setattr__(self, "awake_length", length)
 
-    def describe(self) -> str:
-        """``no travel 22:00-05:00, warned roads by daylight, at most 9 h at the wheel a day``."""
+    def describe(self, day_clocks: tuple[str, ...] = ()) -> str:
+        """``no travel 22:00-05:00, warned roads by daylight, at most 9 h at the wheel a day``; the quiet
+        hours name ``day_clocks`` (IANA names), the clocks they are counted in where those are not the
+        official ones: ``no travel 22:00-05:00 (Xinjiang time where people keep it)``."""
         parts = []
         if self.quiet is not None:
-            parts.append(f"no travel {_hhmm(self.quiet[0])}-{_hhmm(self.quiet[1])}")
+            kept = "".join(f" ({clock_name(c)} where people keep it)" for c in day_clocks)
+            parts.append(f"no travel {_hhmm(self.quiet[0])}-{_hhmm(self.quiet[1])}{kept}")
         if not self.dark_warned:
             parts.append("mountain roads the data warns about by daylight only")
         if self.max_drive is not None:

@@ -50,7 +50,7 @@ class Planner:
         self._blockers: dict[tuple[int, Traveller], dict[int, list[Blocker]]] = {}
         self._advice: dict[tuple[int, tuple[str, ...]], list[Advice]] = {}
         self._needs: dict[tuple[int, Traveller], tuple[Need, ...]] = {}
-        self._nodes: dict[str, tuple[str, str | None, Any]] = {}  # node -> (clock, place, zone)
+        self._nodes: dict[str, tuple[str, str | None, Any, Any]] = {}  # node -> (clock, place, zone, day zone)
         self._skies: dict[str, Darkness | None] = {}
 
     def recalibrated(self, catalog: Catalog) -> Planner:
@@ -89,8 +89,8 @@ class Planner:
             )
         return program
 
-    def node(self, node: str) -> tuple[str, str | None, Any]:
-        """(clock, place id, zone) of a node, looked up once."""
+    def node(self, node: str) -> tuple[str, str | None, Any, Any]:
+        """(clock, place id, zone, zone of the traveller's day) of a node, looked up once."""
         found = self._nodes.get(node)
         if found is None:
             if "/" in node:
@@ -98,7 +98,8 @@ class Planner:
                 clock, place = stage.clock.value, stage.place or crossing.border_place
             else:
                 clock, place = self.catalog.clock_of(node), node
-            found = self._nodes.setdefault(node, (clock, place, zone(clock)))
+            day = (self.catalog.day_clock_of(place) if place is not None else None) or clock
+            found = self._nodes.setdefault(node, (clock, place, zone(clock), zone(day)))
         return found
 
     def darkness(self, node: str) -> Darkness | None:
@@ -183,7 +184,7 @@ class Planner:
             program = self.program(routes[i], traveller.mode)
             if rhythm.max_drive is None or rhythm.quiet is None:
                 return program.on_the_move
-            offsets = [offset(z, start) for z in program.clocks]
+            offsets = [offset(z, start) for z in program.day_clocks]
             night = max(0.0, rhythm.quiet_length - (max(offsets) - min(offsets)))
             days = -(-program.driving // rhythm.max_drive)  # ceil
             return max(program.on_the_move, program.driving + max(0.0, days - 1) * night)
@@ -255,6 +256,8 @@ class Planner:
             blockers=walked.blockers, advice=self._advice_for(program, walked),
             needs=self._needs_for(program, traveller),
             countries=route.countries or (self.catalog.place(origin).country,),
+            day_clocks=tuple(dict.fromkeys(str(d) for d, z in zip(program.day_zones, program.zones, strict=True)
+                                           if d is not z)),
         )  # fmt: skip
 
     def arrival(self, route: Route, depart: float, traveller: Traveller) -> float | None:

@@ -161,6 +161,9 @@ class Plan:
     suggestions: tuple[str, ...] = ()  # when no plan fits the traveller's day: what would, and when it arrives
     distribution: ArrivalDistribution | None = None  # with --samples: the Monte Carlo view
     observations: tuple[StageCalibration, ...] = ()  # stages whose times were learned from crossing reports
+    # Clocks the traveller's day (the quiet hours) is counted in on the way that are not the clocks its
+    # times are shown in (IANA names: Asia/Urumqi, Xinjiang time, where Beijing time is official).
+    day_clocks: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:

@@ -136,7 +136,7 @@ def walk(program: Program, begin: int, t: float, depart: float, blockers_at: dic
     for bed, ops in program.segments:
         if bed < begin:
             continue
-        zone = program.zones[bed]
+        zone = program.day_zones[bed]
         node = program.route.steps[bed].node
         stay_from, reasons, every_day = t, [], 0
         while True:
@@ -220,7 +220,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
     for op in ops:
         k = op.k
         if isinstance(op, Drive):
-            here = op.zone
+            here = op.day_zone
             ride = op.ride
             start = _drive_fit(op, t, rhythm) if ride is None else _ride_fit(op, t, rhythm)
             if start is None:
@@ -269,7 +269,6 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             reached, waited = t, None
             leg.arrivals[k] = t
             continue
-        here = op.zone
         blockers = blockers_at.get(k)
         if blockers:
             leg.blocker = blockers[0]
@@ -287,7 +286,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             leg.blocked_event = (EventKind.blocked, k, op.node, t, t, (NO_OPENING,), None, None)
             leg.t = t
             return leg
-        if not at_bed and day.covers_night(op.zone, t, start + op.duration):
+        if not at_bed and day.covers_night(op.day_zone, t, start + op.duration):
             # The post worked the day it was reached: reaching it in time is a matter of the way, not the day.
             leg.why, leg.t = (CLOSED, k, t, start, _worked(op, t)), t
             return leg
@@ -339,16 +338,16 @@ def _worked(op: Check, t: float) -> bool:
 
 def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float) -> float | None:
     """The earliest start at or after ``t`` of ``op`` outside the quiet hours of both its clocks."""
-    start = day.fit_awake(rhythm, op.zone, t, op.seconds)
-    if op.end_zone is op.zone:
+    start = day.fit_awake(rhythm, op.day_zone, t, op.seconds)
+    if op.end_day_zone is op.day_zone:
         return start
     for _ in range(4):
         if start is None:
             return None
-        there = day.fit_awake(rhythm, op.end_zone, start, op.seconds)
+        there = day.fit_awake(rhythm, op.end_day_zone, start, op.seconds)
         if there is None or there == start:
             return there
-        start = day.fit_awake(rhythm, op.zone, there, op.seconds)
+        start = day.fit_awake(rhythm, op.day_zone, there, op.seconds)
     return start
 
 
@@ -382,12 +381,12 @@ def _ride_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
         return schedule.next(t)
     overnight = ride.overnight(op.seconds, rhythm.awake_length)
     if schedule is None:
-        return day.fit_awake(rhythm, op.zone, t, 0.0) if overnight else _drive_fit(op, t, rhythm)
+        return day.fit_awake(rhythm, op.day_zone, t, 0.0) if overnight else _drive_fit(op, t, rhythm)
     for _ in range(FITS):
         leave = schedule.next(t)
         if leave is None:
             return None
-        fit = day.fit_awake(rhythm, op.zone, leave, 0.0) if overnight else _drive_fit(op, leave, rhythm)
+        fit = day.fit_awake(rhythm, op.day_zone, leave, 0.0) if overnight else _drive_fit(op, leave, rhythm)
         if fit is None or fit == leave:
             return fit
         t = fit
