@@ -18,7 +18,7 @@ import pytest
 import overland
 from overland.io.views import backtest_view
 from overland.planner import backtest as replay
-from overland.planner.scoring import crps, pit, pit_histogram, reliability, score, summarise
+from overland.planner.scoring import crps, interval_score, pit, pit_histogram, reliability, score, summarise
 
 RECORDED = json.loads((Path(__file__).parent / "backtest_recorded.json").read_text(encoding="utf-8"))
 SERVICE = overland.Overland(use_reports=False)
@@ -48,6 +48,24 @@ def test_a_sharper_right_forecast_scores_better_and_a_wrong_one_worse():
     wide, sharp = rng.normal(0, 2, 5000), rng.normal(0, 0.5, 5000)
     assert crps(0.0, sharp) < crps(0.0, wide)
     assert crps(3.0, sharp) > crps(3.0, wide)
+
+
+def test_the_interval_score_is_the_band_s_width_and_ten_times_a_miss():
+    assert interval_score(5.0, 2.0, 8.0) == pytest.approx(6.0)
+    assert interval_score(9.0, 2.0, 8.0) == pytest.approx(6.0 + 10 * 1.0)
+    assert interval_score(1.5, 2.0, 8.0) == pytest.approx(6.0 + 10 * 0.5)
+
+
+def test_the_band_that_holds_80_percent_has_the_least_expected_interval_score():
+    truth = np.random.default_rng(3).lognormal(0, 0.7, 20_000)
+
+    def expected(lo_q: float, hi_q: float) -> float:
+        lo, hi = np.quantile(truth, [lo_q, hi_q])
+        return float(np.mean([interval_score(float(y), lo, hi) for y in truth[:4000]]))
+
+    right = expected(0.1, 0.9)
+    assert right < expected(0.25, 0.75)  # too narrow: misses cost ten times their distance
+    assert right < expected(0.02, 0.98)  # too wide: the width costs everywhere
 
 
 def test_the_pit_of_a_perfectly_calibrated_forecast_is_uniform():

@@ -154,8 +154,9 @@ def test_committed_json_schemas_are_current():
 def test_a_post_s_own_spread_must_name_a_post(cli, data_copy):
     path = data_copy / "uncertainty.yaml"
     text = path.read_text(encoding="utf-8")
-    assert "\n  irkeshtam/kg-post:\n" in text
-    path.write_text(text.replace("\n  irkeshtam/kg-post:\n", "\n  irkeshtam/kg-pots:\n"), encoding="utf-8")
+    assert "\nprocessing_spread_at: {}\n" in text
+    own = "\nprocessing_spread_at:\n  irkeshtam/kg-pots:\n    value: 3.0\n    status: assumed\n    reason: a typo\n"
+    path.write_text(text.replace("\nprocessing_spread_at: {}\n", own), encoding="utf-8")
     errors = errors_of(cli, data_copy)
     assert len(errors) == 1 and "processing_spread_at.irkeshtam/kg-pots" in errors[0], errors
     assert "unknown CROSSING/STAGE 'irkeshtam/kg-pots'" in errors[0] and "irkeshtam/kg-post" in errors[0], errors

@@ -99,9 +99,10 @@ def backtest(
 
     Each fact an account gives (reaching or leaving a post, arriving, a wait or a stay) is predicted
     by the Monte Carlo from where the account starts; the error of the P50, whether it falls inside
-    P10-P90 and P5-P95, its CRPS and PIT. With --fit (the default) the numbers the data marks
-    assumed are fitted to the observations, and each observation is predicted by a fit on all the
-    others: 'after' is out of sample, 'before' is the data's assumed values. See VALIDATION.md.
+    P10-P90 and P5-P95, its CRPS, interval score and PIT. With --fit (the default) the numbers the
+    data marks assumed are fitted to the observations (by the least summed interval score of the
+    P10-P90 band), and each observation is predicted by a fit on all the others: 'after' is out of
+    sample, 'before' is the data's assumed values. See VALIDATION.md.
     """
     from overland.io.views import backtest_view
 
@@ -179,11 +180,11 @@ def _print_text(view: dict[str, Any], *, fit: bool, tables: list[str]) -> None:
     out.print("[dim]times are hours after the replay's start; spans are hours[/dim]")
     if view["fitted"]:
         table = Table(header_style="bold", title="Fitted (on all observations)", title_justify="left")
-        for column in ("stage", "what", "assumed", "fitted", "obs.", "CRPS sum"):
+        for column in ("stage", "what", "assumed", "fitted", "obs.", "interval score sum"):
             table.add_column(column)
         for f in view["fitted"]:
             table.add_row(f["stage"], f["what"], escape(f["assumed"]), escape(f["fitted"]), str(f["observations"]),
-                          f"{f['crps_sum_assumed']:.1f} → {f['crps_sum_fitted']:.1f}")  # fmt: skip
+                          f"{f['interval_score_sum_assumed']:.1f} → {f['interval_score_sum_fitted']:.1f}")  # fmt: skip
         out.print(table)
     reasons: dict[str, int] = {}
     for k in view["skipped"]:

@@ -164,8 +164,8 @@ def backtest_view(result: Any) -> dict[str, Any]:
                 "value": f.value.model_dump(by_alias=True, exclude_none=True),
                 "observations": f.observations,
                 "facts": f.facts,
-                "crps_sum_assumed": round(f.crps_before, 3),
-                "crps_sum_fitted": round(f.crps_after, 3),
+                "interval_score_sum_assumed": round(f.loss_before, 3),
+                "interval_score_sum_fitted": round(f.loss_after, 3),
                 "leave_one_out_choices": f.loo_choices,
                 "already_fitted_in_the_data": f.knob.fitted_before,
             }

@@ -16,10 +16,13 @@ which a traveller whose account does not say when they set off leaves the last t
 (:data:`START_WINDOWS`, hours after the night).
 
 Fitting chooses, knob after knob (the global spreads, the posts in the order they are passed,
-the global spreads again, then each post's own spread), the candidate with the least summed CRPS
-over the facts it can change (the nearest to the assumed value within :data:`TOLERANCE` of it), on
-posts with at least ``min_support`` observations (fewer leave the assumed value, or the global
-spread). The backtest scores three models:
+the global spreads again, then each post's own spread), the candidate with the least summed
+interval score of the P10–P90 band over the facts it can change (the nearest to the assumed value
+within :data:`TOLERANCE` of it), on posts with at least ``min_support`` observations (fewer leave
+the assumed value, or the global spread). The interval score is the proper score of the band the
+issue measures (its least expected value is the band holding 80 % of the values); the CRPS, the
+score of the whole distribution, chose sharper bands that held fewer facts out of sample
+(VALIDATION.md). The backtest scores three models:
 
 * ``before``: every knob at its assumed value (the data before any fit);
 * ``shipped``: the data as it stands (in sample for values already fitted from these observations);
@@ -62,9 +65,10 @@ START_WINDOWS = (2.0, 4.0, 6.0, 8.0)  # hours after the night within which a sta
 # A queue in front of every post: none, or with this chance one of an exponential length with this mean (minutes).
 # The chance stays under a half: plans count no queue, so the data's queue must have a median of none.
 QUEUES = tuple((share, mean) for share in (0.15, 0.3) for mean in (15.0, 30.0))
-# A knob moves further from the assumed value only for at least this much less summed CRPS: closer
+# A knob moves further from the assumed value only for at least this much less summed score: closer
 # than that, 300 samples cannot tell the candidates apart, and the choice would flip with the seed.
 TOLERANCE = 0.01
+PASSES = 4  # passes of the coordinate search over all the knobs, at most: it stops at the first that moves none
 START = "unknown-start-hours"  # the window a replay's start is drawn in when its account gives none (replays only)
 QUEUE = "queue-minutes"  # the queue in front of every post: a distribution, not a ratio
 GLOBAL = ("processing-spread", "road-spread", "opening-spread", START, QUEUE)
@@ -279,8 +283,8 @@ class Fitted:
     value: Distribution
     observations: int
     facts: int
-    crps_before: float  # summed over its facts, at the assumed value (hours)
-    crps_after: float  # at the chosen value, in sample
+    loss_before: float  # the interval score summed over its facts, at the assumed value (hours)
+    loss_after: float  # at the chosen value, in sample
     loo_choices: dict[str, int]  # how often each candidate (described) was chosen leaving one out
 
 
@@ -378,17 +382,28 @@ class _Runner:
             self.scores[key] = found
         return found
 
-    def crps(self, i: int, choice: Sequence[int], targets: list[int]) -> float:
+    def loss(self, i: int, choice: Sequence[int], targets: list[int]) -> float:
+        """The interval score of the P10-P90 band summed over the facts ``targets`` of observation ``i``."""
         found = self.scored(i, choice)
-        return sum(found[n].crps for n in targets)
+        return sum(found[n].interval for n in targets)
 
     def choose(self, train: Sequence[int], min_support: int) -> list[int]:
-        """Each knob's candidate (index) with the least summed CRPS on ``train``, knob after knob."""
+        """Each knob's candidate (index) with the least summed interval score on ``train``, knob after knob, in passes
+        over all the knobs until a pass changes none (at most ``PASSES``)."""
         choice = [0] * len(self.knobs)
         spreads = [k for k, knob in enumerate(self.knobs) if knob.scope in GLOBAL]
         posts = [k for k, knob in enumerate(self.knobs) if knob.scope == POST_SPREAD]
         stages = [k for k, knob in enumerate(self.knobs) if knob.scope == "stage"]
-        for k in [*spreads, *stages, *spreads, *posts]:
+        self._pass(train, min_support, choice, [*spreads, *stages, *spreads, *posts])
+        for _ in range(PASSES - 1):
+            if not self._pass(train, min_support, choice, [*spreads, *stages, *posts]):
+                break
+        return choice
+
+    def _pass(self, train: Sequence[int], min_support: int, choice: list[int], order: list[int]) -> bool:
+        """Set each knob of ``order`` in ``choice`` to its best candidate given the others; True when one moved."""
+        moved = False
+        for k in order:
             knob = self.knobs[k]
             support = [(i, self.affected(k, i)) for i in train]
             support = [(i, t) for i, t in support if t]
@@ -397,11 +412,18 @@ class _Runner:
             totals = []
             for c in range(len(knob.candidates)):
                 trial = [*choice[:k], c, *choice[k + 1 :]]
-                totals.append(sum(self.crps(i, trial, t) for i, t in support))
+                totals.append(sum(self.loss(i, trial, t) for i, t in support))
             least = min(totals)
-            # The first within the tolerance: the candidates go from the assumed value outwards.
-            choice[k] = next(c for c, total in enumerate(totals) if total <= least * (1 + TOLERANCE))
-        return choice
+            # The one chosen so far while it stays within the tolerance (so a pass moves a knob only for a
+            # real gain, and the passes end); else the first within it: the candidates go from the assumed
+            # value outwards.
+            if totals[choice[k]] <= least * (1 + TOLERANCE):
+                best = choice[k]
+            else:
+                best = next(c for c, total in enumerate(totals) if total <= least * (1 + TOLERANCE))
+            moved |= best != choice[k]
+            choice[k] = best
+        return moved
 
 
 def _upto(s: Setup, t: Target) -> int:
@@ -480,8 +502,8 @@ def backtest(
                 Fitted(
                     knob=knob, value=knob.candidates[best[k]], observations=len(support),
                     facts=sum(len(t) for _, t in support),
-                    crps_before=sum(runner.crps(i, prior, t) for i, t in support),
-                    crps_after=sum(runner.crps(i, best, t) for i, t in support),
+                    loss_before=sum(runner.loss(i, prior, t) for i, t in support),
+                    loss_after=sum(runner.loss(i, best, t) for i, t in support),
                     loo_choices=picks,
                 )
             )  # fmt: skip

@@ -7,6 +7,9 @@ axis). Scores:
 * ``inside80`` / ``inside90``: the observed value inside P10–P90 / P5–P95 (ends included);
 * ``crps``: the continuous ranked probability score of the sample (hours; lower is better,
   a proper score: it rewards a sharp prediction only where it is right), by ``scoringrules``;
+* ``interval``: the interval score of the P10–P90 band (hours; Gneiting and Raftery's, by
+  ``scoringrules``): its width, plus ten times how far the observed value falls outside it. The
+  proper score of that band: its least expected value is the band that holds 80 % of the values;
 * ``pit``: the probability integral transform, the share of the sample below the observed
   value (ties count half), uniform on [0, 1] when the predictions are calibrated.
 
@@ -33,6 +36,13 @@ def crps(observed: float, draws: np.ndarray) -> float:
     return float(scoringrules.crps_ensemble(float(observed), np.asarray(draws, dtype=float)))
 
 
+def interval_score(observed: float, p10: float, p90: float) -> float:
+    """The interval score of the central 80 % band [``p10``, ``p90``] for the value ``observed``."""
+    import scoringrules
+
+    return float(scoringrules.interval_score(float(observed), p10, p90, 0.2))
+
+
 def pit(observed: float, draws: np.ndarray) -> float:
     """The share of ``draws`` below ``observed``, ties counted half (the mid PIT, so a point mass on the
     observed value gives one half)."""
@@ -52,6 +62,7 @@ class Score:
     p95: float
     crps: float
     pit: float
+    interval: float  # the interval score of the P10-P90 band
 
     @property
     def error(self) -> float:
@@ -73,6 +84,7 @@ class Score:
             "p90": round(self.p90, 3), "p95": round(self.p95, 3),
             "error_hours": round(self.error, 3), "inside_p10_p90": self.inside80, "inside_p5_p95": self.inside90,
             "crps_hours": round(self.crps, 4), "pit": round(self.pit, 4),
+            "interval_score_hours": round(self.interval, 4),
         }  # fmt: skip
 
 
@@ -81,7 +93,8 @@ def score(observed: float, draws: np.ndarray) -> Score:
     values = np.asarray(draws, dtype=float)
     q = np.quantile(values, LEVELS, method="inverted_cdf")
     p05, p10, p50, p90, p95 = (float(v) for v in q)
-    return Score(observed, p05, p10, p50, p90, p95, crps=crps(observed, values), pit=pit(observed, values))
+    return Score(observed, p05, p10, p50, p90, p95, crps=crps(observed, values), pit=pit(observed, values),
+                 interval=interval_score(observed, p10, p90))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,6 +107,7 @@ class Summary:
     median_abs_error: float | None  # hours
     mean_crps: float | None
     mean_pit: float | None
+    mean_interval: float | None = None  # the interval score of the P10-P90 band, on average
 
     def as_json(self) -> dict[str, Any]:
         def r(x: float | None, digits: int = 3) -> float | None:
@@ -102,7 +116,7 @@ class Summary:
         return {
             "facts": self.count, "inside_p10_p90": r(self.inside80), "inside_p5_p95": r(self.inside90),
             "median_abs_error_hours": r(self.median_abs_error), "mean_crps_hours": r(self.mean_crps, 4),
-            "mean_pit": r(self.mean_pit),
+            "mean_pit": r(self.mean_pit), "mean_interval_score_hours": r(self.mean_interval, 4),
         }  # fmt: skip
 
 
@@ -118,6 +132,7 @@ def summarise(scores: Sequence[Score]) -> Summary:
         median_abs_error=float(np.median([abs(s.error) for s in scores])),
         mean_crps=math.fsum(s.crps for s in scores) / n,
         mean_pit=math.fsum(s.pit for s in scores) / n,
+        mean_interval=math.fsum(s.interval for s in scores) / n,
     )
 
 
