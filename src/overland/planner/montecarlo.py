@@ -381,8 +381,17 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
             break
         if isinstance(op, Drive):
             ride = op.ride
-            start = _drive_fit_array(op, t, rhythm) if ride is None else _ride_fit_array(op, t, rhythm)
+            if ride is None:  # on the road for the leg's own time and the breaks it takes (see walk._segment)
+                seconds = op.seconds + breaks_array(rhythm, since_break, op.seconds) * rhythm.break_for
+                start = _drive_fit_array(op, t, rhythm, seconds)
+            else:
+                start = _ride_fit_array(op, t, rhythm)
             too_long = np.isnan(start) & alive
+            if ride is None and too_long.any():  # unless a break the driving before it brings makes it so
+                fresh = op.seconds + rhythm.breaks(0.0, op.seconds) * rhythm.break_for
+                tired = too_long & (seconds > fresh) & ~np.isnan(_drive_fit_array(op, t, rhythm, fresh))
+                fail(tired, True)
+                too_long &= ~tired
             hopeless |= too_long
             fail(too_long, False)
             if at_bed:  # a night in the bed before this drive: a new day
@@ -399,23 +408,29 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                 cause = True if ride is None or ride.schedule is None else ride.schedule.daily
                 fail(night, np.where(waited_long, waited_worked, cause))
             if ride is None and rhythm.break_after is not None:
-                due = alive & (since_break > 0) & (since_break + op.seconds > rhythm.break_after)
-                if due.any():
-                    rested = np.where(due, np.maximum(start, t + rhythm.break_for), t)
-                    again = _drive_fit_array(op, rested, rhythm)
+                waited = alive & (np.nan_to_num(start, nan=-np.inf) - t >= rhythm.break_for)  # waiting is a break
+                since_break = np.where(waited, 0.0, since_break)
+                first = rhythm.breaks(0.0, op.seconds)
+                due = alive & ~waited & (breaks_array(rhythm, since_break, op.seconds) > first)
+                if due.any():  # a break due on the leg, taken before it where that adds none to the leg's own
+                    after = np.where(due, t + rhythm.break_for, t)
+                    again = _drive_fit_array(op, after, rhythm, op.seconds + first * rhythm.break_for)
                     start = np.where(due, again, start)
                     since_break = np.where(due, 0.0, since_break)
                     bad = due & (
-                        np.isnan(start) | covers_night_array(op.day_zone, rested, np.nan_to_num(start, nan=np.inf))
+                        np.isnan(start) | covers_night_array(op.day_zone, after, np.nan_to_num(start, nan=np.inf))
                     )
                     fail(bad, True)
             if at_bed:
                 left = np.where(alive, start, left)
-            if ride is None:
+            if ride is None:  # the drawn time decides the breaks on the way
                 seconds = _drive_seconds(op, n, rng)
-                t = np.where(alive, start + seconds, t)
+                breaks = breaks_array(rhythm, since_break, seconds)
+                t = np.where(alive, start + seconds + breaks * rhythm.break_for, t)
                 wheel = wheel + seconds
                 since_break = since_break + seconds
+                if rhythm.break_after is not None:
+                    since_break = since_break - breaks * rhythm.break_after
             else:  # the service's own duration, drawn (the legs' times, spread, when the data gives none)
                 taken = ride.duration.draw(rng, n) * 60 if ride.duration is not None else _drive_seconds(op, n, rng)
                 t = np.where(alive, start + taken, t)
@@ -502,7 +517,7 @@ def _longest(starts: np.ndarray, ends: np.ndarray, lo: float, hi: float) -> floa
 def _drive_seconds(op: Drive, n: int, rng: np.random.Generator) -> np.ndarray | float:
     """The leg's time for each sample: its own, or drawn around it (lognormal, median the leg's time, P90
     ``op.spread`` times it, kept within ``op.spread`` squared either way). Whether the drive fits the day is
-    judged on the leg's own time."""
+    judged on the leg's own time; a driver's breaks on the way follow the time drawn."""
     if op.spread <= 1:
         return op.seconds
     factor = rng.lognormal(0.0, float(np.log(op.spread)) / Z90, n)
@@ -530,12 +545,23 @@ def offsets(zone: Any, t: np.ndarray) -> np.ndarray:
     return np.array([offset(zone, float(d) * DAY + DAY / 2) for d in unique])[index].reshape(t.shape)
 
 
-def fit_awake_array(rhythm: Rhythm, zone: Any, t: np.ndarray, duration: float) -> np.ndarray:
-    """Vectorised :func:`~overland.planner.rhythm.fit_awake` (NaN when ``duration`` is longer than a day)."""
+def breaks_array(rhythm: Rhythm, since: np.ndarray, seconds: np.ndarray | float) -> np.ndarray | float:
+    """Vectorised :meth:`~overland.planner.rhythm.Rhythm.breaks`: the breaks of drives of ``seconds`` at the
+    wheel, ``since`` seconds of driving after the last one."""
+    after = rhythm.break_after
+    if after is None:
+        return 0.0
+    total = since + seconds
+    return np.where(total > after, np.ceil(total / after) - 1, 0.0)
+
+
+def fit_awake_array(rhythm: Rhythm, zone: Any, t: np.ndarray, duration: np.ndarray | float) -> np.ndarray:
+    """Vectorised :func:`~overland.planner.rhythm.fit_awake` (NaN where ``duration`` is longer than a day)."""
     if rhythm.quiet is None:
         return t.copy()
     length = rhythm.awake_length
-    if duration > length:
+    each = np.ndim(duration) > 0  # a duration for each sample
+    if not each and duration > length:
         return np.full(t.shape, np.nan)
     o = offsets(zone, t)
     local = t + o
@@ -544,7 +570,8 @@ def fit_awake_array(rhythm: Rhythm, zone: Any, t: np.ndarray, duration: float) -
     start = np.where(local >= start + length, start + DAY, start)
     begin = np.maximum(start, local)
     fits = begin + duration <= start + length
-    return np.where(fits, begin, start + DAY) - o
+    found = np.where(fits, begin, start + DAY) - o
+    return np.where(duration > length, np.nan, found) if each else found
 
 
 def covers_night_array(zone: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -567,23 +594,26 @@ def next_morning_array(rhythm: Rhythm, zone: Any, t: np.ndarray) -> np.ndarray:
     return np.where(local < after, after, after + DAY) - o
 
 
-def _fit_awake_both_array(rhythm: Rhythm, op: Drive, t: np.ndarray) -> np.ndarray:
+def _fit_awake_both_array(rhythm: Rhythm, op: Drive, t: np.ndarray, seconds: np.ndarray | float) -> np.ndarray:
     """Vectorised ``walk._fit_awake_both``: outside the quiet hours of both of the leg's clocks."""
-    start = fit_awake_array(rhythm, op.day_zone, t, op.seconds)
+    start = fit_awake_array(rhythm, op.day_zone, t, seconds)
     if op.end_day_zone is op.day_zone:
         return start
     for _ in range(4):
-        there = fit_awake_array(rhythm, op.end_day_zone, start, op.seconds)
+        there = fit_awake_array(rhythm, op.end_day_zone, start, seconds)
         moved = ~np.isnan(there) & (there != start)
         if not moved.any():
             return np.where(np.isnan(there), np.nan, start)
-        start = np.where(moved, fit_awake_array(rhythm, op.day_zone, there, op.seconds), there)
+        start = np.where(moved, fit_awake_array(rhythm, op.day_zone, there, seconds), there)
     return start
 
 
-def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
-    """Vectorised ``walk._drive_fit``: outside the quiet hours, and by daylight on a warned leg."""
-    start = _fit_awake_both_array(rhythm, op, t)
+def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm, seconds: np.ndarray | float | None = None) -> np.ndarray:
+    """Vectorised ``walk._drive_fit``: outside the quiet hours, and by daylight on a warned leg; ``seconds``
+    on the road (None: the leg's time)."""
+    if seconds is None:
+        seconds = op.seconds
+    start = _fit_awake_both_array(rhythm, op, t, seconds)
     if rhythm.dark_warned or op.sky is None or not op.warned:
         return start
     finite = start[~np.isnan(start)]
@@ -600,12 +630,12 @@ def _drive_fit_array(op: Drive, t: np.ndarray, rhythm: Rhythm) -> np.ndarray:
         i = np.searchsorted(dark_ends, np.where(check, start, 0.0), side="right")
         inside = check & (i < dark_starts.size)
         conflict = np.zeros(start.shape, dtype=bool)
-        conflict[inside] = dark_starts[i[inside]] < start[inside] + op.seconds
+        conflict[inside] = dark_starts[i[inside]] < start[inside] + np.broadcast_to(seconds, start.shape)[inside]
         if not conflict.any():
             break
         lit = start.copy()
         lit[conflict] = dark_ends[i[conflict]]
-        start = np.where(conflict, _fit_awake_both_array(rhythm, op, lit), start)
+        start = np.where(conflict, _fit_awake_both_array(rhythm, op, lit, seconds), start)
     return start
 
 

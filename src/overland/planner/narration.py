@@ -25,6 +25,7 @@ from overland.planner.walk import (
     BED_NIGHT,
     BLOCKED,
     BREAK,
+    BREAKS,
     CLEARED,
     CLOSED,
     DARK,
@@ -123,7 +124,7 @@ def events(raws: list[Raw], program: Program, walked: Walk, catalog: Catalog, no
             ride = words.drives[k].ride if kind is EventKind.ride else None
             known = (place, where if "/" in where else None, tz, tz if to is None else node(to)[2],
                      words.note(kind, k, where, start, end, detail, to), ride.service_id if ride is not None else None)  # fmt: skip
-            if kind in MOVING or code in STEADY:
+            if (kind in MOVING and code != BREAKS) or code in STEADY:  # a drive's breaks depend on the driving before
                 said[kind, k, code] = known
         place, stage, tz, end_tz, note, service = known
         # Most steps start as the one before ends, in the same clock: its local time is made once.
@@ -161,6 +162,8 @@ class _Words:
         if kind is EventKind.drive:
             if self.program.mode in RIDING:
                 return f"{where} → {to} (no bus or shared taxi in data/transport.yaml: a taxi, a lift or a hired car)"
+            if code == BREAKS:
+                return f"{where} → {to}, {self.breaks_on_the_way(where, start, *detail[1:])}"
             return f"{where} → {to}"
         if kind is EventKind.ride:
             ride = self.drives[k].ride
@@ -211,6 +214,17 @@ class _Words:
         if code == NO_OPENING:
             return self.walked.blockers[-1].reason
         return op.note
+
+    def breaks_on_the_way(self, where: str, start: float, count: int, first: float) -> str:
+        """``with a 45-minute break at 11:30 (after 4.5 h at the wheel)``: the breaks of a drive from ``where``
+        leaving at ``start``, the first ``first`` seconds into it, in the clock its start is shown in."""
+        after, pause = self.rhythm.break_after, self.rhythm.break_for
+        assert after is not None
+        times = [_clock_time(self.local(start + first + i * (after + pause), where)) for i in range(count)]
+        if count == 1:
+            return f"with a {pause / 60:g}-minute break at {times[0]} (after {after / 3600:g} h at the wheel)"
+        return (f"with {pause / 60:g}-minute breaks at {', '.join(times[:-1])} and {times[-1]} "
+                f"(one each {after / 3600:g} h at the wheel)")  # fmt: skip
 
     def stay(self, kind: EventKind, k: int, where: str, end: float, reasons: tuple[Any, ...]) -> str:
         place = self.catalog.bed_place(self.node(where)[1] or where) or self.catalog.place(self.node(where)[1] or where)

@@ -11,6 +11,7 @@ traveller, and many at once with numpy) use them.
 from __future__ import annotations
 
 import bisect
+import math
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
@@ -46,6 +47,16 @@ class Rhythm:
     def quiet_length(self) -> float:
         """Seconds of each day inside the quiet hours (0 without them)."""
         return DAY - self.awake_length if self.quiet is not None else 0.0
+
+    def breaks(self, since: float, seconds: float) -> int:
+        """The breaks a drive of ``seconds`` at the wheel takes, ``since`` seconds of driving after the last
+        one: a break each time the driving since a break reaches ``break_after`` with more of the drive to go
+        (none without the rule). The drive then takes ``seconds + breaks * break_for``, and ends
+        ``since + seconds - breaks * break_after`` seconds of driving after its last break."""
+        after = self.break_after
+        if after is None or since + seconds <= after:
+            return 0
+        return math.ceil((since + seconds) / after) - 1
 
     def __post_init__(self) -> None:
         length = DAY if self.quiet is None else (self.quiet[0] - self.quiet[1]) % DAY or DAY

@@ -8,6 +8,12 @@ day's limit. Otherwise they sleep in that bed and try again the next morning, so
 is never spent at a post or between two posts. Going on whenever the next bed can be
 reached is the earliest way (a bed reached earlier can always be waited in).
 
+A driver with a break rule (:meth:`~overland.planner.rhythm.Rhythm.breaks`) stops each time the
+driving since the last break reaches the allowance; standing still as long (at a post, or waiting
+for the road) counts as a break. A break due on a leg is taken at the stop before it when that
+adds none to the leg's own; otherwise on the way: the drive lasts its driving and its breaks, and
+it is that longer time that must fit the day (the hours at the wheel count the driving only).
+
 A passenger rides the services of the data where they run (:mod:`overland.planner.rides`): a
 ride waits for the service's next departure and takes its duration.
 
@@ -38,7 +44,8 @@ from overland.planner.trip import Blocker, EventKind
 WAIT = "wait"  # a wait in front of a stage
 WAIT_AFTER_ENTRY = "wait-after-entry"  # a wait for the next working day after entering the country
 WAIT_TO_DRIVE = "wait-to-drive"  # a wait for the hours or the daylight a leg may be driven in
-BREAK = "break"  # a driver's break
+BREAK = "break"  # a driver's break before a drive
+BREAKS = "breaks"  # a drive with a driver's breaks on the way: (BREAKS, how many, seconds into it of the first)
 PROCESS = "process"  # a stage's processing
 CLEARED = "cleared"  # the held vehicle's clearance the next morning
 HELD = "held"  # the vehicle stays at customs
@@ -222,9 +229,14 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
         if isinstance(op, Drive):
             here = op.day_zone
             ride = op.ride
-            start = _drive_fit(op, t, rhythm) if ride is None else _ride_fit(op, t, rhythm)
+            # On the road for the driving and the breaks it takes (the day's hours at the wheel count the driving).
+            seconds = op.seconds + rhythm.breaks(since_break, op.seconds) * rhythm.break_for if ride is None else None
+            start = _drive_fit(op, t, rhythm, seconds) if ride is None else _ride_fit(op, t, rhythm)
             if start is None:
-                leg.why, leg.t = (TOO_LONG, k), t
+                # Too long for any day, unless a break the driving before it brings makes it so (a night fixes that).
+                fresh = seconds is not None and seconds > _rested(op, rhythm)
+                fresh = fresh and _drive_fit(op, t, rhythm, _rested(op, rhythm)) is not None
+                leg.why, leg.t = ((NIGHT_DRIVE, k, t) if fresh else (TOO_LONG, k)), t
                 return leg
             if at_bed and day.covers_night(here, t, start):  # a night in the bed before this drive: a new day
                 wheel = since_break = 0.0
@@ -238,33 +250,38 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
                 elif ride is not None and ride.schedule is not None:  # the service leaves too late: it is the cause
                     leg.why = (DEPARTS, k, t, ride.schedule.daily)
                 else:
-                    leg.why = (DARK if start != _fit_awake_both(rhythm, op, t) else NIGHT_DRIVE, k, t)
+                    leg.why = (DARK if start != _fit_awake_both(rhythm, op, t, seconds) else NIGHT_DRIVE, k, t)
                 leg.t = t
                 return leg
-            if (
-                ride is None
-                and rhythm.break_after is not None
-                and since_break + op.seconds > rhythm.break_after
-                and since_break > 0
-            ):
-                rested = max(start, t + rhythm.break_for)
-                if record and rested > t:
-                    events.append((EventKind.wait, k, op.start, t, rested, (BREAK,), None, None))
-                t, since_break = rested, 0.0
-                start = _drive_fit(op, t, rhythm)
-                if start is None or day.covers_night(here, t, start):
-                    leg.why, leg.t = (NIGHT_DRIVE, k, t), t
-                    return leg
+            breaks = 0
+            if ride is None and rhythm.break_after is not None:
+                if start - t >= rhythm.break_for:  # waiting to drive is a break from the wheel
+                    since_break = 0.0
+                elif rhythm.breaks(since_break, op.seconds) > rhythm.breaks(0.0, op.seconds):
+                    # A break due on the leg is taken before it, where that adds none to the leg's own.
+                    rested = t + rhythm.break_for
+                    if record:
+                        events.append((EventKind.wait, k, op.start, t, rested, (BREAK,), None, None))
+                    t, since_break = rested, 0.0
+                    start = _drive_fit(op, t, rhythm, _rested(op, rhythm))
+                    if start is None or day.covers_night(here, t, start):
+                        leg.why, leg.t = (NIGHT_DRIVE, k, t), t
+                        return leg
+                breaks = rhythm.breaks(since_break, op.seconds)  # the breaks on the way
             if start > t and record:
                 events.append((EventKind.wait, k, op.start, t, start, (WAIT_TO_DRIVE, at_bed), None, None))
             if at_bed:
                 leg.left = start
-            end = start + op.seconds
+            end = start + op.seconds + breaks * rhythm.break_for
             if record:
                 kind = EventKind.drive if ride is None else EventKind.ride
-                events.append((kind, k, op.start, start, end, (), op.end, op.km))
+                first = rhythm.break_after - since_break if rhythm.break_after is not None else 0.0  # into the drive
+                events.append((kind, k, op.start, start, end, (BREAKS, breaks, first) if breaks else (), op.end, op.km))
             if ride is None:
                 wheel, since_break = wheel + op.seconds, since_break + op.seconds
+                if breaks:  # the driving since the last of them
+                    assert rhythm.break_after is not None
+                    since_break -= breaks * rhythm.break_after
             t, at_bed = end, False
             reached, waited = t, None
             leg.arrivals[k] = t
@@ -336,32 +353,43 @@ def _worked(op: Check, t: float) -> bool:
     return op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None
 
 
-def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float) -> float | None:
-    """The earliest start at or after ``t`` of ``op`` outside the quiet hours of both its clocks."""
-    start = day.fit_awake(rhythm, op.day_zone, t, op.seconds)
+def _rested(op: Drive, rhythm: Rhythm) -> float:
+    """Seconds on the road for the drive ``op`` from a rested start: its driving and the breaks it takes."""
+    return op.seconds + rhythm.breaks(0.0, op.seconds) * rhythm.break_for
+
+
+def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float, seconds: float | None = None) -> float | None:
+    """The earliest start at or after ``t`` of ``op`` outside the quiet hours of both its clocks; ``seconds``
+    on the road (None: the leg's time)."""
+    if seconds is None:
+        seconds = op.seconds
+    start = day.fit_awake(rhythm, op.day_zone, t, seconds)
     if op.end_day_zone is op.day_zone:
         return start
     for _ in range(4):
         if start is None:
             return None
-        there = day.fit_awake(rhythm, op.end_day_zone, start, op.seconds)
+        there = day.fit_awake(rhythm, op.end_day_zone, start, seconds)
         if there is None or there == start:
             return there
-        start = day.fit_awake(rhythm, op.day_zone, there, op.seconds)
+        start = day.fit_awake(rhythm, op.day_zone, there, seconds)
     return start
 
 
-def _drive_fit(op: Drive, t: float, rhythm: Rhythm) -> float | None:
-    """The earliest start at or after ``t`` of ``op`` outside the quiet hours, and by daylight when warned."""
-    start = _fit_awake_both(rhythm, op, t)
+def _drive_fit(op: Drive, t: float, rhythm: Rhythm, seconds: float | None = None) -> float | None:
+    """The earliest start at or after ``t`` of ``op`` outside the quiet hours, and by daylight when warned;
+    ``seconds`` on the road (None: the leg's time; a driver's breaks on the way make it longer)."""
+    if seconds is None:
+        seconds = op.seconds
+    start = _fit_awake_both(rhythm, op, t, seconds)
     if start is None or rhythm.dark_warned or op.sky is None or not op.warned:
         return start
     for _ in range(HORIZON_DAYS):
         month = datetime.fromtimestamp(start, op.zone).month
         if month not in op.warned:
             return start
-        lit = day.fit_daylight(op.sky.cover(start, start + 3 * 86400), start, op.seconds)
-        again = _fit_awake_both(rhythm, op, lit)
+        lit = day.fit_daylight(op.sky.cover(start, start + 3 * 86400), start, seconds)
+        again = _fit_awake_both(rhythm, op, lit, seconds)
         if again is None:
             return None
         if again == start:
