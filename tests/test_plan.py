@@ -317,8 +317,9 @@ def test_a_season_s_closure_is_said_once_as_a_span():
     [
         # June, a night in Sary-Tash and a second walk from it: no drive is in the dark.
         ("osh", "kashgar", "2026-06-02T07:00+06:00", []),
-        # December: the evening drive to Sary-Tash and the next morning's to Osh are two drives, two warnings.
-        ("kashgar", "osh", "2026-12-02T14:00+08:00", ["irkeshtam/kg-post → sary-tash", "sary-tash → osh"]),
+        # December: the drive to Ulugqat's 10:00 opening before sunrise, then a night in Sary-Tash and the
+        # next morning's drive to Osh: two drives on two days, two warnings.
+        ("kashgar", "osh", "2026-12-02T14:00+08:00", ["kashgar → irkeshtam/cn-immigration-customs", "sary-tash → osh"]),
     ],
 )
 def test_driving_after_dark_is_warned_of_at_the_times_the_plan_drives(origin, destination, depart, dark):
