@@ -51,6 +51,26 @@ def test_kashgar_to_naryn_in_late_november_does_not_fit_a_day_that_starts_at_daw
     )
 
 
+def test_a_winter_morning_sets_off_at_sunrise_when_leaving_earlier_arrives_no_sooner():
+    """Almaty -> Kashgar over New Year: the quiet hours end at 05:00 Xinjiang time (07:00 Beijing time), three
+    hours before the sun. The nights in Khorgos and Urumqi end at sunrise instead: each day still ends in the
+    same bed before dark, and the trip arrives when it would have. The last morning, into Kashgar, leaves
+    early: waiting for the sun there would arrive later."""
+    plan = overland.Overland(use_reports=False).plan(
+        "almaty", "kashgar", datetime.fromisoformat("2026-12-31T07:00+05:00"), via="khorgos"
+    )
+    assert plan.complete
+    nights = {e.place: e for e in plan.nights}
+    for town in ("khorgos", "urumqi"):
+        assert "waiting for daylight (sunrise " in nights[town].note, nights[town].note
+        assert nights[town].end.hour >= 9, nights[town].end  # Beijing time: the sun rises about 09:45-10:15
+    dark = [w for w in plan.warnings if w.startswith("driving after dark")]
+    assert not any(w.startswith(("driving after dark: khorgos → urumqi", "driving after dark: urumqi → korla"))
+                   for w in dark), dark  # fmt: skip
+    assert any(w.startswith("driving after dark: aksu → kashgar") for w in dark), dark
+    assert f"{plan.arrive:%a %d %b %H:%M}" == "Mon 04 Jan 12:11"
+
+
 def test_reaching_the_gate_after_friday_closing_waits_for_monday():
     # Leave Tash Rabat late on Friday 27 November 2026: the gate (closing 18:00 Beijing
     # time) is shut until Monday 30 November 09:00.

@@ -68,10 +68,10 @@ def test_kashgar_to_almaty_by_truck_breaks_inside_each_long_leg_not_before_the_h
     # 5.2 h from Kashgar: the break after 4.5 h at the wheel, at 13:30, 42 minutes before Aksu.
     assert notes["kashgar → aksu"].note.endswith("at 13:30 (after 4.5 h at the wheel)")
     assert notes["kashgar → aksu"].end.strftime("%H:%M") == "14:56"
-    # Aksu → Kuqa (4.3 h) from a night's rest fits the allowance; the 0.2 h left of it then runs out 11 minutes
-    # into Kuqa → Korla.
+    # Aksu → Kuqa (4.3 h) from a night's rest (left at sunrise, 09:48) fits the allowance; the 0.2 h left of it
+    # then runs out 11 minutes into Kuqa → Korla.
     assert notes["aksu → kuqa"].note == "aksu → kuqa"
-    assert notes["kuqa → korla"].note.endswith("at 11:30 (after 4.5 h at the wheel)")
+    assert notes["kuqa → korla"].note.endswith("at 14:18 (after 4.5 h at the wheel)")
     # 2.5 h driven since the break on the way to Khorgos: the 1-km hop to the post takes none.
     assert notes["khorgos → khorgos/cn-post"].note == "khorgos → khorgos/cn-post"
     assert not [e for e in plan.events if e.kind is EventKind.wait and "break" in e.note]

@@ -62,9 +62,9 @@ class Uncertainty(Strict):
     """How far a time the data states as one number may fall from it, where no source says (``data/uncertainty.yaml``).
 
     ``processing_spread`` is the P90 / median of a lognormal drawn around every processing time
-    given as a single number (1: none); ``road_spread`` the same for the time of every road leg;
-    ``processing_spread_at`` a post's own spread (by ``crossing/stage``), in place of
-    ``processing_spread`` there. ``estimated_day_off`` is the chance that a public holiday the
+    given as a single number (1: none); ``road_spread`` the same for the time of every road leg
+    (and of a service given as one number); ``processing_spread_at`` a post's own spread (by
+    ``crossing/stage``), in place of ``processing_spread`` there. ``estimated_day_off`` is the chance that a public holiday the
     calendar only estimates (a year whose decree is not in it yet, a date computed ahead) is a day
     off (1: always, as plans take it). ``opening_spread`` is how far (minutes, either way) a post may
     keep other hours than its own that day: each opening, and its closing with it, is drawn from a

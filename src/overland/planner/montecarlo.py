@@ -21,7 +21,7 @@ import numpy as np
 
 from overland.limits import HORIZON_DAYS
 from overland.model.crossing import StageKind
-from overland.model.distributions import Z90
+from overland.model.distributions import Z90, Constant
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import DAY, NIGHT, REST, Rhythm, offset
 from overland.planner.rides import FITS, WEEK, Schedule
@@ -431,8 +431,10 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                 since_break = since_break + seconds
                 if rhythm.break_after is not None:
                     since_break = since_break - breaks * rhythm.break_after
-            else:  # the service's own duration, drawn (the legs' times, spread, when the data gives none)
-                taken = ride.duration.draw(rng, n) * 60 if ride.duration is not None else _drive_seconds(op, n, rng)
+            else:  # the service's own duration drawn; given as one number (or not at all), spread as a road leg's
+                duration = ride.duration
+                drawn = duration is not None and not isinstance(duration, Constant)
+                taken = duration.draw(rng, n) * 60 if duration is not None and drawn else _drive_seconds(op, n, rng)
                 t = np.where(alive, start + taken, t)
             reached = t.copy()
             waited_long[:] = False

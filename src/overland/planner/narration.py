@@ -15,7 +15,7 @@ from typing import Any
 from overland.model.catalog import Catalog
 from overland.model.crossing import RuleKind
 from overland.model.entry import NO_VISA
-from overland.planner.nights import LATER
+from overland.planner.nights import DAWN, LATER
 from overland.planner.program import Check, Drive, Program
 from overland.planner.rhythm import Rhythm
 from overland.planner.rides import RIDING
@@ -231,12 +231,16 @@ class _Words:
         leave = self.local(end, where)
         head = f"night in {place.name}" if kind is EventKind.night else f"stay at {place.name}"
         first_of: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        dawn = next((r for r in reasons if r[0] == DAWN), None)
         for r in reasons:  # a closure tried on several mornings is said once, from the first
-            if r[0] not in (LATER, "to-drive"):
+            if r[0] not in (LATER, "to-drive", DAWN):
                 first_of.setdefault((r[0], r[1] if len(r) > 1 else None), r)
         because = list(dict.fromkeys(self.reason(r) for r in first_of.values()))
+        if dawn is not None:  # set off by daylight: the quiet hours' end is not why they leave then
+            sunrise = self.local(dawn[1], where)
+            because.append(f"waiting for daylight (sunrise {_clock_time(sunrise)}): leaving earlier arrives no sooner")
         for r in reasons:
-            if r[0] == "to-drive":  # ("to-drive", k of the drive, when it may start) or the stay's end
+            if r[0] == "to-drive" and dawn is None:  # ("to-drive", k of the drive, when it may start) or the stay's end
                 at = r[2] if len(r) > 2 else end
                 because.append(self.why_not_yet(r[1], at - 1, at))
         because = [b for b in dict.fromkeys(because) if b]

@@ -1,23 +1,30 @@
-"""Stays: leave each bed as late as still gets the same openings.
+"""Stays: leave each bed as late as still gets the same openings, and by daylight.
 
 The walk (:mod:`overland.planner.walk`) goes on from a bed as soon as the way to the
 next bed fits the day, so it may leave early and wait at a post. Here each stay in a bed
 that comes before a stage is stretched: the traveller leaves as late as still gets the
 same processing start at the first stage after it (a bisection over departure times, each
-tried with a walk that keeps times only; leaving later never arrives earlier). The time
-spent in the bed becomes one stay: a night when it covers one (02:00 in its clock),
-else a wait.
+tried with a walk that keeps times only; leaving later never arrives earlier). Then a
+morning after a night in a bed that sets off before sunrise waits for the sun, when the day
+still ends in the same bed before dark and the trip arrives as it did (on a winter morning
+the quiet hours end hours before dawn). The time spent in the bed becomes one stay: a night
+when it covers one (02:00 in its clock), else a wait.
 """
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from overland.planner.program import Program
 from overland.planner.trip import EventKind, nights_between
-from overland.planner.walk import BREAK, STAY, WAIT_TO_DRIVE, Walk
+from overland.planner.walk import BREAK, STAY, WAIT, WAIT_TO_DRIVE, Walk
+
+if TYPE_CHECKING:
+    from overland.timing.daylight import Darkness
 
 Rewalk = Callable[..., Walk]  # (begin, t, *, record, follow=None) -> Walk (see walk.walk)
 Local = Callable[[float, str], datetime]  # (UTC seconds, node) -> local time at the node
@@ -26,6 +33,8 @@ MOVING = (EventKind.drive, EventKind.ride)
 STAYING = (EventKind.night, EventKind.wait)  # the kinds of a stay, or a wait that may become one
 BUSY = (*MOVING, EventKind.process)  # on the way: driving, riding or being processed
 LATER = "later"  # a stay stretched to still get the same opening: (LATER, k of that stage, reached before, start)
+DAWN = "dawn"  # a stay stretched to set off by daylight: (DAWN, sunrise)
+Sky = Callable[[str], "Darkness | None"]  # node -> when it is dark there (None: no coordinates)
 
 
 def is_night(local: Local, node: str, start: float, end: float) -> bool:
@@ -33,8 +42,10 @@ def is_night(local: Local, node: str, start: float, end: float) -> bool:
     return end > start and nights_between(local(start, node), local(end, node)) > 0
 
 
-def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float) -> Walk:
-    """``walked`` with every stay before a stage stretched to the latest departure that keeps the stage's start."""
+def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float, sky: Sky) -> Walk:
+    """``walked`` with every stay before a stage stretched to the latest departure that keeps the stage's start,
+    and every morning after a night that would set off in the dark moved to daylight where that changes
+    nothing after the day (:func:`_by_daylight`)."""
     steps = program.route.steps
     checks = program.posts  # by route step, in order
     begins = program.begins  # the step each drive or ride leaves
@@ -61,7 +72,86 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
             walked = _merge(
                 walked, again, bed, steps[bed].node, arrived, latest, (*_skipped(walked, bed, after, begins), why)
             )
+    walked = _by_daylight(program, walked, rewalk, local, depart, sky)
     return _stays(walked, set(program.beds), local, begins)
+
+
+def _by_daylight(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float, sky: Sky) -> Walk:
+    """``walked`` with each departure from a night in a bed that falls before sunrise moved to sunrise (or as
+    near it as keeps the day's drives out of the evening's dark), when the walk from there still spends
+    its next night in the same bed, leaves it when it did, drives nothing in the dark on the way and
+    arrives when it did."""
+    steps, begins = program.route.steps, program.begins
+    for bed in program.beds:
+        if walked.blockers:
+            break
+        if bed not in walked.arrivals and bed != 0:
+            continue
+        node = steps[bed].node
+        dark = sky(node)
+        arrived = depart if bed == 0 else walked.arrivals[bed]
+        left = _left(walked, bed, arrived, begins)
+        if dark is None or left <= arrived or not is_night(local, node, arrived, left):
+            continue  # no night here, or no sun to wait for
+        starts, ends = dark.cover(left, left + 86400)
+        i = bisect.bisect_right(ends, left)
+        if i >= len(starts) or starts[i] > left:
+            continue  # the sun is up
+        sunrise = ends[i]
+        night = _next_night(walked, bed, begins, program.beds)
+        if night is None:
+            continue  # the day ends where the trip does: setting off later would arrive later
+        leave = sunrise + (-sunrise) % RESOLUTION
+        before = _dark_driving(program, walked, bed, night[0], sky)
+        for _ in range(2):  # at sunrise; if the day then drives longer in the evening's dark, that much earlier
+            if leave <= left:
+                break
+            again = rewalk(bed, leave, record=True)
+            if again.blockers or again.t != walked.t or _next_night(again, bed, begins, program.beds) != night:
+                break
+            after = _dark_driving(program, again, bed, night[0], sky)
+            if after < before:
+                walked = _merge(walked, again, bed, node, arrived, leave, ((DAWN, sunrise),))
+                break
+            later = after - _dark_driving(program, walked, bed, night[0], sky, since=sunrise)
+            leave -= later + (-later) % RESOLUTION
+    return walked
+
+
+def _next_night(walked: Walk, bed: int, begins: dict[int, int], beds: Iterable[int]) -> tuple[int, float] | None:
+    """The route step of the first bed after ``bed`` the walk stays in (a stay, a wait there for the hours
+    the next leg may be driven in, or for an office in that town to open), and when it leaves it (None: it
+    stays in none before the end)."""
+    for kind, k, _node, _start, end, detail, _to, _km in walked.events:
+        if k > bed and kind in STAYING and (detail[0] == STAY or (detail[0] == WAIT and k in beds)):
+            return k, end
+        if kind is EventKind.wait and detail[0] == WAIT_TO_DRIVE and detail[1] and begins.get(k, -1) > bed:
+            return begins[k], end
+        if kind is EventKind.vehicle_held and k >= bed:
+            return None  # a night at a post's customs: keep the day as it is
+    return None
+
+
+def _dark_driving(program: Program, walked: Walk, bed: int, until: int, sky: Sky, since: float = -math.inf) -> float:
+    """Seconds the drives of ``walked`` after ``bed`` up to route step ``until`` spend in the dark where they
+    set off (only the drives setting off at or after ``since``)."""
+    drives = program.drives
+    total = 0.0
+    for kind, k, _node, start, end, _detail, _to, _km in walked.events:
+        if k > until:
+            break
+        if kind is not EventKind.drive or k <= bed or k not in drives or start < since:
+            continue
+        dark = sky(drives[k].start)
+        if dark is None or not dark.overlaps(start, end):
+            continue
+        starts, ends = dark.cover(start, end)
+        first = max(0, bisect.bisect_right(ends, start))
+        for a, b in zip(starts[first:], ends[first:], strict=True):
+            if a >= end:
+                break
+            total += min(b, end) - max(a, start)
+    return total
 
 
 def _skipped(walked: Walk, bed: int, after: int, begins: dict[int, int]) -> list[tuple[Any, ...]]:

@@ -226,7 +226,7 @@ class Planner:
         if walked is None:
             walked = rewalk(0, start, record=True)
         if not walked.blockers:
-            walked = leave_late(program, walked, rewalk, self.local, start)
+            walked = leave_late(program, walked, rewalk, self.local, start, self.darkness)
         until = start + HORIZON_DAYS * 86400
         leave = self.local(start, origin)
         events = [
