@@ -120,13 +120,14 @@ def _by_daylight(program: Program, walked: Walk, rewalk: Rewalk, local: Local, d
 
 def _next_night(walked: Walk, bed: int, begins: dict[int, int], beds: Iterable[int]) -> tuple[int, float] | None:
     """The route step of the first bed after ``bed`` the walk stays in (a stay, a wait there for the hours
-    the next leg may be driven in, or for an office in that town to open), and when it leaves it (None: it
-    stays in none before the end)."""
-    for kind, k, _node, _start, end, detail, _to, _km in walked.events:
+    the next leg may be driven in, or for an office in that town to open), and when it sets off from it
+    (None: it stays in none before the end)."""
+    for kind, k, _node, _start, _end, detail, _to, _km in walked.events:
         if k > bed and kind in STAYING and (detail[0] == STAY or (detail[0] == WAIT and k in beds)):
-            return k, end
+            return k, _left(walked, k, walked.arrivals[k], begins)
         if kind is EventKind.wait and detail[0] == WAIT_TO_DRIVE and detail[1] and begins.get(k, -1) > bed:
-            return begins[k], end
+            stay = begins[k]
+            return stay, _left(walked, stay, walked.arrivals[stay], begins)
         if kind is EventKind.vehicle_held and k >= bed:
             return None  # a night at a post's customs: keep the day as it is
     return None
