@@ -433,8 +433,11 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                     since_break = since_break - breaks * rhythm.break_after
             else:  # the service's own duration drawn; given as one number (or not at all), spread as a road leg's
                 duration = ride.duration
-                drawn = duration is not None and not isinstance(duration, Constant)
-                taken = duration.draw(rng, n) * 60 if duration is not None and drawn else _drive_seconds(op, n, rng)
+                taken: np.ndarray | float
+                if duration is not None and not isinstance(duration, Constant):
+                    taken = duration.draw(rng, n) * 60
+                else:
+                    taken = _drive_seconds(op, n, rng)
                 t = np.where(alive, start + taken, t)
             reached = t.copy()
             waited_long[:] = False

@@ -77,10 +77,10 @@ def leave_late(program: Program, walked: Walk, rewalk: Rewalk, local: Local, dep
 
 
 def _by_daylight(program: Program, walked: Walk, rewalk: Rewalk, local: Local, depart: float, sky: Sky) -> Walk:
-    """``walked`` with each departure from a night in a bed that falls before sunrise moved to sunrise (or as
-    near it as keeps the day's drives out of the evening's dark), when the walk from there still spends
-    its next night in the same bed, leaves it when it did, drives nothing in the dark on the way and
-    arrives when it did."""
+    """``walked`` with each departure from a night in a bed that falls before sunrise moved to sunrise (or
+    earlier by as much as that would add to the evening's driving in the dark), when the walk from there
+    still spends its next night in the same bed, sets off from it when it did, drives less in the dark
+    on the way and arrives when it did. ``sky(node)`` says when it is dark there."""
     steps, begins = program.route.steps, program.begins
     for bed in program.beds:
         if walked.blockers:
@@ -147,7 +147,7 @@ def _dark_driving(program: Program, walked: Walk, bed: int, until: int, sky: Sky
         if dark is None or not dark.overlaps(start, end):
             continue
         starts, ends = dark.cover(start, end)
-        first = max(0, bisect.bisect_right(ends, start))
+        first = bisect.bisect_right(ends, start)
         for a, b in zip(starts[first:], ends[first:], strict=True):
             if a >= end:
                 break
