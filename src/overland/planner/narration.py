@@ -242,7 +242,7 @@ class _Words:
         for r in reasons:
             if r[0] == "to-drive" and dawn is None:  # ("to-drive", k of the drive, when it may start) or the stay's end
                 at = r[2] if len(r) > 2 else end
-                because.append(self.why_not_yet(r[1], at - 1, at))
+                because.append(self.why_not_yet(r[1], at - 1, at, "leave at" if at >= end else "not before"))
         because = [b for b in dict.fromkeys(because) if b]
         later = next((r for r in reasons if r[0] == LATER), None)
         opening = ""
@@ -305,7 +305,9 @@ class _Words:
             return f"{what} takes longer than your day outside the quiet hours"
         return ""
 
-    def why_not_yet(self, k: int, start: float, end: float) -> str:
+    def why_not_yet(self, k: int, start: float, end: float, verb: str = "leave at") -> str:
+        """Why the drive or ride reaching step ``k`` waits from ``start`` to ``end``; ``verb`` says the time it
+        may leave (``not before``: a stay that goes on later, for an opening further on)."""
         op = self.drives.get(k)
         if op is None:
             return ""
@@ -320,10 +322,10 @@ class _Words:
             and op.sky.overlaps(start - 1, end)
         ):
             return (f"{self.name(op.start)} → {self.name(op.end)} is a mountain road the data warns about: "
-                    f"leave at {_clock_time(leave)}, by daylight")  # fmt: skip
+                    f"{verb} {_clock_time(leave)}, by daylight")  # fmt: skip
         if self.rhythm.quiet is not None:
-            return f"{self.quiet_hours(op)}: leave at {_clock_time(leave)}"
-        return f"leave at {_clock_time(leave)}"
+            return f"{self.quiet_hours(op)}: {verb} {_clock_time(leave)}"
+        return f"{verb} {_clock_time(leave)}"
 
     def quiet_hours(self, op: Drive) -> str:
         """``no travel 22:00-05:00``, naming the clock of the traveller's day where the drive ``op`` starts
