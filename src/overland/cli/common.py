@@ -103,7 +103,7 @@ def split_list(text: str | None) -> list[str]:
 
 QuietOption = Annotated[
     str | None,
-    typer.Option("--quiet-hours", help="Hours spent in a bed, local time, e.g. 22:00-05:00, or none "
+    typer.Option("--quiet-hours", help="Hours spent in a bed, local time (in China Xinjiang time, as people there keep it), e.g. 22:00-05:00, or none "
                  "(default: your mode's in data/travellers.yaml).", show_default=False),
 ]  # fmt: skip
 MaxDriveOption = Annotated[

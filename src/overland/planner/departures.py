@@ -166,12 +166,13 @@ def scan(
     if not departures:
         msg = "no departure to scan: the span is empty"
         raise InputError(msg)
-    day_zone = planner.node(origin)[3]
+    _, _, shown, day_zone = planner.node(origin)
     allowed = [d for d in departures if _may_leave(traveller, d, day_zone)]
     outside = len(departures) - len(allowed)
     if not allowed:
+        day = traveller.rhythm.describe(() if day_zone is shown else (str(day_zone),))
         msg = (
-            f"every departure in the span falls in your quiet hours ({traveller.rhythm.describe()}): "
+            f"every departure in the span falls in your quiet hours ({day}): "
             "scan other hours, or give --quiet-hours none"
         )
         raise InputError(msg)

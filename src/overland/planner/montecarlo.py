@@ -388,7 +388,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                 start = _ride_fit_array(op, t, rhythm)
             too_long = np.isnan(start) & alive
             if ride is None and too_long.any():  # unless a break the driving before it brings makes it so
-                fresh = op.seconds + rhythm.breaks(0.0, op.seconds) * rhythm.break_for
+                fresh = rhythm.on_the_road(0.0, op.seconds)
                 tired = too_long & (seconds > fresh) & ~np.isnan(_drive_fit_array(op, t, rhythm, fresh))
                 fail(tired, True)
                 too_long &= ~tired
@@ -414,7 +414,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], tables: dict[int,
                 due = alive & ~waited & (breaks_array(rhythm, since_break, op.seconds) > first)
                 if due.any():  # a break due on the leg, taken before it where that adds none to the leg's own
                     after = np.where(due, t + rhythm.break_for, t)
-                    again = _drive_fit_array(op, after, rhythm, op.seconds + first * rhythm.break_for)
+                    again = _drive_fit_array(op, after, rhythm, rhythm.on_the_road(0.0, op.seconds))
                     start = np.where(due, again, start)
                     since_break = np.where(due, 0.0, since_break)
                     bad = due & (

@@ -342,9 +342,8 @@ class _Words:
 
     def no_plan(self, where: str, reasons: tuple[Any, ...]) -> str:
         because = list(dict.fromkeys(self.reason(r) for r in reasons))
-        return f"no way on from {self.name(where)} fits your day ({self.rhythm.describe()}): " + "; ".join(
-            b for b in because if b
-        )
+        day = self.rhythm.describe(self.program.other_day_clocks)
+        return f"no way on from {self.name(where)} fits your day ({day}): " + "; ".join(b for b in because if b)
 
 
 def warnings(

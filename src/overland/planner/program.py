@@ -143,6 +143,12 @@ class Program:
         return tuple(dict.fromkeys(self.day_zones))
 
     @cached_property
+    def other_day_clocks(self) -> tuple[str, ...]:
+        """The clocks of the traveller's day on the way that are not the clock its times are shown in there
+        (IANA names, each once: Asia/Urumqi in China)."""
+        return tuple(dict.fromkeys(str(d) for d, z in zip(self.day_zones, self.zones, strict=True) if d is not z))
+
+    @cached_property
     def checks(self) -> list[Check]:
         return [op for op in self.ops if isinstance(op, Check)]
 

@@ -58,6 +58,11 @@ class Rhythm:
             return 0
         return math.ceil((since + seconds) / after) - 1
 
+    def on_the_road(self, since: float, seconds: float) -> float:
+        """Seconds a drive of ``seconds`` at the wheel takes with its breaks (:meth:`breaks`), ``since`` seconds
+        of driving after the last one."""
+        return seconds + self.breaks(since, seconds) * self.break_for
+
     def __post_init__(self) -> None:
         length = DAY if self.quiet is None else (self.quiet[0] - self.quiet[1]) % DAY or DAY
         object.__setattr__(self, "awake_length", length)

@@ -256,8 +256,7 @@ class Planner:
             blockers=walked.blockers, advice=self._advice_for(program, walked),
             needs=self._needs_for(program, traveller),
             countries=route.countries or (self.catalog.place(origin).country,),
-            day_clocks=tuple(dict.fromkeys(str(d) for d, z in zip(program.day_zones, program.zones, strict=True)
-                                           if d is not z)),
+            day_clocks=program.other_day_clocks,
         )  # fmt: skip
 
     def arrival(self, route: Route, depart: float, traveller: Traveller) -> float | None:

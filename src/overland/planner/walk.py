@@ -230,12 +230,12 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
             here = op.day_zone
             ride = op.ride
             # On the road for the driving and the breaks it takes (the day's hours at the wheel count the driving).
-            seconds = op.seconds + rhythm.breaks(since_break, op.seconds) * rhythm.break_for if ride is None else None
+            seconds = rhythm.on_the_road(since_break, op.seconds) if ride is None else None
             start = _drive_fit(op, t, rhythm, seconds) if ride is None else _ride_fit(op, t, rhythm)
             if start is None:
                 # Too long for any day, unless a break the driving before it brings makes it so (a night fixes that).
-                fresh = seconds is not None and seconds > _rested(op, rhythm)
-                fresh = fresh and _drive_fit(op, t, rhythm, _rested(op, rhythm)) is not None
+                rested = rhythm.on_the_road(0.0, op.seconds)
+                fresh = seconds is not None and seconds > rested and _drive_fit(op, t, rhythm, rested) is not None
                 leg.why, leg.t = ((NIGHT_DRIVE, k, t) if fresh else (TOO_LONG, k)), t
                 return leg
             if at_bed and day.covers_night(here, t, start):  # a night in the bed before this drive: a new day
@@ -263,7 +263,7 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
                     if record:
                         events.append((EventKind.wait, k, op.start, t, rested, (BREAK,), None, None))
                     t, since_break = rested, 0.0
-                    start = _drive_fit(op, t, rhythm, _rested(op, rhythm))
+                    start = _drive_fit(op, t, rhythm, rhythm.on_the_road(0.0, op.seconds))
                     if start is None or day.covers_night(here, t, start):
                         leg.why, leg.t = (NIGHT_DRIVE, k, t), t
                         return leg
@@ -351,11 +351,6 @@ def _segment(program: Program, ops: tuple[Drive | Check, ...], t: float, wheel: 
 def _worked(op: Check, t: float) -> bool:
     """True when the post ``op`` opens on the day (of its clock) that holds ``t``."""
     return op.table.closure_reason(datetime.fromtimestamp(t, op.zone).date()) is None
-
-
-def _rested(op: Drive, rhythm: Rhythm) -> float:
-    """Seconds on the road for the drive ``op`` from a rested start: its driving and the breaks it takes."""
-    return op.seconds + rhythm.breaks(0.0, op.seconds) * rhythm.break_for
 
 
 def _fit_awake_both(rhythm: Rhythm, op: Drive, t: float, seconds: float | None = None) -> float | None:
