@@ -96,6 +96,14 @@ def test_kyrgyz_independence_day_is_waited_out():
     assert "Independence Day" in " ".join(e.note for e in plan.events)
 
 
+def test_xinjiang_s_corban_festival_is_waited_out_and_named():
+    # Corban 2025: Xinjiang's days off ran Friday 6 to Tuesday 10 June; Kyrgyzstan rested on the 6th only.
+    plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2025-06-08T20:00+06:00"), via="torugart")
+    gate = processed(plan, "torugart/gate")[0]
+    assert gate.start.date().isoformat() == "2025-06-11"
+    assert "public holiday in Xinjiang: Corban festival" in " ".join(e.note for e in plan.events)
+
+
 def test_own_vehicle_is_held_overnight_and_plates_come_the_next_working_day():
     plan = overland.plan("naryn", "kashgar", datetime.fromisoformat("2026-11-25T05:00+06:00"), via="torugart")
     held = [e for e in plan.events if e.kind is EventKind.vehicle_held]

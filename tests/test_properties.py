@@ -44,14 +44,19 @@ def test_open_means_weekly_hours_and_a_working_day_on_every_side(stage, start, d
         return
     assert weekly_hours(model.hours.value, model.clock.value).is_open(moment.astimezone(zone(model.clock.value)))
     for code in set(model.weekends_of.value) | set(model.holidays_of.value):
-        country = CATALOG.countries[code]
+        country_code, _, region = code.partition("-")
+        country = CATALOG.countries[country_code]
         local_day = moment.astimezone(zone(country.clock.value)).date()
-        reason = day_off(
-            country.holiday_calendar,
-            local_day,
-            weekends=code in model.weekends_of.value,
-            holidays_=code in model.holidays_of.value,
-        )
+        if region:  # a region's own days off (Xinjiang's festivals)
+            found = country.regions[region].day_off(local_day)
+            reason = found[0] if found else None
+        else:
+            reason = day_off(
+                country.holiday_calendar,
+                local_day,
+                weekends=code in model.weekends_of.value,
+                holidays_=code in model.holidays_of.value,
+            )
         noticed = any(
             n.closed.value.start <= moment + timedelta(days=1) and moment - timedelta(days=1) < n.closed.value.end
             for n in crossing.notices

@@ -187,3 +187,27 @@ def test_days_off_the_calendar_only_guesses_are_marked_estimated():
     published = overland.hours(GATE, datetime.fromisoformat("2026-10-01T00:00+08:00"), days=7)
     assert not any("estimated" in c.reason for c in published.closures)
     assert not any(note.startswith("China:") for note in published.notes)
+
+
+def test_xinjiang_s_festivals_close_the_chinese_posts_not_the_kyrgyz_ones():
+    # Corban 2025: Xinjiang's notice gives 6-10 June off (Friday to Tuesday).
+    because = "public holiday in Xinjiang: Corban festival"
+    assert_closed("torugart/cn-port", "2025-06-09T10:00+08:00", because=because)
+    assert_closed("irkeshtam/cn-border-post", "2025-06-10T11:00+08:00", because=because)
+    assert_closed(GATE, "2025-06-10T10:00+08:00", because=because)
+    assert_open("torugart/kg-post", "2025-06-09T10:00+06:00")
+    assert_open("irkeshtam/cn-border-post", "2025-06-11T11:00+08:00")
+    # Rozi 2022 fell in the Labour Day holiday; its day off moved to Thursday 5 May.
+    assert_closed("irkeshtam/cn-immigration-customs", "2022-05-05T11:00+08:00", because="Rozi festival")
+
+
+def test_a_year_xinjiang_has_not_announced_is_estimated_and_says_so():
+    # Eid al-Adha 2027 is 16 May in the Kyrgyz calendar: estimated off from the day before to two after.
+    assert_closed("irkeshtam/cn-border-post", "2027-05-17T11:00+08:00", because="Corban festival (estimated")
+    assert_closed("irkeshtam/cn-border-post", "2027-05-18T11:00+08:00", because="2027 notice is not in the data")
+    assert_open("irkeshtam/cn-border-post", "2027-05-19T11:00+08:00")
+
+
+def test_no_festival_is_estimated_before_everyone_in_xinjiang_had_the_days_off():
+    # Until order 174 (2012) the days off were for those who keep the festival; Corban 2010 was 16 November.
+    assert_open("irkeshtam/cn-border-post", "2010-11-16T11:00+08:00")

@@ -271,6 +271,7 @@ def check_references(catalog: Catalog) -> list[Problem]:
     """Every id a record names must exist: places, countries, stages, documents."""
     problems: list[Problem] = []
     countries = list(catalog.countries)
+    calendars = countries + [f"{c}-{r}" for c, country in catalog.countries.items() for r in country.regions]
     places = list(catalog.places)
 
     def need(origin: str, loc: tuple[str | int, ...], value: str, known: list[str], what: str) -> None:
@@ -299,7 +300,8 @@ def check_references(catalog: Catalog) -> list[Problem]:
             for which in ("weekends_of", "holidays_of"):
                 for j, claim in enumerate(getattr(stage, which).root):
                     for i, code in enumerate(claim.value):
-                        need(origin, (*loc, which, j, "value", i), code, countries, "country")
+                        known = countries if which == "weekends_of" else calendars
+                        need(origin, (*loc, which, j, "value", i), code, known, "country or region")
             for target in stage.distances_km:
                 need(origin, (*loc, "distances_km", target), target, targets, "place or stage")
             for i, doc in enumerate(stage.checks):

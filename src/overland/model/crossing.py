@@ -15,7 +15,7 @@ from pydantic import (
 
 from overland.errors import InputError
 from overland.model.distributions import Minutes
-from overland.model.place import CountryCode, Id, Zone
+from overland.model.place import CalendarCode, CountryCode, Id, Zone
 from overland.model.provenance import Fact, Provenance, Strict
 from overland.timing.clocks import BEIJING, XINJIANG_ZONES
 from overland.timing.hours import check_hours_text
@@ -146,7 +146,8 @@ class Stage(Strict):
     ``hours`` is in OSM opening_hours syntax, read in ``clock``. The countries in
     ``weekends_of`` and ``holidays_of`` close the stage on their weekends (make-up
     working days excepted) and public holidays; a stage staffed by two countries
-    lists both, so it opens only when both sides work. ``distances_km`` maps a
+    lists both, so it opens only when both sides work. ``holidays_of`` may also name a
+    region with days off of its own (``CN-XJ``: Xinjiang's festivals). ``distances_km`` maps a
     place or another stage of the crossing to its distance from this stage.
     ``modes`` limits the stage to some ways of travelling (a traffic office serves
     own vehicles only). ``processing_minutes`` maps a mode, or ``all``, to the time
@@ -175,7 +176,7 @@ class Stage(Strict):
     clock: Fact[Zone]
     hours: Fact[HoursText]
     weekends_of: Fact[list[CountryCode]]
-    holidays_of: Fact[list[CountryCode]]
+    holidays_of: Fact[list[CalendarCode]]
     checks: list[Id] = []
     rules: list[Rule] = []
     note: str | None = None

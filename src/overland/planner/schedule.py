@@ -149,23 +149,43 @@ def _blocks(
     holidays = set(stage.holidays_of.value)
     blocks: list[Block] = list(notices)
     for code in sorted(weekends | holidays):
-        country = countries[code]
+        country_code, _, region_code = code.partition("-")
+        country = countries[country_code]
+        region = country.regions[region_code] if region_code else None
         clock = country.clock.value
         for day in _local_days(start - ONE_DAY, end + ONE_DAY, clock):
-            reason = day_off(country.holiday_calendar, day, weekends=code in weekends, holidays_=code in holidays)
-            if reason is None:
-                continue
+            guess: str | None = None
+            if region is not None:
+                found = region.day_off(day)
+                if found is None:
+                    continue
+                reason, guess = found
+            else:
+                found_reason = day_off(country.holiday_calendar, day, weekends=code in weekends,
+                                       holidays_=code in holidays)  # fmt: skip
+                if found_reason is None:
+                    continue
+                reason = found_reason
+                if reason != "weekend":
+                    guess = estimated(country.holiday_calendar, day)
             span = (_day_start(day, clock), _day_start(day + ONE_DAY, clock))
             kind = "weekend" if reason == "weekend" else "holiday"
             # A notice speaks for the days it touches: it replaces the holiday calendar there.
             if kind == "holiday" and any(_overlaps(span, (n.start, n.end)) for n in notices):
                 continue
             guessed = None
-            if kind == "holiday" and (guess := estimated(country.holiday_calendar, day)) is not None:
+            if guess is not None:
                 reason = f"{reason} (estimated: {guess})"
                 guessed = day
             blocks.append(Block(span[0], span[1], kind, code, reason, guessed))
     return blocks
+
+
+def calendar_name(code: str, countries: Mapping[str, Country]) -> str:
+    """The name of the country, or of the region (``CN-XJ``), whose days off ``code`` stands for."""
+    country_code, _, region_code = code.partition("-")
+    country = countries[country_code]
+    return country.regions[region_code].name if region_code else country.name
 
 
 def _closure_reason(
@@ -180,7 +200,7 @@ def _closure_reason(
         parts.append(f"closure notice: {notice}")
     for b in hits:
         if b.kind == "holiday":
-            text = f"public holiday in {countries[str(b.country)].name}: {b.text}"
+            text = f"public holiday in {calendar_name(str(b.country), countries)}: {b.text}"
             if text not in parts:
                 parts.append(text)
     resting = list(dict.fromkeys(countries[str(b.country)].name for b in hits if b.kind == "weekend"))
@@ -313,6 +333,8 @@ def _undecreed(stage: Stage, countries: Mapping[str, Country], days: list[date])
     ``days`` the calendar does not hold yet."""
     found = []
     for code in sorted(set(stage.holidays_of.value) | set(stage.weekends_of.value)):
+        if "-" in code:
+            continue  # a region: each of its estimated days says so itself
         for year in sorted({d.year for d in days}):
             note = undecreed(countries[code].holiday_calendar, year)
             if note is not None:
