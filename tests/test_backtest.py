@@ -159,10 +159,25 @@ def test_the_shipped_data_stays_as_good_as_recorded(shipped):
     )
 
 
-@pytest.mark.xfail(strict=True, reason="the recorded coverage is below the issue's 70 % target: VALIDATION.md says why")
-def test_the_issue_s_coverage_target_is_met(shipped):
-    summary = summarise([s.score for s in shipped.models["shipped"]])
-    assert 0.7 <= summary.inside80 <= 0.95
+@pytest.fixture(scope="module")
+def out_of_sample():
+    """The data as shipped, each observation predicted by the numbers the data has from a fit refitted on all
+    the others: the issue's figure (VALIDATION.md)."""
+    settings = RECORDED["out_of_sample"]
+    run = SERVICE.backtest(samples=settings["samples"], seed=settings["seed"], written_only=True)
+    return summarise([s.score for s in run.models["after"]])
+
+
+def test_the_out_of_sample_figures_are_the_recorded_ones(out_of_sample):
+    recorded = RECORDED["out_of_sample"]
+    assert out_of_sample.count == recorded["facts"]
+    assert out_of_sample.inside80 == pytest.approx(recorded["inside_p10_p90"], abs=0.001)
+    assert out_of_sample.median_abs_error == pytest.approx(recorded["median_abs_error_hours"], abs=0.005)
+
+
+@pytest.mark.xfail(strict=True, reason="out of sample, the coverage is below the issue's 70 % target: VALIDATION.md")
+def test_the_issue_s_coverage_target_is_met_out_of_sample(out_of_sample):
+    assert 0.7 <= out_of_sample.inside80 <= 0.9
 
 
 def test_backtest_cli_text_json_and_plot(cli, tmp_path):

@@ -39,10 +39,21 @@ def test_each_corridor_plans_through_its_stages_in_order(origin, destination, vi
     assert plan.events[0].kind is EventKind.depart and plan.events[-1].kind is EventKind.arrive
 
 
-def test_kashgar_to_naryn_in_late_november_does_not_fit_a_day_that_starts_at_dawn_in_xinjiang_time():
-    """The day is kept in Xinjiang time (05:00 is 07:00 Beijing time): four hours at Chinese immigration, the
-    pass, and the warned road into Naryn would end after dark. The plan says so, and what would work."""
+def test_kashgar_to_naryn_in_late_november_fits_a_day_kept_in_xinjiang_time():
+    """The day is kept in Xinjiang time (05:00 is 07:00 Beijing time): an hour at Chinese immigration, the
+    pass after its lunch break, and the warned road into Naryn before dark, the same day."""
     plan = overland.plan("kashgar", "naryn", datetime.fromisoformat("2026-11-25T06:00+08:00"), via="torugart")
+    assert plan.complete and not plan.nights
+    first = next(e for e in plan.events if e.kind is EventKind.drive)
+    assert first.start >= datetime.fromisoformat("2026-11-25T07:00+08:00")
+    assert not any(w.startswith("driving after dark: torugart/kg-outer-checkpoint → naryn") for w in plan.warnings)
+
+
+def test_a_day_that_starts_at_08_00_xinjiang_time_does_not_fit_kashgar_to_naryn_in_late_november():
+    """Quiet hours until 08:00 Xinjiang time (10:00 Beijing time): the warned road into Naryn would end after
+    dark. The plan says so, and what would work."""
+    plan = overland.plan("kashgar", "naryn", datetime.fromisoformat("2026-11-25T06:00+08:00"), via="torugart",
+                         quiet_hours="20:00-08:00")  # fmt: skip
     assert not plan.complete
     assert plan.blockers[0].reason == "no way on fits your day"
     assert any("mountain road the data warns about in November" in e.note for e in plan.events)

@@ -88,7 +88,7 @@ def test_the_day_in_xinjiang_is_kept_in_xinjiang_time_and_shown_in_beijing_time(
     assert str(_day_clock("kashgar")) == "Asia/Urumqi"
     assert str(_day_clock("torugart/cn-immigration-customs")) == "Asia/Urumqi"
     assert str(_day_clock("naryn")) == str(SERVICE.planner.node("naryn")[2]) == "Asia/Bishkek"
-    plan = SERVICE.plan("kashgar", "naryn", datetime(2026, 6, 16, 6, tzinfo=zone("Asia/Shanghai")), via="torugart")
+    plan = SERVICE.plan("urumqi", "almaty", datetime(2026, 6, 16, 6, tzinfo=zone("Asia/Shanghai")), via="khorgos")
     first = next(e for e in plan.events if e.kind is EventKind.drive)
     assert first.start == datetime(2026, 6, 16, 7, tzinfo=zone("Asia/Shanghai"))  # 05:00 Xinjiang time
     assert plan.day_clocks == ("Asia/Urumqi",)
