@@ -191,6 +191,32 @@ def test_a_blocked_plan_is_still_a_plan(client):
     assert plan["events"][-1]["kind"] == "blocked"
 
 
+def test_the_traveller_s_day_and_passport_are_the_command_line_s(client, cli):
+    """quiet hours, nationality and the rest are options of the API as of `overland plan`: the same answers."""
+    body = {"from": "kashgar", "to": "naryn", "depart": "2026-11-25T06:00+08:00", "via": "torugart"}
+    plan = client.post("/api/plan", json={**body, "quiet_hours": "20:00-08:00", "nationality": "de"}).json()
+    shown = cli_json(cli, "plan", "--from", "kashgar", "--to", "naryn", "--depart", body["depart"], "--via",
+                     "torugart", "--quiet-hours", "20:00-08:00", "--nationality", "DE", "--format", "json")  # fmt: skip
+    assert plan["complete"] is False and plan["blockers"][0]["reason"] == "no way on fits your day"
+    assert [b["reason"] for b in plan["blockers"]] == [b["reason"] for b in shown["blockers"]]
+    assert plan["entry"] == shown["entry"] and plan["entry"]
+    assert plan["day"] == shown["day"]
+    assert (plan["day"]["quiet_hours"], plan["day"]["counted_in"]) == ("20:00-08:00", ["Asia/Urumqi"])
+    assert plan["day"]["text"].startswith("no travel 20:00-08:00 (Xinjiang time where people keep it)")
+    assert client.post("/api/plan", json={**body, "quiet_hours": "none"}).json()["complete"] is True
+    avoided = client.post("/api/compare", json={**TRIP, "avoid": ["torugart"]}).json()
+    assert "torugart" not in [o["via"] for o in avoided["options"]]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [("quiet_hours", "10pm-5am", "quiet_hours"), ("max_drive_hours", 30, "at most 24"),
+     ("max_drive_hours", "lots", "max_drive_hours"), ("nationality", "GER", "nationality")],
+)  # fmt: skip
+def test_bad_traveller_options_are_clear_problems(client, field, value, says):
+    assert_problem(client.post("/api/plan", json={**TRIP, field: value}), 422, says=says)
+
+
 def test_a_drone_is_turned_back(client):
     plan = client.post("/api/plan", json={**TRIP, "carrying": ["drone"]}).json()
     assert plan["complete"] is False

@@ -7,7 +7,7 @@ state their shape in ``/openapi.json``, and the tests check the two agree.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -46,7 +46,48 @@ def valid_time(text: str) -> str:
     return text
 
 
-class TripRequest(BaseModel):
+HOURS_SPAN = r"^(([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]|none)$"
+
+
+class TravellerOptions(BaseModel):
+    """The traveller's day and passport, as ``overland plan``'s options: the same defaults
+    (``data/travellers.yaml``) and the same answers."""
+
+    quiet_hours: str | None = Field(
+        default=None, pattern=HOURS_SPAN,
+        description=("Hours you do not travel, HH:MM-HH:MM, counted in the clock people keep their day by "
+                     "(Xinjiang time in China); 'none': any hour. Default: the data's (22:00-05:00)."),
+        examples=["22:00-05:00"],
+    )  # fmt: skip
+    max_drive_hours: float | Literal["none"] | None = Field(
+        default=None, description="Hours at the wheel a day at most (a number, or 'none'). Default: the data's (9)."
+    )
+    dark_roads: bool | None = Field(
+        default=None, description="true: drive the mountain roads the data warns about after dark too."
+    )
+    nationality: str | None = Field(
+        default=None, pattern=r"^[A-Za-z]{2}$",
+        description="Your passport's country (ISO 3166 alpha-2, e.g. DE): the plan says what entry needs on it.",
+    )  # fmt: skip
+    avoid: list[IdText] = Field(default=[], max_length=MAX_ITEMS, description="Crossings not to use, e.g. torugart.")
+    avoid_visa: bool = Field(default=False, description="true: only ways through countries you need no visa for.")
+
+    @field_validator("max_drive_hours", mode="after")
+    @classmethod
+    def _hours_in_a_day(cls, hours: float | str | None) -> float | str | None:
+        if isinstance(hours, float | int) and not 0 < hours <= 24:
+            msg = "hours at the wheel a day: more than 0 and at most 24, or 'none'"
+            raise ValueError(msg)
+        return hours
+
+    def traveller_options(self) -> dict[str, Any]:
+        """The options as the service's keyword arguments."""
+        return {"quiet_hours": self.quiet_hours, "max_drive_hours": self.max_drive_hours,
+                "dark_roads": self.dark_roads, "nationality": self.nationality, "avoid": list(self.avoid),
+                "avoid_visa": self.avoid_visa}  # fmt: skip
+
+
+class TripRequest(TravellerOptions):
     """Who goes where and when: the body of ``POST /api/compare`` (and the base of a plan)."""
 
     model_config = ConfigDict(
@@ -113,7 +154,7 @@ class PlanRequest(TripRequest):
     )
 
 
-class WhenRequest(BaseModel):
+class WhenRequest(TravellerOptions):
     """The body of ``POST /api/when``: a span of departures to sample."""
 
     model_config = ConfigDict(
@@ -239,6 +280,25 @@ class EventOut(BaseModel):
     km: float | None = None
     to: str | None = None
     service: str | None = Field(default=None, description="A ride: the service's id in data/transport.yaml.")
+
+
+class BreakOut(BaseModel):
+    after_hours: float = Field(description="Hours at the wheel before the break.")
+    minutes: float
+
+
+class DayOut(BaseModel):
+    """The traveller's day the plan keeps (the options of the request, or the data's defaults)."""
+
+    quiet_hours: str | None = Field(description="HH:MM-HH:MM spent in a bed each day (null: any hour).")
+    counted_in: list[str] = Field(
+        description="The clocks the quiet hours are counted in where people keep their day by another than the "
+        "official one (Asia/Urumqi: Xinjiang time); elsewhere the local clock."
+    )
+    dark_roads: bool = Field(description="True: the mountain roads the data warns about are driven after dark too.")
+    max_drive_hours: float | None = Field(description="Hours at the wheel a day at most (null: no cap).")
+    break_: BreakOut | None = Field(alias="break", description="A driver's break (trucks), or null.")
+    text: str = Field(description="The same in words.")
 
 
 class BlockerOut(BaseModel):
@@ -380,6 +440,7 @@ class PlanOut(BaseModel):
     via: str | None
     direction: str | None
     mode: Mode
+    day: DayOut
     depart: datetime
     arrive: datetime | None = Field(description="Null when a stage turns the traveller back.")
     complete: bool = Field(description="True when nothing stops the journey.")

@@ -173,7 +173,7 @@ def scan(
         day = traveller.rhythm.describe(() if day_zone is shown else (str(day_zone),))
         msg = (
             f"every departure in the span falls in your quiet hours ({day}): "
-            "scan other hours, or give --quiet-hours none"
+            "scan other hours, or set the quiet hours to none"
         )
         raise InputError(msg)
     if progress is not None and outside:

@@ -83,6 +83,17 @@ class Rhythm:
             parts.append(f"a {self.break_for / 60:g}-minute break after {self.break_after / 3600:g} h of driving")
         return ", ".join(parts) or "any hour, any road"
 
+    def as_json(self, day_clocks: tuple[str, ...] = ()) -> dict[str, object]:
+        """The day as data: the quiet hours and the clocks they are counted in where those are not the
+        official ones (``day_clocks``), the roads by daylight, the hours at the wheel, a driver's break, and
+        the same in words (:meth:`describe`)."""
+        quiet = None if self.quiet is None else f"{_hhmm(self.quiet[0])}-{_hhmm(self.quiet[1])}"
+        rest = None if self.break_after is None else {"after_hours": self.break_after / 3600,
+                                                      "minutes": self.break_for / 60}  # fmt: skip
+        return {"quiet_hours": quiet, "counted_in": list(day_clocks), "dark_roads": self.dark_warned,
+                "max_drive_hours": None if self.max_drive is None else self.max_drive / 3600, "break": rest,
+                "text": self.describe(day_clocks)}  # fmt: skip
+
 
 def parse_quiet(text: str | None) -> tuple[float, float] | None:
     """``"22:00-05:00"`` as (start, end) seconds after midnight; ``none``, empty or None: no quiet hours."""

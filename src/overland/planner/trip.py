@@ -216,6 +216,7 @@ class Plan:
                 else {}
             ),
             "mode": self.traveller.mode.value,
+            "day": self.traveller.rhythm.as_json(self.day_clocks),
             "depart": self.depart.isoformat(),
             "arrive": self.arrive.isoformat() if self.arrive else None,
             "nights": self.night_count,

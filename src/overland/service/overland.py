@@ -318,7 +318,7 @@ class Overland:
     def _visa_countries(self, traveller: Traveller, origin: str, destination: str) -> frozenset[str]:
         """The countries the traveller's passport needs a visa for, but those of the trip's two ends."""
         if traveller.nationality is None:
-            raise InputError("--avoid-visa needs --nationality: say which passport you travel on")
+            raise InputError("avoiding visas needs a nationality: say which passport you travel on")
         ends = {self.catalog.place(origin).country, self.catalog.place(destination).country}
         return frozenset(e.country for e in traveller.entry if traveller.needs_visa_for(e.country)) - ends
 
@@ -368,7 +368,7 @@ class Overland:
         if not found and self.catalog.entry:
             known = sorted({p for by_passport in self.catalog.entry.values() for p in by_passport})
             msg = (f"nationality {code}: the data has no entry regimes for it (it has {', '.join(known)}); "
-                   "leave --nationality out to see every visa the posts ask for")  # fmt: skip
+                   "leave the nationality out to see every visa the posts ask for")  # fmt: skip
             raise InputError(msg)
         return tuple(found)
 
@@ -388,7 +388,7 @@ class Overland:
         avoided = frozenset(self._avoided(name) for name in _names(avoid))
         both = sorted(set(crossings) & avoided)
         if both:
-            raise InputError(f"{', '.join(both)} is both in --via and in --avoid: keep it in one of them")
+            raise InputError(f"{', '.join(both)} is both to go via and to avoid: keep it in one of them")
         return origin, destination, crossings, avoided
 
     def _avoided(self, name: str) -> str:
@@ -402,7 +402,7 @@ class Overland:
         except UnknownIdError:
             known = sorted([*self.catalog.countries, *self.catalog.crossings])
             raise UnknownIdError(
-                f"--avoid {name!r}: neither a country nor a crossing" + suggest(name.lower(), known)
+                f"avoid {name!r}: neither a country nor a crossing" + suggest(name.lower(), known)
             ) from None
 
     def known_items(self) -> list[str]:

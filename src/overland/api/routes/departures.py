@@ -36,7 +36,7 @@ async def when(body: WhenRequest, request: Request, service: ServiceDep, setting
             body.origin, body.destination, start, end, every_minutes=body.every_minutes,
             samples=body.samples, seed=body.seed, confidence=body.confidence, arrive_by=target, via=body.via,
             mode=body.mode.value, documents=body.documents, carrying=list(body.carrying),
-            max_work=settings.scan_samples,
+            max_work=settings.scan_samples, **body.traveller_options(),
         )  # fmt: skip
         return orjson.dumps(result.as_json())
 

@@ -52,7 +52,7 @@ def make_plan(request: PlanRequest, service: Overland) -> Plan:
     return service.plan(
         request.origin, request.destination, depart_of(request, service.catalog), via=request.via,
         mode=request.travel_mode(), documents=request.documents, carrying=list(request.carrying),
-        samples=request.samples, seed=request.seed,
+        samples=request.samples, seed=request.seed, **request.traveller_options(),
     )  # fmt: skip
 
 
@@ -161,7 +161,8 @@ async def compare(body: TripRequest, request: Request, service: ServiceDep) -> R
 
     def work() -> bytes:
         depart = depart_of(body, service.catalog)
-        plans = service.compare(body.origin, body.destination, depart, mode=body.travel_mode())
+        plans = service.compare(body.origin, body.destination, depart, mode=body.travel_mode(),
+                                **body.traveller_options())  # fmt: skip
         return orjson.dumps(compare_view(body.origin, body.destination, depart, plans))
 
     return JSONBytes(await heavy(request, work))
