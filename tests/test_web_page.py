@@ -505,6 +505,26 @@ def test_a_passenger_without_transport_sees_the_blocker_and_can_export(page):
     shoot(page, "page-passenger-blocked.png")
 
 
+def test_a_passport_and_the_quiet_hours_are_the_plan_s(sized):
+    """The traveller's passport and day, as `overland plan --nationality --quiet-hours`: the page says what entry
+    needs on that passport, and the day it plans by, on a desktop and on a phone."""
+    page, size = sized
+    assert page.locator("#nationality option").count() > 5
+    page.select_option("#nationality", "DE")
+    page.fill("#quiet-hours", "21:00-06:00")
+    plan = plan_trip(page)
+    assert plan["nationality"] == "DE" and plan["day"]["quiet_hours"] == "21:00-06:00"
+    entry = page.locator("#entry")
+    expect(entry).to_be_visible()
+    assert entry.inner_text().startswith("Entry with a passport of Germany: China: visa-free (30 days), until Thu 31 Dec")
+    assert "then visa needed" in entry.inner_text()
+    day = page.locator("#day").inner_text()
+    assert day.startswith("Your day: no travel 21:00-06:00 (Xinjiang time where people keep it)"), day
+    page.select_option("#language", "zh")
+    expect(page.locator("#entry")).to_contain_text("持德国护照入境")
+    shoot(page, f"page-passport-{size}.png")
+
+
 def test_a_bad_request_shows_the_problem(page):
     fill_trip(page)
     page.fill("#depart", "")

@@ -37,6 +37,14 @@ async def crossings(request: Request, service: ServiceDep) -> Response:
     return JSONBytes(cached_json(request, "crossings", lambda: crossings_view(service.catalog)))
 
 
+@router.get("/passports", response_model=list[str], summary="The passports the data has entry rules for")
+async def passports(request: Request, service: ServiceDep) -> Response:
+    """The passports' countries (ISO 3166 alpha-2) the entry regimes of `data/entry-regimes.yaml` are
+    given for: the values `nationality` takes in a plan."""
+    found = sorted({code for by_passport in service.catalog.entry.values() for code in by_passport})
+    return JSONBytes(cached_json(request, "passports", lambda: found))
+
+
 @router.get(
     "/crossings/{crossing_id}", response_model=CrossingOut, summary="A crossing's fact sheet",
     responses=problems.responses(404, 422),

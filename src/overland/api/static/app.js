@@ -117,6 +117,15 @@ window.overlandApp = (function () {
 
   function countryName(code) { return t("countries." + code, { defaultValue: code }); }
 
+  // A passport's country in the page's language (the browser knows every country's name).
+  function passportName(code) {
+    try {
+      var name = new Intl.DisplayNames([i18n.lang], { type: "region" }).of(code);
+      if (name && name !== code) return name;
+    } catch (e) { /* an old browser: the catalogue's name, else the code */ }
+    return countryName(code);
+  }
+
   // "UTC+06:00" of a clock now (Intl knows the zones; the offset is only a hint in the lists).
   function offsetLabel(zone) {
     try {
@@ -224,8 +233,19 @@ window.overlandApp = (function () {
     });
   }
 
+  function fillPassports() {
+    var select = $("nationality"), chosen = select.value;
+    while (select.options.length > 1) select.remove(1);
+    store.data.passports
+      .map(function (code) { return { code: code, name: passportName(code) }; })
+      .sort(function (a, b) { return a.name.localeCompare(b.name, i18n.lang); })
+      .forEach(function (p) { select.appendChild(el("option", { value: p.code, textContent: p.name })); });
+    select.value = chosen;
+  }
+
   function fillForm() {
     fillPlaces();
+    fillPassports();
     if (store.data.places.naryn) $("from").value = "naryn";
     if (store.data.places.kashgar) $("to").value = "kashgar";
     fillCrossings();
@@ -248,6 +268,9 @@ window.overlandApp = (function () {
       carrying: $("carrying").value.split(",").map(function (s) { return s.trim(); }).filter(Boolean)
     };
     if ($("via").value) body.via = $("via").value;
+    if ($("nationality").value) body.nationality = $("nationality").value;
+    var quiet = $("quiet-hours").value.trim();
+    if (quiet) body.quiet_hours = quiet.toLowerCase() === "none" ? "none" : quiet.replace(/\s+/g, "");
     if (!$("all-documents").checked) {
       body.documents = Array.prototype.map.call(
         $("documents").querySelectorAll("input:checked"), function (input) { return input.value; });
@@ -313,6 +336,7 @@ window.overlandApp = (function () {
 
     var summary = $("summary");
     clear(summary);
+    $("day").textContent = dayText(plan.day);
     var home = i18n.clockName(plan.home_clock, plan.home_clock_name);
     var moving = plan.events.filter(moves)[0] || plan.events[0];
     var last = plan.events[plan.events.length - 1];
@@ -353,7 +377,56 @@ window.overlandApp = (function () {
     return c.text;
   }
 
+  function hoursText(hours) { return i18n.number(hours, hours % 1 ? 1 : 0); }
+
+  // The traveller's day the plan keeps, in the page's language.
+  function dayText(day) {
+    if (!day) return "";
+    var parts = [];
+    if (day.quiet_hours) {
+      var clocks = (day.counted_in || []).map(function (z) { return i18n.clockName(z); });
+      parts.push(clocks.length ? t("day.quiet_in", { hours: day.quiet_hours, clock: clocks.join(", ") })
+        : t("day.quiet", { hours: day.quiet_hours }));
+    } else {
+      parts.push(t("day.any_hour"));
+    }
+    if (!day.dark_roads) parts.push(t("day.daylight_roads"));
+    if (day.max_drive_hours !== null && day.max_drive_hours !== undefined) {
+      parts.push(t("day.max_drive", { hours: hoursText(day.max_drive_hours) }));
+    }
+    if (day.break) parts.push(t("day.break", { minutes: day.break.minutes, hours: hoursText(day.break.after_hours) }));
+    return t("day.yours", { text: parts.join(", ") });
+  }
+
+  function isoDay(text) {
+    var p = String(text).split("-").map(Number);
+    return i18n.day(p[0], p[1], p[2]) + " " + p[0];
+  }
+
+  function renderEntry(plan) {
+    var box = $("entry");
+    clear(box);
+    box.hidden = !plan.nationality;
+    if (!plan.nationality) return;
+    box.appendChild(el("strong", {}, t("entry.on", { passport: passportName(plan.nationality) }) + " "));
+    var items = (plan.entry || []).map(function (e) {
+      var text = countryName(e.country) + ": " + t("entry.kinds." + e.kind, { defaultValue: e.kind });
+      if (e.days) text += " (" + t("entry.days", { count: e.days }) + ")";
+      if (e.until) {
+        text += ", " + t("entry.until", { date: isoDay(e.until) });
+        if (e.after) text += " " + t("entry.then", { kind: t("entry.kinds." + e.after, { defaultValue: e.after }) });
+      }
+      return el("span", { className: "regime", title: e.source }, text);
+    });
+    if (!items.length) items.push(el("span", {}, t("entry.none")));
+    items.forEach(function (item, i) {
+      if (i) box.appendChild(document.createTextNode(" · "));
+      box.appendChild(item);
+    });
+  }
+
   function renderNeeds(plan) {
+    renderEntry(plan);
     var list = $("needs");
     clear(list);
     (plan.needs || []).forEach(function (need) {
@@ -506,6 +579,7 @@ window.overlandApp = (function () {
   function languageChanged() {
     $("language").value = i18n.lang;
     fillPlaces();
+    fillPassports();
     fillCrossings();
     fillClocks();
     fillDocuments();

@@ -4,11 +4,13 @@ window.overlandData = (function () {
   "use strict";
 
   var dom = window.overlandDom;
-  var data = { places: {}, crossings: {}, sheets: {}, countries: {} };
+  var data = { places: {}, crossings: {}, sheets: {}, countries: {}, passports: [] };
 
   async function load() {
-    var results = await Promise.all([dom.getJson("/api/places"), dom.getJson("/api/crossings")]);
+    var results = await Promise.all([dom.getJson("/api/places"), dom.getJson("/api/crossings"),
+      dom.getJson("/api/passports")]);
     data.places = results[0];
+    data.passports = results[2];
     results[1].forEach(function (c) { data.crossings[c.id] = c; });
     var sheets = await Promise.all(results[1].map(function (c) {
       return dom.getJson("/api/crossings/" + encodeURIComponent(c.id));

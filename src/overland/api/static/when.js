@@ -42,6 +42,9 @@
     };
     if ($("via").value) body.via = $("via").value;
     if ($("when-arrive-by").value) body.arrive_by = $("when-arrive-by").value;
+    if ($("nationality").value) body.nationality = $("nationality").value;
+    var quiet = $("quiet-hours").value.trim();
+    if (quiet) body.quiet_hours = quiet.toLowerCase() === "none" ? "none" : quiet.replace(/\s+/g, "");
     return body;
   }
 
