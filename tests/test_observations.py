@@ -18,8 +18,8 @@ def observed():
 
 
 def test_the_shipped_observations_load(observed):
-    assert len(observed) == 51
-    assert len({o.id for o in observed}) == 51
+    assert len(observed) == 55
+    assert len({o.id for o in observed}) == 55
     assert {o.crossing for o in observed} == {"torugart", "irkeshtam", "khorgos"}
     assert sum(o.scorable for o in observed) >= 30
 
@@ -77,4 +77,4 @@ def test_a_broken_observation_is_named_with_its_file_and_line(data_copy, old, ne
 def test_data_validate_counts_the_observations(cli):
     code, out, _ = cli("data", "validate")
     assert code == 0
-    assert "51 observed crossings" in out
+    assert "55 observed crossings" in out

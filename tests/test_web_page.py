@@ -516,7 +516,9 @@ def test_a_passport_and_the_quiet_hours_are_the_plan_s(sized):
     assert plan["nationality"] == "DE" and plan["day"]["quiet_hours"] == "21:00-06:00"
     entry = page.locator("#entry")
     expect(entry).to_be_visible()
-    assert entry.inner_text().startswith("Entry with a passport of Germany: China: visa-free (30 days), until Thu 31 Dec")
+    assert entry.inner_text().startswith(
+        "Entry with a passport of Germany: China: visa-free (30 days), until Thu 31 Dec"
+    )
     assert "then visa needed" in entry.inner_text()
     day = page.locator("#day").inner_text()
     assert day.startswith("Your day: no travel 21:00-06:00 (Xinjiang time where people keep it)"), day

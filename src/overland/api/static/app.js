@@ -377,7 +377,7 @@ window.overlandApp = (function () {
     return c.text;
   }
 
-  function hoursText(hours) { return i18n.number(hours, hours % 1 ? 1 : 0); }
+  function wholeHours(hours) { return i18n.number(hours, hours % 1 ? 1 : 0); }
 
   // The traveller's day the plan keeps, in the page's language.
   function dayText(day) {
@@ -392,9 +392,9 @@ window.overlandApp = (function () {
     }
     if (!day.dark_roads) parts.push(t("day.daylight_roads"));
     if (day.max_drive_hours !== null && day.max_drive_hours !== undefined) {
-      parts.push(t("day.max_drive", { hours: hoursText(day.max_drive_hours) }));
+      parts.push(t("day.max_drive", { hours: wholeHours(day.max_drive_hours) }));
     }
-    if (day.break) parts.push(t("day.break", { minutes: day.break.minutes, hours: hoursText(day.break.after_hours) }));
+    if (day.break) parts.push(t("day.break", { minutes: day.break.minutes, hours: wholeHours(day.break.after_hours) }));
     return t("day.yours", { text: parts.join(", ") });
   }
 
