@@ -25,6 +25,7 @@ from overland.limits import (
 )
 from overland.model.crossing import Crossing, Mode
 from overland.model.place import Place
+from overland.planner.rhythm import parse_quiet
 from overland.planner.trip import EventKind
 from overland.timing.clocks import parse_time
 
@@ -46,15 +47,12 @@ def valid_time(text: str) -> str:
     return text
 
 
-HOURS_SPAN = r"^(([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]|none)$"
-
-
 class TravellerOptions(BaseModel):
     """The traveller's day and passport, as ``overland plan``'s options: the same defaults
     (``data/travellers.yaml``) and the same answers."""
 
     quiet_hours: str | None = Field(
-        default=None, pattern=HOURS_SPAN,
+        default=None, max_length=MAX_ID,
         description=("Hours you do not travel, HH:MM-HH:MM, counted in the clock people keep their day by "
                      "(Xinjiang time in China); 'none': any hour. Default: the data's (22:00-05:00)."),
         examples=["22:00-05:00"],
@@ -71,6 +69,12 @@ class TravellerOptions(BaseModel):
     )  # fmt: skip
     avoid: list[IdText] = Field(default=[], max_length=MAX_ITEMS, description="Crossings not to use, e.g. torugart.")
     avoid_visa: bool = Field(default=False, description="true: only ways through countries you need no visa for.")
+
+    @field_validator("quiet_hours", mode="after")
+    @classmethod
+    def _quiet_hours_read(cls, text: str | None) -> str | None:
+        parse_quiet(text)  # the planner's reading, as for `overland plan --quiet-hours`: an InputError is a ValueError
+        return text
 
     @field_validator("max_drive_hours", mode="after")
     @classmethod

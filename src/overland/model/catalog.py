@@ -113,6 +113,11 @@ class Catalog:
     uncertainty: Uncertainty | None = None
 
     @property
+    def passports(self) -> list[str]:
+        """The passports' countries (ISO codes) the entry regimes are given for, sorted."""
+        return sorted({code for by_passport in self.entry.values() for code in by_passport})
+
+    @property
     def processing_spread(self) -> float:
         """P90 / median around a processing time given as one number (1: none)."""
         return self.uncertainty.processing_spread.value if self.uncertainty is not None else 1.0

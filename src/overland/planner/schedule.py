@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from overland.model.crossing import Crossing, Stage
-from overland.model.place import Country
+from overland.model.place import Country, Region
 from overland.timing.calendars import WEEKDAY_NAMES, day_off, estimated, is_makeup_workday, undecreed
 from overland.timing.clocks import zone
 from overland.timing.hours import open_intervals
@@ -149,9 +149,7 @@ def _blocks(
     holidays = set(stage.holidays_of.value)
     blocks: list[Block] = list(notices)
     for code in sorted(weekends | holidays):
-        country_code, _, region_code = code.partition("-")
-        country = countries[country_code]
-        region = country.regions[region_code] if region_code else None
+        country, region = calendar_of(code, countries)
         clock = country.clock.value
         for day in _local_days(start - ONE_DAY, end + ONE_DAY, clock):
             guess: str | None = None
@@ -181,11 +179,17 @@ def _blocks(
     return blocks
 
 
-def calendar_name(code: str, countries: Mapping[str, Country]) -> str:
-    """The name of the country, or of the region (``CN-XJ``), whose days off ``code`` stands for."""
+def calendar_of(code: str, countries: Mapping[str, Country]) -> tuple[Country, Region | None]:
+    """The country whose days off ``code`` stands for, and its region (``CN-XJ``; None: the whole country)."""
     country_code, _, region_code = code.partition("-")
     country = countries[country_code]
-    return country.regions[region_code].name if region_code else country.name
+    return country, country.regions[region_code] if region_code else None
+
+
+def calendar_name(code: str, countries: Mapping[str, Country]) -> str:
+    """The name of the country, or of the region (``CN-XJ``), whose days off ``code`` stands for."""
+    country, region = calendar_of(code, countries)
+    return region.name if region is not None else country.name
 
 
 def _closure_reason(

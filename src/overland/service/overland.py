@@ -366,8 +366,7 @@ class Overland:
                                days=claim.value.days, source=claim.citation(), until=claim.valid_until,
                                after=after.value.kind if after is not None and after is not claim else None))  # fmt: skip
         if not found and self.catalog.entry:
-            known = sorted({p for by_passport in self.catalog.entry.values() for p in by_passport})
-            msg = (f"nationality {code}: the data has no entry regimes for it (it has {', '.join(known)}); "
+            msg = (f"nationality {code}: the data has no entry regimes for it (it has {', '.join(self.catalog.passports)}); "
                    "leave the nationality out to see every visa the posts ask for")  # fmt: skip
             raise InputError(msg)
         return tuple(found)

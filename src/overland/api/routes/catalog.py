@@ -41,8 +41,7 @@ async def crossings(request: Request, service: ServiceDep) -> Response:
 async def passports(request: Request, service: ServiceDep) -> Response:
     """The passports' countries (ISO 3166 alpha-2) the entry regimes of `data/entry-regimes.yaml` are
     given for: the values `nationality` takes in a plan."""
-    found = sorted({code for by_passport in service.catalog.entry.values() for code in by_passport})
-    return JSONBytes(cached_json(request, "passports", lambda: found))
+    return JSONBytes(cached_json(request, "passports", lambda: service.catalog.passports))
 
 
 @router.get(

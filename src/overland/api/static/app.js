@@ -270,7 +270,7 @@ window.overlandApp = (function () {
     if ($("via").value) body.via = $("via").value;
     if ($("nationality").value) body.nationality = $("nationality").value;
     var quiet = $("quiet-hours").value.trim();
-    if (quiet) body.quiet_hours = quiet.toLowerCase() === "none" ? "none" : quiet.replace(/\s+/g, "");
+    if (quiet) body.quiet_hours = quiet;  // read by the server as the command line reads --quiet-hours
     if (!$("all-documents").checked) {
       body.documents = Array.prototype.map.call(
         $("documents").querySelectorAll("input:checked"), function (input) { return input.value; });

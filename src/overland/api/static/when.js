@@ -44,7 +44,7 @@
     if ($("when-arrive-by").value) body.arrive_by = $("when-arrive-by").value;
     if ($("nationality").value) body.nationality = $("nationality").value;
     var quiet = $("quiet-hours").value.trim();
-    if (quiet) body.quiet_hours = quiet.toLowerCase() === "none" ? "none" : quiet.replace(/\s+/g, "");
+    if (quiet) body.quiet_hours = quiet;  // read by the server as the command line reads --quiet-hours
     return body;
   }
 
